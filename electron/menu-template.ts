@@ -1,0 +1,106 @@
+// The application menu and its shortcuts, as a template built from callbacks (no Electron at run time),
+// so its items and accelerators are tested in Node. Item ids let tests and main.ts find items.
+import type { MenuItemConstructorOptions } from 'electron';
+
+export interface MenuActions {
+  newTerminal(): void;
+  showCustomerDisplay(): void;
+  reload(): void;
+  toggleFullscreen(): void;
+  toggleDevTools(): void;
+  showAbout(): void;
+  quit(): void;
+}
+
+export interface MenuContext {
+  platform: NodeJS.Platform;
+  /** from launch.window.devtools; developer tools stay out of a shop's menu otherwise */
+  devtools: boolean;
+  productName: string;
+}
+
+export const MENU_IDS = {
+  newTerminal: 'new-terminal',
+  customerDisplay: 'customer-display',
+  reload: 'reload',
+  fullscreen: 'fullscreen',
+  devtools: 'devtools',
+  about: 'about',
+  quit: 'quit',
+} as const;
+
+export function buildMenuTemplate(actions: MenuActions, context: MenuContext): MenuItemConstructorOptions[] {
+  const isMac = context.platform === 'darwin';
+  const view: MenuItemConstructorOptions[] = [
+    { id: MENU_IDS.reload, label: 'Обновить', accelerator: 'CmdOrCtrl+R', click: () => actions.reload() },
+    {
+      id: MENU_IDS.fullscreen,
+      label: 'Во весь экран',
+      accelerator: isMac ? 'Ctrl+Cmd+F' : 'F11',
+      click: () => actions.toggleFullscreen(),
+    },
+    { type: 'separator' },
+    { role: 'resetZoom', label: 'Обычный масштаб' },
+    { role: 'zoomIn', label: 'Крупнее' },
+    { role: 'zoomOut', label: 'Мельче' },
+  ];
+  if (context.devtools) {
+    view.push(
+      { type: 'separator' },
+      {
+        id: MENU_IDS.devtools,
+        label: 'Инструменты разработчика',
+        accelerator: isMac ? 'Alt+Cmd+I' : 'Ctrl+Shift+I',
+        click: () => actions.toggleDevTools(),
+      },
+    );
+  }
+  const quitItem: MenuItemConstructorOptions = {
+    id: MENU_IDS.quit,
+    label: 'Выход',
+    accelerator: isMac ? 'Cmd+Q' : 'Ctrl+Q',
+    click: () => actions.quit(),
+  };
+  const about: MenuItemConstructorOptions = {
+    id: MENU_IDS.about,
+    label: `О программе ${context.productName}`,
+    click: () => actions.showAbout(),
+  };
+  const template: MenuItemConstructorOptions[] = [];
+  if (isMac) template.push({ label: context.productName, submenu: [about, { type: 'separator' }, quitItem] });
+  template.push(
+    {
+      label: 'Касса',
+      submenu: [
+        {
+          id: MENU_IDS.newTerminal,
+          label: 'Новое окно кассы',
+          accelerator: 'CmdOrCtrl+Shift+N',
+          click: () => actions.newTerminal(),
+        },
+        {
+          id: MENU_IDS.customerDisplay,
+          label: 'Экран покупателя',
+          accelerator: 'CmdOrCtrl+Shift+D',
+          click: () => actions.showCustomerDisplay(),
+        },
+        ...(isMac ? [] : [{ type: 'separator' } as const, quitItem]),
+      ],
+    },
+    {
+      label: 'Правка',
+      submenu: [
+        { role: 'undo', label: 'Отменить' },
+        { role: 'redo', label: 'Повторить' },
+        { type: 'separator' },
+        { role: 'cut', label: 'Вырезать' },
+        { role: 'copy', label: 'Копировать' },
+        { role: 'paste', label: 'Вставить' },
+        { role: 'selectAll', label: 'Выделить всё' },
+      ],
+    },
+    { label: 'Вид', submenu: view },
+  );
+  if (!isMac) template.push({ label: 'Справка', submenu: [about] });
+  return template;
+}

@@ -1,0 +1,59 @@
+// The wire contract between the engine (server/) and the browser client (renderer/).
+// Types only: both sides import it, neither imports the other.
+
+export const SOCKET_ID_HEADER = 'X-Socket-Id';
+export const CSRF_HEADER = 'X-CSRF-Token';
+export const SPA_HEADER = 'X-Requested-With';
+export const SPA_HEADER_VALUE = 'ServerokeySPA';
+export const CLIENT_SCRIPT_PATH = '/engine-client.js';
+
+export type Redirect = string | { url: string; full?: boolean };
+
+export interface ErrorBody {
+  status: number;
+  message: string;
+  /** field name -> message, for 422 validation failures */
+  fields?: Record<string, string>;
+  /** the failing step, e.g. routes["POST /x"].steps[2].to */
+  step?: string;
+}
+
+export interface ActionFragment {
+  html: string;
+  styles: string;
+  scripts: string[];
+  componentName: string;
+}
+
+export type ActionResponse =
+  | ActionFragment
+  | { redirect: Redirect }
+  | { error: ErrorBody; redirect?: Redirect }
+  | Record<string, never>;
+
+export interface StyleEntry {
+  name: string;
+  id: string;
+  css: string;
+}
+
+export interface SpaResponse {
+  title: string;
+  injectedParts: { pageContent: string };
+  styles: StyleEntry[];
+  scripts: string[];
+}
+
+// WebSocket frames
+export type ServerFrame =
+  | { type: 'socket_id_assigned'; id: string }
+  | { type: 'subscribed'; channel: string }
+  | { type: 'error'; message: string; channel?: string }
+  | { type: 'reload' }
+  | { type: 'dev-errors'; errors: string[] }
+  | { event: string; payload: unknown; channel: string; html?: ActionFragment };
+
+export type ClientFrame =
+  | { type: 'subscribe'; channel: string }
+  | { type: 'unsubscribe'; channel: string }
+  | { type: 'ping' };

@@ -1,0 +1,100 @@
+// The Serverokey browser client, bundled to renderer/dist/engine-client.js and served at
+// /engine-client.js on every full page. Its public API is the set of atom-* attributes documented in
+// docs/ATTRIBUTES.md. It imports nothing from the server: protocol/wire.ts is the contract.
+import { ACTION_EVENTS, ATTR } from './client/attributes.js';
+import { ActionRunner } from './client/actions.js';
+import { createDebugHandle } from './client/debug-handle.js';
+import { setOffline, showDevErrors, showToast } from './client/feedback.js';
+import { FocusKeeper } from './client/focus-keep.js';
+import { handleHotkey } from './client/hotkey-listener.js';
+import { RealtimeLink, type EventFrame } from './client/socket.js';
+import { watchSocketElements } from './client/socket-elements.js';
+import { SpaNavigator } from './client/spa.js';
+import { UI } from './client/ui-strings.js';
+
+// read while the script runs: document.currentScript is null afterwards
+const nonce = (document.currentScript as HTMLScriptElement | null)?.nonce ?? '';
+
+function start(): void {
+  const debug = document.body?.hasAttribute('data-debug-mode') === true;
+  const focusKeeper = new FocusKeeper();
+  const afterChange = (): void => focusKeeper.schedule();
+
+  let link: RealtimeLink | null = null;
+  const handle = createDebugHandle({
+    socketId: () => link?.id ?? null,
+    connected: () => link?.connected ?? false,
+    subscriptions: () => link?.subscriptions() ?? [],
+  });
+  window.__serverokey = handle;
+
+  const spa = new SpaNavigator({ nonce, debug, afterChange });
+  const actions = new ActionRunner({
+    nonce,
+    debug,
+    socketId: () => link?.id ?? null,
+    countAction: () => {
+      handle.actions += 1;
+    },
+    redirect: (target) => spa.redirect(target),
+    afterChange,
+  });
+
+  const onEvent = (frame: EventFrame): void => {
+    const channel = typeof frame.channel === 'string' ? frame.channel : null;
+    handle.recordEvent({ event: frame.event, channel });
+    if (debug) console.debug('[serverokey] event', frame.event, channel);
+    const pushedTargets = new Set<string>();
+    for (const el of document.querySelectorAll(`[${ATTR.onEvent}="${CSS.escape(frame.event)}"]`)) {
+      const own = el.getAttribute(ATTR.socket);
+      if (own !== null && channel !== null && own.trim() !== channel) continue;
+      const target = el.getAttribute(ATTR.target);
+      if (frame.html && typeof frame.html.html === 'string' && target) {
+        if (!pushedTargets.has(target)) {
+          pushedTargets.add(target);
+          actions.applyPushed(target, frame.html);
+        }
+        continue;
+      }
+      if (el.hasAttribute(ATTR.action)) actions.refresh(el);
+    }
+  };
+
+  link = new RealtimeLink({
+    debug,
+    onEvent,
+    onResync: () => {
+      for (const el of document.querySelectorAll(`[${ATTR.socket}][${ATTR.action}]`)) actions.refresh(el);
+    },
+    onOnline: (online) => setOffline(!online),
+    onReload: () => location.reload(),
+    onDevErrors: (errors) => showDevErrors(errors),
+    onServerError: (message) => showToast(UI.realtimeError(message)),
+  });
+
+  // one delegated listener for every atom-action event, and SPA links
+  const onDomEvent = (event: Event): void => {
+    if (event.type === 'click' && spa.handleClick(event as MouseEvent)) return;
+    actions.handleDomEvent(event);
+  };
+  for (const type of ACTION_EVENTS) document.addEventListener(type, onDomEvent, true);
+  document.addEventListener(
+    'keydown',
+    (event) => {
+      if (event.key === 'Enter' && !event.isComposing) actions.noteEnterKey();
+      handleHotkey(event);
+    },
+    true,
+  );
+
+  spa.install();
+  focusKeeper.install();
+  watchSocketElements((channels) => link?.setDesired(channels));
+  link.start();
+  if (debug) console.debug('[serverokey] client ready');
+}
+
+if (!window.__serverokey) {
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
+  else start();
+}

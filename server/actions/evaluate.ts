@@ -1,0 +1,32 @@
+// Evaluates step values: non-strings as they are, strings as compiled expressions over the action's
+// variables. Failures become ActionErrors that name the step path and the expression.
+import { compileExpression, ExpressionError, type ExpressionScope } from './expression.js';
+import { ActionError, isZodError, validationError } from './errors.js';
+import type { RunState, Vars } from './context.js';
+
+export function scopeOf(vars: Vars): ExpressionScope {
+  return {
+    lookup(name: string) {
+      return Object.hasOwn(vars, name) ? { found: true, value: vars[name] } : { found: false };
+    },
+  };
+}
+
+export function stepFailure(error: unknown, state: RunState, path: string, expression?: string): ActionError {
+  if (error instanceof ActionError) return error;
+  if (isZodError(error)) return validationError(error, path);
+  const err = error instanceof Error ? error : new Error(String(error));
+  const where = `${state.routeKey === '' ? '' : ''}${path}`;
+  const expr = expression === undefined ? '' : ` (expression: ${expression})`;
+  const kind = err instanceof ExpressionError && err.kind === 'syntax' ? 'syntax error' : 'failed';
+  return new ActionError(500, `step ${kind} at ${where}: ${err.message}${expr}`, { step: where, cause: err });
+}
+
+export function evaluate(value: unknown, state: RunState, path: string): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return compileExpression(value).evaluate(scopeOf(state.vars));
+  } catch (error) {
+    throw stepFailure(error, state, path, value);
+  }
+}

@@ -1,0 +1,106 @@
+// The names an expression may use without the scope providing them. `Object` and `Array` are
+// facades: the real ones offer ways out of the sandbox (getPrototypeOf, defineProperty, and
+// Array.from/of, which construct whatever `this` they are called with).
+import { ExpressionError } from './errors.js';
+import { forbiddenOwnKey, isProtectedTarget, protectObject } from './guards.js';
+
+/** The source is filled in by CompiledExpression.evaluate, which knows which expression ran. */
+function helperError(message: string): ExpressionError {
+  return new ExpressionError('forbidden', '', message);
+}
+
+function refuseProtected(value: unknown, operation: string): void {
+  if (isProtectedTarget(value)) throw helperError(`${operation} cannot change built-in objects or functions`);
+}
+
+function refuseForbiddenKeys(value: unknown, operation: string): void {
+  const key = forbiddenOwnKey(value);
+  if (key !== undefined) throw helperError(`${operation}: the key "${key}" is not allowed in expressions`);
+}
+
+const objectFacade = protectObject(
+  Object.freeze({
+    keys: Object.keys,
+    values: Object.values,
+    entries: Object.entries,
+    isFrozen: Object.isFrozen,
+    fromEntries(entries: Iterable<readonly [PropertyKey, unknown]>): Record<PropertyKey, unknown> {
+      const result = Object.fromEntries(entries);
+      refuseForbiddenKeys(result, 'Object.fromEntries');
+      return result;
+    },
+    assign(target: object, ...sources: unknown[]): object {
+      refuseProtected(target, 'Object.assign');
+      // An own "__proto__" key (JSON.parse makes them) would re-parent the target.
+      for (const source of sources) refuseForbiddenKeys(source, 'Object.assign');
+      return Object.assign(target, ...sources);
+    },
+    freeze<T>(value: T): T {
+      refuseProtected(value, 'Object.freeze');
+      return Object.freeze(value);
+    },
+  }),
+);
+
+/** Behaves like Array (call, `new`, instanceof, isArray/from/of) but its statics ignore `this`. */
+function ArrayFacade(...args: unknown[]): unknown[] {
+  return Array(...(args as [number]));
+}
+ArrayFacade.prototype = Array.prototype;
+ArrayFacade.isArray = Array.isArray;
+ArrayFacade.from = (items: Iterable<unknown> | ArrayLike<unknown>, map?: (value: unknown, index: number) => unknown) =>
+  map === undefined ? Array.from(items) : Array.from(items, map);
+ArrayFacade.of = (...items: unknown[]) => Array.of(...items);
+Object.defineProperty(ArrayFacade, 'name', { value: 'Array' });
+Object.freeze(ArrayFacade);
+
+export const GLOBAL_VALUES: ReadonlyMap<string, unknown> = new Map<string, unknown>([
+  ['Math', protectObject(Math)],
+  ['Number', Number],
+  ['String', String],
+  ['Boolean', Boolean],
+  ['Array', ArrayFacade],
+  ['Object', objectFacade],
+  ['Date', Date],
+  ['JSON', protectObject(JSON)],
+  ['Set', Set],
+  ['Map', Map],
+  ['RegExp', RegExp],
+  ['Error', Error],
+  ['Intl', protectObject(Intl)],
+  ['parseInt', parseInt],
+  ['parseFloat', parseFloat],
+  ['isNaN', isNaN],
+  ['isFinite', isFinite],
+  ['encodeURIComponent', encodeURIComponent],
+  ['decodeURIComponent', decodeURIComponent],
+  ['encodeURI', encodeURI],
+  ['decodeURI', decodeURI],
+  ['undefined', undefined],
+  ['NaN', NaN],
+  ['Infinity', Infinity],
+]);
+
+/** Globals that no scope can redefine, compiled to constants. */
+export const CONSTANT_GLOBALS: ReadonlySet<string> = new Set(['undefined', 'NaN', 'Infinity']);
+
+export const EXPRESSION_GLOBALS: ReadonlySet<string> = new Set(GLOBAL_VALUES.keys());
+
+/** `new` works only on these (by identity, so a scope value named Date is not enough). */
+export const ALLOWED_CONSTRUCTORS: ReadonlySet<unknown> = new Set<unknown>([
+  Date,
+  Set,
+  Map,
+  RegExp,
+  Error,
+  ArrayFacade,
+  Intl.NumberFormat,
+  Intl.DateTimeFormat,
+  Intl.Collator,
+  Intl.PluralRules,
+  Intl.RelativeTimeFormat,
+  Intl.ListFormat,
+]);
+
+export const ALLOWED_CONSTRUCTOR_NAMES =
+  'Date, Set, Map, RegExp, Error, Array and the Intl formatters (NumberFormat, DateTimeFormat, Collator, PluralRules, RelativeTimeFormat, ListFormat)';

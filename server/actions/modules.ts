@@ -1,0 +1,27 @@
+// The require() that expressions and their helpers get: bcrypt (as bcryptjs, so original manifests log in
+// without a native module), zod, a set of harmless Node built-ins, and what the manifest's allowModules
+// names. Modules that reach the disk, processes or the network are left out on purpose.
+import { createRequire, builtinModules } from 'node:module';
+import path from 'node:path';
+import bcryptjs from 'bcryptjs';
+import { z } from 'zod';
+
+const SAFE_BUILTINS = new Set(['crypto', 'util', 'path', 'url', 'querystring', 'string_decoder', 'buffer', 'events', 'assert']);
+
+export function createAppRequire(appDir: string, allowModules: string[] = []): (name: string) => unknown {
+  const appRequire = createRequire(path.join(path.resolve(appDir), 'manifest.js'));
+  const allowed = new Set(allowModules);
+  return (name: string) => {
+    if (typeof name !== 'string') throw new Error('require() needs a module name');
+    if (name === 'bcrypt' || name === 'bcryptjs') return bcryptjs;
+    if (name === 'zod') return { z, ...z, default: z };
+    const bare = name.startsWith('node:') ? name.slice(5) : name;
+    if (SAFE_BUILTINS.has(bare) && builtinModules.includes(bare)) return appRequire(`node:${bare}`);
+    if (allowed.has(name)) return appRequire(name);
+    throw new Error(
+      `require("${name}") is not allowed in expressions; allowed: bcrypt, zod, ${[...SAFE_BUILTINS].join(', ')}` +
+        (allowed.size ? `, ${[...allowed].join(', ')}` : '') +
+        ' (add npm modules to the manifest\'s allowModules)',
+    );
+  };
+}

@@ -1,0 +1,146 @@
+// The action runner is a transaction: lock every connector the action may write (sorted, so no deadlock),
+// read, run the steps on a working copy, then commit every written connector or none. Locks are released
+// as soon as the new states are applied in memory; the caller is answered once they are durable (group
+// commit: concurrent actions share fsyncs).
+import { z } from 'zod';
+import type { Redirect } from '../../protocol/wire.js';
+import type { ActionRoute, Manifest, Step } from '../manifest/types.js';
+import type { Change, Store } from '../store/types.js';
+import { ActionError } from './errors.js';
+import type { ActionServices, RunState, Vars } from './context.js';
+import { routePath } from './paths.js';
+import { runSteps } from './run-steps.js';
+
+export interface Requester {
+  /** the logged-in user as steps and templates see it (secrets removed), or null */
+  user: Record<string, unknown> | null;
+  userKey: string | null;
+  terminal: { id: string; name: string } | null;
+}
+
+export interface ActionInput {
+  routeKey: string;
+  route: ActionRoute;
+  body: unknown;
+  query: Record<string, string>;
+  requester: Requester;
+}
+
+export interface ActionOutcome {
+  vars: Vars;
+  redirect?: Redirect;
+  login?: Record<string, unknown>;
+  logout: boolean;
+  changes: Change[];
+}
+
+/** Connectors an action may write: its own writes and those of every sub-action it can reach. */
+export function collectWrites(manifest: Manifest, route: ActionRoute, seen = new Set<ActionRoute>()): Set<string> {
+  const out = new Set(route.writes ?? []);
+  if (seen.has(route)) return out;
+  seen.add(route);
+  const visit = (steps: unknown) => {
+    if (!Array.isArray(steps)) return;
+    for (const step of steps as Array<Record<string, unknown>>) {
+      if (!step || typeof step !== 'object') continue;
+      const sub = step['action:run'] as { name?: unknown } | string | undefined;
+      const name = typeof sub === 'string' ? sub : sub?.name;
+      const target = typeof name === 'string' ? manifest.routes[name] : undefined;
+      if (target && target.type === 'action') for (const w of collectWrites(manifest, target, seen)) out.add(w);
+      visit(step.then);
+      visit(step.else);
+      visit(step.steps);
+    }
+  };
+  visit(route.steps);
+  return out;
+}
+
+export class ActionRunner {
+  private readonly writeSets = new Map<ActionRoute, string[]>();
+
+  constructor(
+    private readonly manifest: Manifest,
+    private readonly store: Store,
+    private readonly services: Omit<ActionServices, 'read'>,
+  ) {}
+
+  scopeKey(name: string, requester: Requester): string {
+    const { scope } = this.store.info(name);
+    if (scope === 'terminal') {
+      if (!requester.terminal) throw new ActionError(400, `connector "${name}" is per terminal, but this request has no terminal identity`);
+      return requester.terminal.id;
+    }
+    if (scope === 'user') {
+      if (!requester.userKey) throw new ActionError(401, 'Войдите в систему, чтобы продолжить');
+      return requester.userKey;
+    }
+    return 'global';
+  }
+
+  async readFor(names: readonly string[], requester: Requester): Promise<Record<string, unknown>> {
+    const data: Record<string, unknown> = {};
+    for (const name of names) data[name] = await this.store.read(name, this.scopeKey(name, requester));
+    return data;
+  }
+
+  private writesOf(route: ActionRoute): string[] {
+    let writes = this.writeSets.get(route);
+    if (!writes) {
+      writes = [...collectWrites(this.manifest, route)];
+      this.writeSets.set(route, writes);
+    }
+    return writes;
+  }
+
+  async run(input: ActionInput): Promise<ActionOutcome> {
+    const { route, requester } = input;
+    const targets = this.writesOf(route).map((name) => ({ name, scopeKey: this.scopeKey(name, requester) }));
+    const release = targets.length > 0 ? await this.store.lock(targets) : () => {};
+    let durable: Promise<void> | undefined;
+    let state: RunState;
+    try {
+      const data = await this.readFor(route.reads ?? [], requester);
+      const vars: Vars = {
+        data,
+        user: requester.user ? structuredClone(requester.user) : null,
+        body: input.body,
+        query: input.query,
+        context: {},
+        terminal: requester.terminal,
+        zod: z,
+        require: this.services.require,
+      };
+      state = {
+        vars,
+        routeKey: input.routeKey,
+        route,
+        services: { ...this.services, read: (name) => this.store.read(name, this.scopeKey(name, requester)) },
+        interrupted: false,
+        logout: false,
+        writes: new Set(route.writes ?? []),
+        depth: 0,
+      };
+      await runSteps((route.steps ?? []) as Step[], state, `${routePath(input.routeKey)}.steps`);
+      const changes: Change[] = [];
+      for (const name of state.writes) {
+        const value = vars.data[name];
+        if (value === undefined) continue;
+        changes.push({ name, scopeKey: this.scopeKey(name, requester), state: value });
+      }
+      durable = changes.length > 0 ? this.store.commit(changes) : undefined;
+      (state as RunState & { changes: Change[] }).changes = changes;
+    } finally {
+      release();
+    }
+    if (durable) await durable;
+    const done = state as RunState & { changes: Change[] };
+    return {
+      vars: done.vars,
+      redirect: done.redirect,
+      login: done.login,
+      logout: done.logout,
+      changes: done.changes,
+    };
+  }
+}

@@ -1,0 +1,113 @@
+// Sessions live in a connector (default "session"). The stored id is a hash of the cookie token, so a
+// copied data file does not hand out logins. Sessions expire server-side (idle and absolute limits), are
+// created fresh on every login (no fixation) and deleted on logout.
+import type { AuthConfig } from '../manifest/types.js';
+import type { Store } from '../store/types.js';
+import { randomToken, sha256 } from './tokens.js';
+
+export interface SessionRecord {
+  id: string;
+  userKey: string;
+  login: string;
+  createdAt: number;
+  lastSeen: number;
+}
+
+const DEFAULT_IDLE_MINUTES = 12 * 60;
+const DEFAULT_ABSOLUTE_HOURS = 24;
+const PERSIST_LAST_SEEN_MS = 60_000;
+
+export class SessionManager {
+  readonly connector: string;
+  private readonly idleMs: number;
+  private readonly absoluteMs: number;
+  private readonly byId = new Map<string, SessionRecord>();
+  private persistedLastSeen = new Map<string, number>();
+
+  constructor(
+    private readonly store: Store,
+    auth: AuthConfig,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.connector = auth.sessionConnector ?? 'session';
+    this.idleMs = (auth.session?.idleMinutes ?? DEFAULT_IDLE_MINUTES) * 60_000;
+    this.absoluteMs = (auth.session?.absoluteHours ?? DEFAULT_ABSOLUTE_HOURS) * 3_600_000;
+  }
+
+  async load(): Promise<void> {
+    const state = await this.store.read(this.connector, 'global');
+    const items = Array.isArray(state) ? state : ((state as { items?: unknown })?.items ?? []);
+    if (!Array.isArray(items)) return;
+    for (const item of items as SessionRecord[]) {
+      if (item && typeof item.id === 'string' && typeof item.userKey === 'string') {
+        this.byId.set(item.id, { ...item });
+        this.persistedLastSeen.set(item.id, item.lastSeen);
+      }
+    }
+    this.dropExpired();
+  }
+
+  get maxAgeSeconds(): number {
+    return Math.floor(this.absoluteMs / 1000);
+  }
+
+  /** The live session for a cookie token, touching its idle timer; null when unknown or expired. */
+  resolve(token: string | undefined): SessionRecord | null {
+    if (!token) return null;
+    const id = sha256(token);
+    const record = this.byId.get(id);
+    if (!record) return null;
+    const now = this.now();
+    if (this.expired(record, now)) {
+      this.byId.delete(id);
+      void this.persist();
+      return null;
+    }
+    record.lastSeen = now;
+    if (now - (this.persistedLastSeen.get(id) ?? 0) > PERSIST_LAST_SEEN_MS) void this.persist();
+    return record;
+  }
+
+  async create(userKey: string, login: string): Promise<string> {
+    const token = randomToken();
+    const now = this.now();
+    this.byId.set(sha256(token), { id: sha256(token), userKey, login, createdAt: now, lastSeen: now });
+    await this.persist();
+    return token;
+  }
+
+  async destroy(token: string | undefined): Promise<void> {
+    if (!token) return;
+    if (this.byId.delete(sha256(token))) await this.persist();
+  }
+
+  /** Ends every session of a user (e.g. after a password change). */
+  async destroyUser(userKey: string): Promise<void> {
+    let changed = false;
+    for (const [id, record] of this.byId) if (record.userKey === userKey) changed = this.byId.delete(id) || changed;
+    if (changed) await this.persist();
+  }
+
+  private expired(record: SessionRecord, now: number): boolean {
+    return now - record.lastSeen > this.idleMs || now - record.createdAt > this.absoluteMs;
+  }
+
+  private dropExpired(): void {
+    const now = this.now();
+    for (const [id, record] of this.byId) if (this.expired(record, now)) this.byId.delete(id);
+  }
+
+  private async persist(): Promise<void> {
+    this.dropExpired();
+    const items = [...this.byId.values()].map((r) => ({ ...r }));
+    this.persistedLastSeen = new Map(items.map((r) => [r.id, r.lastSeen]));
+    const release = await this.store.lock([{ name: this.connector, scopeKey: 'global' }]);
+    let durable: Promise<void>;
+    try {
+      durable = this.store.commit([{ name: this.connector, scopeKey: 'global', state: { items } }]);
+    } finally {
+      release();
+    }
+    await durable;
+  }
+}

@@ -1,0 +1,110 @@
+// Terminal identity: every till window, LAN device and browser gets a signed terminal cookie. Windows of
+// the desktop host get theirs from the host; a browser on the host machine gets one on first visit; a LAN
+// device must pair with a short-lived code shown on the host. Paired terminals can be revoked.
+import { randomInt } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, rename, writeFile, open } from 'node:fs/promises';
+import path from 'node:path';
+import type { TerminalInfo } from '../host-types.js';
+import { randomToken, signedValue, verifySigned } from './tokens.js';
+
+const PURPOSE = 'terminal';
+const PAIRING_CODE_TTL_MS = 5 * 60_000;
+
+export interface TerminalIdentity {
+  id: string;
+  name: string;
+  kind: 'local' | 'paired' | 'browser';
+}
+
+export class TerminalRegistry {
+  private readonly paired = new Map<string, TerminalInfo>();
+  private code: { code: string; expiresAt: number } | null = null;
+  private readonly revokeListeners: Array<(id: string) => void> = [];
+  private readonly file: string;
+
+  constructor(
+    private readonly secret: Buffer,
+    dataDir: string,
+  ) {
+    this.file = path.join(dataDir, 'terminals.json');
+    if (existsSync(this.file)) {
+      try {
+        for (const t of JSON.parse(readFileSync(this.file, 'utf8')) as TerminalInfo[]) this.paired.set(t.id, t);
+      } catch {
+        // a damaged registry only means devices must pair again
+      }
+    }
+  }
+
+  /** Cookie value for an identity: "kind:id:name" signed with the host secret. */
+  cookieValue(identity: TerminalIdentity): string {
+    return signedValue(this.secret, PURPOSE, `${identity.kind}|${identity.id}|${encodeURIComponent(identity.name)}`);
+  }
+
+  /** The identity a cookie proves, or null (forged, revoked or unknown paired device). */
+  verify(cookie: string | undefined): TerminalIdentity | null {
+    const value = verifySigned(this.secret, PURPOSE, cookie);
+    if (!value) return null;
+    const [kind, id, name] = value.split('|');
+    if (!id || (kind !== 'local' && kind !== 'paired' && kind !== 'browser')) return null;
+    if (kind === 'paired') {
+      const info = this.paired.get(id);
+      if (!info || info.revoked) return null;
+    }
+    return { id, name: decodeURIComponent(name ?? id), kind };
+  }
+
+  newBrowserIdentity(): TerminalIdentity {
+    const id = `web-${randomToken(6).toLowerCase().replace(/[^a-z0-9]/g, '')}`;
+    return { id, name: `Браузер ${id.slice(4, 8)}`, kind: 'browser' };
+  }
+
+  pairingCode(now = Date.now()): { code: string; expiresAt: number } {
+    if (!this.code || this.code.expiresAt <= now) {
+      this.code = { code: String(randomInt(0, 1_000_000)).padStart(6, '0'), expiresAt: now + PAIRING_CODE_TTL_MS };
+    }
+    return this.code;
+  }
+
+  /** Pairs a device when the code matches; the code is single-use. */
+  async pair(code: string, name: string, now = Date.now()): Promise<TerminalIdentity | null> {
+    if (!this.code || this.code.expiresAt <= now || code.trim() !== this.code.code) return null;
+    this.code = null;
+    const id = `lan-${randomToken(6).toLowerCase().replace(/[^a-z0-9]/g, '')}`;
+    const info: TerminalInfo = { id, name: name.trim().slice(0, 60) || `Терминал ${this.paired.size + 1}`, pairedAt: new Date(now).toISOString() };
+    this.paired.set(id, info);
+    await this.save();
+    return { id, name: info.name, kind: 'paired' };
+  }
+
+  list(): TerminalInfo[] {
+    return [...this.paired.values()].map((t) => ({ ...t }));
+  }
+
+  async revoke(id: string): Promise<boolean> {
+    const info = this.paired.get(id);
+    if (!info || info.revoked) return false;
+    info.revoked = true;
+    await this.save();
+    for (const listener of this.revokeListeners) listener(id);
+    return true;
+  }
+
+  onRevoke(listener: (id: string) => void): void {
+    this.revokeListeners.push(listener);
+  }
+
+  private async save(): Promise<void> {
+    await mkdir(path.dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.tmp`;
+    await writeFile(tmp, JSON.stringify(this.list(), null, 2));
+    const handle = await open(tmp, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, this.file);
+  }
+}

@@ -1,0 +1,32 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export function randomToken(bytes = 32): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+export function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+export function sign(secret: Buffer, purpose: string, value: string): string {
+  return createHmac('sha256', secret).update(`${purpose}\n${value}`).digest('base64url');
+}
+
+export function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** value.signature, verifiable without server state */
+export function signedValue(secret: Buffer, purpose: string, value: string): string {
+  return `${value}.${sign(secret, purpose, value)}`;
+}
+
+export function verifySigned(secret: Buffer, purpose: string, signed: string | undefined): string | null {
+  if (!signed) return null;
+  const dot = signed.lastIndexOf('.');
+  if (dot <= 0) return null;
+  const value = signed.slice(0, dot);
+  return safeEqual(signed.slice(dot + 1), sign(secret, purpose, value)) ? value : null;
+}

@@ -1,0 +1,133 @@
+// Everything one loaded application needs at run time, assembled from its manifest: the store, the
+// renderer, the action runner, sessions and channels. The HTTP layer and the socket hub sit on top.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { loadManifest, loadAppModule } from './manifest/load.js';
+import type { AuthConfig, Manifest, RouteConfig } from './manifest/types.js';
+import { createStore } from './store/index.js';
+import type { Logger, Store } from './store/types.js';
+import { createRenderer, type Renderer } from './render/index.js';
+import { ActionRunner } from './actions/runner.js';
+import { createAppRequire } from './actions/modules.js';
+import type { Vars } from './actions/context.js';
+import { SessionManager } from './auth/sessions.js';
+import { secretFields } from './auth/user.js';
+import { buildChannels, type Channel } from './realtime/channels.js';
+
+export interface Engine {
+  appDir: string;
+  dataDir: string;
+  manifest: Manifest;
+  store: Store;
+  renderer: Renderer;
+  runner: ActionRunner;
+  sessions: SessionManager | null;
+  channels: Map<string, Channel>;
+  secrets: Set<string>;
+  loginRoutes: Set<string>;
+  debug: boolean;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+function hasStep(steps: unknown, key: string, manifest: Manifest, seen = new Set<unknown>()): boolean {
+  if (!Array.isArray(steps) || seen.has(steps)) return false;
+  seen.add(steps);
+  return steps.some((step: Record<string, unknown>) => {
+    if (!step || typeof step !== 'object') return false;
+    if (Object.hasOwn(step, key)) return true;
+    const sub = step['action:run'] as { name?: string } | undefined;
+    const route = sub?.name ? manifest.routes[sub.name] : undefined;
+    return (
+      hasStep(step.then, key, manifest, seen) ||
+      hasStep(step.else, key, manifest, seen) ||
+      hasStep(step.steps, key, manifest, seen) ||
+      (route?.type === 'action' && hasStep(route.steps, key, manifest, seen))
+    );
+  });
+}
+
+/** Misconfigured auth stops start-up with a reason (the original silently disabled it, D22). */
+function checkAuth(manifest: Manifest, auth: AuthConfig): void {
+  const users = manifest.connectors[auth.userConnector];
+  if (!users) throw new Error(`auth.userConnector names "${auth.userConnector}", which is not a declared connector`);
+  const sessionName = auth.sessionConnector ?? 'session';
+  if (!manifest.connectors[sessionName]) {
+    throw new Error(
+      `auth needs a connector for sessions named "${sessionName}": add connectors.${sessionName} = { type: "lowdb" } (or set auth.sessionConnector)`,
+    );
+  }
+  for (const name of [auth.userConnector, sessionName]) {
+    if ((manifest.connectors[name].scope ?? 'global') !== 'global') throw new Error(`connector "${name}" is used by auth and must have scope "global"`);
+  }
+}
+
+export async function createEngine(options: {
+  appDir: string;
+  dataDir: string;
+  debug: boolean;
+  log: Logger;
+  fresh?: boolean;
+}): Promise<Engine> {
+  const appDir = path.resolve(options.appDir);
+  const { manifest } = await loadManifest(appDir, { fresh: options.fresh });
+  if (manifest.auth) checkAuth(manifest, manifest.auth);
+  const channels = buildChannels(manifest);
+  const store = await createStore({ connectors: manifest.connectors, dataDir: options.dataDir, log: options.log });
+  try {
+    const renderer = createRenderer({
+      appDir,
+      components: manifest.components,
+      globals: manifest.globals,
+      windowTitle: manifest.launch?.window?.title,
+      debug: options.debug,
+      log: options.log,
+    });
+    const handlers = new Map<string, (context: Vars, body: unknown) => unknown>();
+    const actionsDir = path.join(appDir, 'app', 'actions');
+    const runner = new ActionRunner(manifest, store, {
+      manifest,
+      appDir,
+      debug: options.debug,
+      log: options.log,
+      require: createAppRequire(appDir, manifest.allowModules),
+      allowHosts: manifest.http?.allowHosts,
+      async handler(name) {
+        const cached = handlers.get(name);
+        if (cached) return cached;
+        const file = ['.js', '.cjs', '.mjs', '.ts'].map((ext) => path.join(actionsDir, name + ext)).find((f) => existsSync(f));
+        if (!file) throw new Error(`no handler app/actions/${name}.js`);
+        const mod = (await loadAppModule(file, appDir, options.fresh)) as unknown;
+        const fn = typeof mod === 'function' ? mod : (mod as { run?: unknown; handler?: unknown })?.run ?? (mod as { handler?: unknown })?.handler;
+        if (typeof fn !== 'function') throw new Error(`app/actions/${path.basename(file)} must export a function (context, body)`);
+        handlers.set(name, fn as (context: Vars, body: unknown) => unknown);
+        return fn as (context: Vars, body: unknown) => unknown;
+      },
+    });
+    const sessions = manifest.auth ? new SessionManager(store, manifest.auth) : null;
+    await sessions?.load();
+    const loginRoutes = new Set(
+      Object.entries(manifest.routes as Record<string, RouteConfig>)
+        .filter(([, r]) => r.type === 'action' && hasStep(r.steps, 'auth:login', manifest))
+        .map(([key]) => key),
+    );
+    return {
+      appDir,
+      dataDir: options.dataDir,
+      manifest,
+      store,
+      renderer,
+      runner,
+      sessions,
+      channels,
+      secrets: secretFields(manifest.auth),
+      loginRoutes,
+      debug: options.debug,
+      log: options.log,
+      close: () => store.close(),
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

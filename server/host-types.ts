@@ -1,0 +1,51 @@
+// Options and handle of the one entry point, createHost (server/host.ts). Electron imports only these.
+
+export interface HostOptions {
+  /** application folder holding manifest.js (or manifest.ts / manifest.mjs) */
+  appDir: string;
+  /** folder for persistent connector files; default <appDir>/.data */
+  dataDir?: string;
+  /** interface to bind; default 127.0.0.1 ('0.0.0.0' or launch.lan for LAN mode) */
+  host?: string;
+  /** port; default: this option, then PORT, then launch.port, then a free port */
+  port?: number;
+  /** bind the LAN and require pairing for other devices */
+  lan?: boolean;
+  debug?: boolean;
+  /** watch files and reload (serverokey dev) */
+  dev?: boolean;
+  /** silence the host's own log lines */
+  quiet?: boolean;
+  /** a secret shared with trusted local windows (Electron) so they get a terminal identity without pairing */
+  localTerminalSecret?: string;
+}
+
+export interface Host {
+  url: string;
+  port: number;
+  host: string;
+  /** finishes in-flight actions, flushes writes, closes sockets */
+  close(): Promise<void>;
+  /** paired LAN terminals and the current pairing code (LAN mode) */
+  terminals: TerminalRegistryView;
+  /**
+   * A cookie that gives a trusted local window (an Electron session partition) its own terminal identity
+   * without pairing. Set it in the window's session before loading the URL.
+   */
+  terminalCookie(terminal: { id: string; name: string }): { name: string; value: string };
+  /** the parsed manifest's launch section (window size, title, customer display, printing) */
+  launch: import('./manifest/types.js').LaunchConfig;
+}
+
+export interface TerminalInfo {
+  id: string;
+  name: string;
+  pairedAt: string;
+  revoked?: boolean;
+}
+
+export interface TerminalRegistryView {
+  list(): TerminalInfo[];
+  revoke(id: string): Promise<boolean>;
+  pairingCode(): { code: string; expiresAt: number };
+}

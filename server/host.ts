@@ -1,0 +1,195 @@
+// createHost: the one entry point. Loads the app, opens its store, serves it over HTTP and WebSocket.
+// The CLI (serverokey serve/dev) and the Electron main process both start the engine through it.
+import { createServer, type Server } from 'node:http';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Host, HostOptions } from './host-types.js';
+import { createEngine, type Engine } from './engine.js';
+import { createLogger } from './log.js';
+import { loadHostSecret } from './auth/secret.js';
+import { TerminalRegistry } from './auth/terminals.js';
+import { redactState } from './auth/user.js';
+import { createApp, type AppDeps } from './http/app.js';
+import { identify, originAllowed } from './http/identity.js';
+import { RouteTable } from './http/routes.js';
+import { RealtimeHub } from './realtime/hub.js';
+import { TERMINAL_COOKIE } from './auth/cookies.js';
+
+export type { Host, HostOptions } from './host-types.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** The project root, both from server/ (sources) and dist/server/ (built). */
+function projectRoot(): string {
+  let dir = here;
+  for (let i = 0; i < 4; i++) {
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'renderer'))) return dir;
+    dir = path.dirname(dir);
+  }
+  return path.resolve(here, '..');
+}
+
+let clientCache: Promise<string> | undefined;
+
+/** The browser client: the prebuilt bundle, or built once in memory when running from sources. */
+export function loadClientScript(): Promise<string> {
+  clientCache ??= (async () => {
+    const root = projectRoot();
+    const bundle = path.join(root, 'renderer', 'dist', 'engine-client.js');
+    const source = path.join(root, 'renderer', 'client.ts');
+    if (existsSync(source)) {
+      const { mtimeMs } = await import('node:fs').then((fs) => fs.statSync(source));
+      const fresh = existsSync(bundle) && (await import('node:fs')).statSync(bundle).mtimeMs >= mtimeMs;
+      if (!fresh) {
+        const esbuild = await import('esbuild');
+        const out = await esbuild.build({ entryPoints: [source], bundle: true, format: 'iife', target: 'es2020', minify: true, write: false });
+        return out.outputFiles[0].text;
+      }
+    }
+    return readFile(bundle, 'utf8');
+  })();
+  clientCache.catch(() => (clientCache = undefined));
+  return clientCache;
+}
+
+function resolvePort(option: number | undefined, launchPort: number | undefined): number {
+  if (option !== undefined) return option;
+  const env = process.env.PORT;
+  if (env && /^\d+$/.test(env)) return Number(env);
+  return launchPort ?? 0;
+}
+
+export async function createHost(options: HostOptions): Promise<Host> {
+  const appDir = path.resolve(options.appDir);
+  const dataDir = path.resolve(options.dataDir ?? path.join(appDir, '.data'));
+  const log = createLogger(options.quiet);
+  const debug = Boolean(options.debug);
+  let engine: Engine = await createEngine({ appDir, dataDir, debug, log });
+  let routes = new RouteTable(engine.manifest);
+  const lan = Boolean(options.lan ?? engine.manifest.launch?.lan);
+  const bindHost = options.host ?? (lan ? '0.0.0.0' : '127.0.0.1');
+  const secret = loadHostSecret(dataDir);
+  const terminals = new TerminalRegistry(secret, dataDir);
+  const inFlight = { count: 0, idle: [] as Array<() => void> };
+
+  let hub: RealtimeHub | undefined;
+  const makeHub = (current: Engine) =>
+    new RealtimeHub({
+      channels: current.channels,
+      log,
+      redact: (connector, state) =>
+        connector === current.manifest.auth?.userConnector || connector === (current.manifest.auth?.sessionConnector ?? 'session')
+          ? redactState(state, current.secrets)
+          : state,
+      async authorize(req) {
+        if (!originAllowed(req)) return 'foreign origin';
+        const identity = await identify(current, terminals, req, { lan, issueBrowserTerminal: false });
+        if (!identity.terminal) return lan ? 'this device is not paired' : 'no terminal identity: open a page first';
+        if (current.manifest.auth && !identity.user && identity.terminal.kind !== 'paired' && identity.terminal.kind !== 'local') {
+          return 'log in first';
+        }
+        return {
+          terminalId: identity.terminal.id,
+          userKey: identity.session?.userKey ?? null,
+          roles: identity.roles,
+          loggedIn: Boolean(identity.user),
+        };
+      },
+      async renderPush(channel, change) {
+        if (!channel.render) return undefined;
+        const rendered = current.renderer.renderComponent(channel.render, {
+          data: { [change.name]: change.state },
+          user: null,
+          url: { pathname: '/', query: {} },
+        });
+        return { html: rendered.html, styles: rendered.styles.map((s) => s.css).join('\n'), scripts: rendered.scripts, componentName: channel.render };
+      },
+    });
+
+  const deps: AppDeps = {
+    engine: () => engine,
+    routes: () => routes,
+    terminals,
+    hub: () => hub,
+    secret,
+    lan,
+    clientScript: loadClientScript,
+    inFlight,
+  };
+  const app = createApp(deps);
+  const server: Server = createServer(app);
+  server.keepAliveTimeout = 65_000;
+  hub = makeHub(engine);
+  hub.start();
+  server.on('upgrade', (req, socket, head) => {
+    if (hub) void hub.handleUpgrade(req, socket, head);
+    else socket.destroy();
+  });
+  terminals.onRevoke((id) => hub?.disconnectTerminal(id));
+
+  const port = resolvePort(options.port, engine.manifest.launch?.port);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, bindHost, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await engine.close();
+    const err = error as NodeJS.ErrnoException;
+    throw new Error(
+      err.code === 'EADDRINUSE' ? `port ${port} is already in use: stop the other program or choose another port (--port)` : err.message,
+    );
+  }
+  const address = server.address() as AddressInfo;
+  const shownHost = bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost;
+  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}`;
+  log.info(`serving ${path.basename(appDir)} at ${url}${lan ? ' (LAN mode: other devices pair at /__pair)' : ''}`);
+
+  let closing: Promise<void> | undefined;
+  const host: Host & { reload(): Promise<void>; engine(): Engine; hub(): RealtimeHub | undefined } = {
+    url,
+    port: address.port,
+    host: bindHost,
+    launch: engine.manifest.launch ?? {},
+    terminals: {
+      list: () => terminals.list(),
+      revoke: (id) => terminals.revoke(id),
+      pairingCode: () => terminals.pairingCode(),
+    },
+    terminalCookie(terminal) {
+      return { name: TERMINAL_COOKIE, value: terminals.cookieValue({ id: terminal.id, name: terminal.name, kind: 'local' }) };
+    },
+    engine: () => engine,
+    hub: () => hub,
+    /** dev mode: load the app again; the old engine keeps serving if the new one fails */
+    async reload() {
+      await engine.store.flush();
+      const next = await createEngine({ appDir, dataDir, debug, log, fresh: true });
+      const previous = engine;
+      engine = next;
+      routes = new RouteTable(next.manifest);
+      await hub?.close();
+      hub = makeHub(next);
+      hub.start();
+      await previous.close();
+    },
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        if (inFlight.count > 0) await new Promise<void>((resolve) => inFlight.idle.push(resolve));
+        await hub?.close();
+        server.closeAllConnections();
+        await stopped;
+        await engine.close();
+      })();
+      return closing;
+    },
+  };
+  return host;
+}

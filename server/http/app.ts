@@ -1,0 +1,340 @@
+// The express application: routing from the manifest, guards (terminal, session, CSRF, origin, roles),
+// body limits and typed errors. Every failure answers JSON { error } with a 4xx/5xx the client shows.
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { randomBytes } from 'node:crypto';
+import type { ActionResponse, ErrorBody, Redirect } from '../../protocol/wire.js';
+import { CSRF_HEADER, SOCKET_ID_HEADER, SPA_HEADER, SPA_HEADER_VALUE } from '../../protocol/wire.js';
+import type { ActionRoute, RouteConfig, ViewRoute } from '../manifest/types.js';
+import type { Engine } from '../engine.js';
+import { ActionError } from '../actions/errors.js';
+import type { RenderInput } from '../render/index.js';
+import { expiredCookie, serializeCookie, SESSION_COOKIE } from '../auth/cookies.js';
+import { RateLimiter } from '../auth/rate-limit.js';
+import type { TerminalRegistry } from '../auth/terminals.js';
+import { publicUser } from '../auth/user.js';
+import type { RealtimeHub } from '../realtime/hub.js';
+import { csrfToken, csrfValid, identify, isSecure, originAllowed, requesterOf, type Identity } from './identity.js';
+import { contentSecurityPolicy, finishPage } from './page.js';
+import { RouteTable } from './routes.js';
+import { pairingRouter } from './pairing.js';
+
+export interface AppDeps {
+  /** the current engine (replaced in dev mode when the app is reloaded) */
+  engine(): Engine;
+  terminals: TerminalRegistry;
+  hub(): RealtimeHub | undefined;
+  secret: Buffer;
+  lan: boolean;
+  clientScript(): Promise<string>;
+  inFlight: { count: number; idle: Array<() => void> };
+  routes(): RouteTable;
+}
+
+type Locals = { identity: Identity; nonce: string };
+
+const JSON_LIMIT = '1mb';
+
+function locals(res: Response): Locals {
+  return res.locals as Locals;
+}
+
+function sendError(res: Response, error: ErrorBody, redirect?: Redirect): void {
+  if (res.headersSent) return;
+  const body: ActionResponse = redirect ? { error, redirect } : { error };
+  res.status(error.status).json(body);
+}
+
+function queryOf(req: Request): Record<string, string> {
+  const out: Record<string, string> = {};
+  const url = new URL(req.originalUrl, 'http://host');
+  for (const [key, value] of url.searchParams) out[key] = value;
+  return out;
+}
+
+function isSpa(req: Request): boolean {
+  return req.get(SPA_HEADER) === SPA_HEADER_VALUE;
+}
+
+/** The page a fragment belongs to: the Referer when it is this host, else the request itself. */
+function pageUrl(req: Request): { pathname: string; query: Record<string, string> } {
+  const referer = req.get('referer');
+  if (referer) {
+    try {
+      const url = new URL(referer);
+      if (url.host === req.get('host')) return { pathname: url.pathname, query: Object.fromEntries(url.searchParams) };
+    } catch {
+      // fall through to the request's own URL
+    }
+  }
+  return { pathname: req.path, query: queryOf(req) };
+}
+
+function requiresLogin(engine: Engine, route: RouteConfig): boolean {
+  if (route.auth?.required) return true;
+  if (route.auth?.required === false || route.public) return false;
+  return Boolean(engine.manifest.auth?.protectByDefault);
+}
+
+function loginTarget(engine: Engine, route: RouteConfig): string {
+  return route.auth?.failureRedirect ?? engine.manifest.auth?.loginPath ?? '/login';
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  const loginByIdentity = new RateLimiter({ max: 5, windowMs: 5 * 60_000 });
+  const loginByAddress = new RateLimiter({ max: 20, windowMs: 5 * 60_000 });
+
+  app.use((req, res, next) => {
+    const nonce = randomBytes(16).toString('base64');
+    res.locals.nonce = nonce;
+    res.setHeader('Content-Security-Policy', contentSecurityPolicy(nonce));
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'same-origin');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+
+  app.get('/engine-client.js', async (_req, res, next) => {
+    try {
+      res.type('application/javascript').setHeader('Cache-Control', 'no-cache');
+      res.send(await deps.clientScript());
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  app.get('/__health', (_req, res) => {
+    res.json({ ok: true });
+  });
+
+  app.use(async (req, res, next) => {
+    try {
+      const identity = await identify(deps.engine(), deps.terminals, req, {
+        lan: deps.lan,
+        issueBrowserTerminal: true,
+      });
+      res.locals.identity = identity;
+      for (const cookie of identity.setCookies) res.append('Set-Cookie', cookie);
+      next();
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  app.use(pairingRouter(deps));
+
+  // a LAN device that has not paired sees the pairing page and nothing else
+  app.use((req, res, next) => {
+    const { identity } = locals(res);
+    if (identity.terminal) return next();
+    if (req.method === 'GET' && !isSpa(req) && req.accepts(['html', 'json']) === 'html') return res.redirect(303, '/__pair');
+    sendError(res, { status: 403, message: 'Это устройство не подключено к кассе: откройте /__pair и введите код с экрана кассы' }, '/__pair');
+  });
+
+  // bodies: JSON or form up to 1 MB; anything else is refused before parsing
+  app.use((req, res, next) => {
+    const length = Number(req.get('content-length') ?? 0);
+    const type = req.get('content-type');
+    if ((length > 0 || req.get('transfer-encoding')) && type && !req.is(['application/json', 'application/x-www-form-urlencoded'])) {
+      return sendError(res, { status: 415, message: `unsupported body type ${type}: send application/json or a form` });
+    }
+    next();
+  });
+  app.use(express.json({ limit: JSON_LIMIT, strict: false }));
+  app.use(express.urlencoded({ limit: JSON_LIMIT, extended: false }));
+
+  app.use(async (req, res, next) => {
+    const engine = deps.engine();
+    const match = deps.routes().match(req.method, req.path);
+    if (match.kind === 'not-found') {
+      return sendError(res, { status: 404, message: `Нет такой страницы или действия: ${req.method} ${req.path}` });
+    }
+    if (match.kind === 'internal') return sendError(res, { status: 403, message: `${match.key} is internal: reachable only through action:run` });
+    if (match.kind === 'method-not-allowed') {
+      res.setHeader('Allow', match.allow.join(', '));
+      return sendError(res, { status: 405, message: `${req.method} is not allowed for ${req.path} (allowed: ${match.allow.join(', ')})` });
+    }
+    const { key, route } = match;
+    const { identity } = locals(res);
+    try {
+      if (requiresLogin(engine, route) && !identity.user) {
+        const target = loginTarget(engine, route);
+        if (route.type === 'view') {
+          if (isSpa(req)) return res.json({ redirect: target });
+          return res.redirect(302, target);
+        }
+        return sendError(res, { status: 401, message: 'Войдите в систему, чтобы продолжить' }, target);
+      }
+      const roles = route.auth?.roles;
+      if (roles?.length && !identity.roles.some((r) => roles.includes(r))) {
+        return sendError(res, { status: 403, message: `Недостаточно прав: нужна роль ${roles.join(' или ')}` });
+      }
+      if (route.type === 'view') return await serveView(deps, req, res, route as ViewRoute);
+      return await serveAction(deps, req, res, key, route as ActionRoute, { loginByIdentity, loginByAddress });
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const engine = deps.engine();
+    const err = error as { type?: string; status?: number; message?: string };
+    if (err?.type === 'entity.too.large') return sendError(res, { status: 413, message: 'Слишком большой запрос (больше 1 МБ)' });
+    if (err?.type === 'entity.parse.failed') return sendError(res, { status: 400, message: `malformed JSON body: ${err.message}` });
+    if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') {
+      return sendError(res, { status: 415, message: err.message ?? 'unsupported encoding' });
+    }
+    if (error instanceof ActionError) return sendError(res, error.toBody(engine.debug));
+    if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
+      return sendError(res, { status: err.status, message: err.message ?? 'bad request' });
+    }
+    engine.log.error(`${req.method} ${req.path}: ${(error as Error)?.stack ?? String(error)}`);
+    sendError(res, {
+      status: 500,
+      message: engine.debug ? String((error as Error)?.stack ?? error) : 'Внутренняя ошибка кассы; подробности в журнале хоста',
+    });
+  });
+
+  return app;
+}
+
+function renderInput(engine: Engine, identity: Identity, data: Record<string, unknown>, url: RenderInput['url'], csrf: string, user = identity.user): RenderInput {
+  return {
+    data,
+    user,
+    url,
+    extra: {
+      terminal: identity.terminal ? { id: identity.terminal.id, name: identity.terminal.name } : null,
+      csrfToken: csrf,
+    },
+  };
+}
+
+async function serveView(deps: AppDeps, req: Request, res: Response, route: ViewRoute): Promise<void> {
+  const engine = deps.engine();
+  const { identity, nonce } = locals(res);
+  const requester = requesterOf(engine, identity);
+  const data = await engine.runner.readFor(route.reads ?? [], requester);
+  const csrf = csrfToken(deps.secret, identity);
+  const input = renderInput(engine, identity, data, { pathname: req.path, query: queryOf(req) }, csrf);
+  if (isSpa(req)) {
+    if (!route.inject?.pageContent) {
+      res.json({ redirect: { url: req.originalUrl, full: true } });
+      return;
+    }
+    res.json(engine.renderer.renderSpa(route, input));
+    return;
+  }
+  const html = finishPage(engine.renderer.renderPage(route, input), { csrf, nonce, debug: engine.debug });
+  res.type('html');
+  if (req.method === 'HEAD') {
+    res.setHeader('Content-Length', Buffer.byteLength(html));
+    res.end();
+    return;
+  }
+  res.send(html);
+}
+
+async function serveAction(
+  deps: AppDeps,
+  req: Request,
+  res: Response,
+  key: string,
+  route: ActionRoute,
+  limits: { loginByIdentity: RateLimiter; loginByAddress: RateLimiter },
+): Promise<void> {
+  const engine = deps.engine();
+  const { identity } = locals(res);
+  if (!originAllowed(req)) {
+    return sendError(res, { status: 403, message: 'запрос с чужого сайта отклонён (Origin не совпадает с адресом кассы)' });
+  }
+  const body: unknown = req.body === undefined ? {} : req.body;
+  const presented = req.get(CSRF_HEADER) ?? (body && typeof body === 'object' ? (body as Record<string, unknown>)._csrf : undefined);
+  if (!csrfValid(deps.secret, identity, presented)) {
+    return sendError(res, { status: 403, message: 'Сессия страницы устарела (CSRF): обновите страницу и повторите' });
+  }
+  if (body && typeof body === 'object' && !Array.isArray(body)) delete (body as Record<string, unknown>)._csrf;
+
+  const isLogin = engine.loginRoutes.has(key);
+  const address = req.socket.remoteAddress ?? 'unknown';
+  const identityField = engine.manifest.auth?.identityField ?? 'login';
+  const loginName = isLogin && body && typeof body === 'object' ? String((body as Record<string, unknown>)[identityField] ?? '') : '';
+  if (isLogin) {
+    const wait = Math.max(limits.loginByIdentity.retryAfter(`id:${loginName}`), limits.loginByAddress.retryAfter(`ip:${address}`));
+    if (wait > 0) {
+      res.setHeader('Retry-After', String(Math.ceil(wait / 1000)));
+      return sendError(res, { status: 429, message: `Слишком много попыток входа. Повторите через ${Math.ceil(wait / 60_000)} мин.` });
+    }
+  }
+
+  deps.inFlight.count++;
+  try {
+    const requester = requesterOf(engine, identity);
+    const outcome = await engine.runner.run({ routeKey: key, route, body, query: queryOf(req), requester });
+
+    let user = identity.user;
+    let sessionToken = identity.sessionToken;
+    if (isLogin && !outcome.login) {
+      limits.loginByIdentity.fail(`id:${loginName}`);
+      limits.loginByAddress.fail(`ip:${address}`);
+    }
+    if (engine.sessions && (outcome.login || outcome.logout)) {
+      // a login always starts a fresh session (no fixation); the old one is gone either way
+      await engine.sessions.destroy(identity.sessionToken ?? undefined);
+      sessionToken = null;
+      user = null;
+      if (outcome.login) {
+        const auth = engine.manifest.auth!;
+        const userKey = String(outcome.login[auth.identityField] ?? '');
+        if (!userKey) throw new ActionError(500, `auth:login: the user record has no "${auth.identityField}" (auth.identityField)`);
+        sessionToken = await engine.sessions.create(userKey, userKey);
+        user = publicUser(outcome.login, engine.secrets);
+        limits.loginByIdentity.reset(`id:${loginName}`);
+        res.append('Set-Cookie', serializeCookie(SESSION_COOKIE, sessionToken, { maxAgeSeconds: engine.sessions.maxAgeSeconds, secure: isSecure(req) }));
+      } else {
+        res.append('Set-Cookie', expiredCookie(SESSION_COOKIE, isSecure(req)));
+      }
+    }
+
+    const hub = deps.hub();
+    if (hub && outcome.changes.length > 0) {
+      const socketId = req.get(SOCKET_ID_HEADER) || undefined;
+      const notifications = outcome.changes
+        .filter((c) => hub.watches(c.name))
+        .map((c) => ({ ...c, scope: engine.store.info(c.name).scope }));
+      if (notifications.length > 0) {
+        hub.notify(notifications, socketId).catch((error) => engine.log.warn(`notify: ${(error as Error).message}`));
+      }
+    }
+
+    if (outcome.redirect !== undefined) {
+      res.json({ redirect: outcome.redirect });
+      return;
+    }
+    if (route.update) {
+      const csrf = csrfToken(deps.secret, { sessionToken, terminalCookie: identity.terminalCookie });
+      let rendered;
+      try {
+        rendered = engine.renderer.renderComponent(route.update, renderInput(engine, identity, outcome.vars.data, pageUrl(req), csrf, user));
+      } catch (error) {
+        const saved = outcome.changes.length > 0 ? 'Данные сохранены, но ' : '';
+        throw new ActionError(500, `${saved}компонент "${route.update}" не удалось отрисовать: ${(error as Error).message}`, { cause: error });
+      }
+      res.json({
+        html: rendered.html,
+        styles: rendered.styles.map((s) => s.css).join('\n'),
+        scripts: rendered.scripts,
+        componentName: route.update,
+      });
+      return;
+    }
+    res.json({});
+  } finally {
+    deps.inFlight.count--;
+    if (deps.inFlight.count === 0) for (const resolve of deps.inFlight.idle.splice(0)) resolve();
+  }
+}

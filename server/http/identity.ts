@@ -1,0 +1,119 @@
+// Who is asking: the terminal (signed cookie), the session and the user behind it, and the CSRF token that
+// binds state-changing requests to them.
+import type { IncomingMessage } from 'node:http';
+import type { Engine } from '../engine.js';
+import type { SessionRecord } from '../auth/sessions.js';
+import { parseCookies, SESSION_COOKIE, TERMINAL_COOKIE, serializeCookie } from '../auth/cookies.js';
+import { publicUser } from '../auth/user.js';
+import { sign, safeEqual } from '../auth/tokens.js';
+import type { TerminalIdentity, TerminalRegistry } from '../auth/terminals.js';
+import type { Requester } from '../actions/runner.js';
+
+export interface Identity {
+  cookies: Record<string, string>;
+  terminal: TerminalIdentity | null;
+  /** the terminal cookie value the request carried or was just given */
+  terminalCookie: string | null;
+  sessionToken: string | null;
+  session: SessionRecord | null;
+  /** stored user record (with secrets), for role checks only */
+  storedUser: Record<string, unknown> | null;
+  user: Record<string, unknown> | null;
+  roles: string[];
+  local: boolean;
+  setCookies: string[];
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+export function isLoopback(req: IncomingMessage): boolean {
+  return LOOPBACK.has(req.socket.remoteAddress ?? '');
+}
+
+export function isSecure(req: IncomingMessage): boolean {
+  return Boolean((req.socket as { encrypted?: boolean }).encrypted);
+}
+
+export async function findUser(engine: Engine, userKey: string): Promise<Record<string, unknown> | null> {
+  const auth = engine.manifest.auth;
+  if (!auth) return null;
+  const state = (await engine.store.read(auth.userConnector, 'global')) as { items?: unknown } | unknown[];
+  const items = Array.isArray(state) ? state : Array.isArray(state?.items) ? state.items : [];
+  const found = (items as Array<Record<string, unknown>>).find(
+    (u) => u && String(u[auth.identityField]) === userKey,
+  );
+  return found ?? null;
+}
+
+export function rolesOf(engine: Engine, user: Record<string, unknown> | null): string[] {
+  if (!user) return [];
+  const field = engine.manifest.auth?.roleField ?? 'role';
+  const value = user[field];
+  return Array.isArray(value) ? value.map(String) : value === undefined || value === null ? [] : [String(value)];
+}
+
+export async function identify(
+  engine: Engine,
+  terminals: TerminalRegistry,
+  req: IncomingMessage,
+  options: { lan: boolean; issueBrowserTerminal: boolean },
+): Promise<Identity> {
+  const cookies = parseCookies(req.headers.cookie);
+  const local = isLoopback(req);
+  const setCookies: string[] = [];
+  let terminalCookie: string | null = cookies[TERMINAL_COOKIE] ?? null;
+  let terminal = terminals.verify(terminalCookie ?? undefined);
+  if (!terminal) terminalCookie = null;
+  // a LAN device without a paired identity gets nothing but the pairing page
+  if (terminal && terminal.kind !== 'paired' && options.lan && !local) {
+    terminal = null;
+    terminalCookie = null;
+  }
+  if (!terminal && options.issueBrowserTerminal && (local || !options.lan)) {
+    terminal = terminals.newBrowserIdentity();
+    terminalCookie = terminals.cookieValue(terminal);
+    setCookies.push(serializeCookie(TERMINAL_COOKIE, terminalCookie, { maxAgeSeconds: 10 * 365 * 86400, secure: isSecure(req) }));
+  }
+  const sessionToken = cookies[SESSION_COOKIE] ?? null;
+  const session = engine.sessions?.resolve(sessionToken ?? undefined) ?? null;
+  const storedUser = session ? await findUser(engine, session.userKey) : null;
+  return {
+    cookies,
+    terminal,
+    terminalCookie,
+    sessionToken: session ? sessionToken : null,
+    session: storedUser ? session : null,
+    storedUser,
+    user: storedUser ? publicUser(storedUser, engine.secrets) : null,
+    roles: rolesOf(engine, storedUser),
+    local,
+    setCookies,
+  };
+}
+
+export function csrfToken(secret: Buffer, identity: Pick<Identity, 'sessionToken' | 'terminalCookie'>): string {
+  return sign(secret, 'csrf', identity.sessionToken ?? identity.terminalCookie ?? 'anonymous');
+}
+
+export function csrfValid(secret: Buffer, identity: Identity, presented: unknown): boolean {
+  return typeof presented === 'string' && presented !== '' && safeEqual(presented, csrfToken(secret, identity));
+}
+
+export function requesterOf(engine: Engine, identity: Identity): Requester {
+  return {
+    user: identity.user,
+    userKey: identity.session?.userKey ?? null,
+    terminal: identity.terminal ? { id: identity.terminal.id, name: identity.terminal.name } : null,
+  };
+}
+
+/** Origin check for actions and upgrades: a browser's Origin must be this host. */
+export function originAllowed(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return req.headers['sec-fetch-site'] !== 'cross-site';
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,167 @@
+// One source of truth for the manifest's shape: the runtime loads through it and the
+// validator reports through it. Types for app authors are derived from it in types.ts.
+import { z } from 'zod';
+
+const name = z.string().min(1);
+
+export const connectorTypes = ['lowdb', 'wise-json', 'json', 'memory', 'in-memory', 'journal'] as const;
+
+export const migrationRuleSchema = z.object({
+  if_not_exists: z.string().min(1),
+  set: z.record(z.string(), z.unknown()),
+});
+
+export const computedRuleSchema = z.looseObject({
+  target: z.string().min(1),
+  formula: z.string().optional(),
+  format: z.string().optional(),
+  defaultValue: z.unknown().optional(),
+});
+
+export const connectorSchema = z.looseObject({
+  type: z.enum(connectorTypes, {
+    error: (issue) =>
+      issue.input === undefined
+        ? `connector is missing the 'type' property (one of: ${connectorTypes.join(', ')})`
+        : `unknown connector type ${JSON.stringify(issue.input)} (one of: ${connectorTypes.join(', ')})`,
+  }),
+  collection: z.string().optional(),
+  initialState: z.unknown().optional(),
+  migrations: z.array(migrationRuleSchema).optional(),
+  computed: z.array(computedRuleSchema).optional(),
+  scope: z.enum(['global', 'terminal', 'user']).optional(),
+  /** journal only: how many of the newest records readers see as `items` (default 200) */
+  view: z.object({ last: z.number().int().min(0).optional() }).optional(),
+});
+
+export const componentSchema = z.union([
+  z.string().min(1),
+  z.looseObject({
+    template: z.string().min(1),
+    style: z.string().optional(),
+    title: z.string().optional(),
+  }),
+]);
+
+export const routeAuthSchema = z.looseObject({
+  required: z.boolean().optional(),
+  failureRedirect: z.string().optional(),
+  roles: z.array(z.string()).optional(),
+});
+
+// Steps are checked per kind by the step registry (server/actions/steps), which knows each kind's keys.
+export const stepSchema: z.ZodType<Record<string, unknown>> = z.record(z.string(), z.unknown());
+
+export const routeSchema = z.looseObject({
+  type: z.enum(['view', 'action'], {
+    error: (issue) => `route 'type' must be "view" or "action" (got ${JSON.stringify(issue.input)})`,
+  }),
+  layout: z.string().optional(),
+  inject: z.record(z.string(), z.string()).optional(),
+  reads: z.array(name).optional(),
+  writes: z.array(name).optional(),
+  update: z.string().optional(),
+  steps: z.array(stepSchema).optional(),
+  internal: z.boolean().optional(),
+  public: z.boolean().optional(),
+  auth: routeAuthSchema.optional(),
+  title: z.string().optional(),
+});
+
+export const channelSchema = z.looseObject({
+  watch: name,
+  emit: z.looseObject({
+    event: name,
+    payload: z.union([z.string(), z.array(z.string())]).optional(),
+    render: z.string().optional(),
+  }),
+  auth: z
+    .looseObject({ required: z.boolean().optional(), roles: z.array(z.string()).optional() })
+    .optional(),
+});
+
+export const authSchema = z.looseObject({
+  userConnector: name,
+  identityField: name,
+  passwordField: name,
+  sessionConnector: z.string().optional(),
+  roleField: z.string().optional(),
+  protectByDefault: z.boolean().optional(),
+  loginPath: z.string().optional(),
+  session: z
+    .object({
+      idleMinutes: z.number().positive().optional(),
+      absoluteHours: z.number().positive().optional(),
+    })
+    .optional(),
+});
+
+export const launchSchema = z.looseObject({
+  mode: z.string().optional(),
+  lan: z.boolean().optional(),
+  port: z.number().int().min(0).max(65535).optional(),
+  window: z
+    .looseObject({
+      title: z.string().optional(),
+      width: z.number().positive().optional(),
+      height: z.number().positive().optional(),
+      devtools: z.boolean().optional(),
+      kiosk: z.boolean().optional(),
+      fullscreen: z.boolean().optional(),
+    })
+    .optional(),
+  customerDisplay: z
+    .looseObject({ path: z.string().optional(), enabled: z.boolean().optional() })
+    .optional(),
+  print: z
+    .looseObject({
+      path: z.string().optional(),
+      widthMm: z.number().positive().optional(),
+      printer: z.string().optional(),
+    })
+    .optional(),
+});
+
+export const manifestSchema = z.looseObject({
+  globals: z.record(z.string(), z.unknown()).optional(),
+  connectors: z.record(z.string(), connectorSchema),
+  components: z.record(z.string(), componentSchema),
+  routes: z.record(z.string(), routeSchema),
+  sockets: z.record(z.string(), channelSchema).optional(),
+  auth: authSchema.optional(),
+  launch: launchSchema.optional(),
+  allowModules: z.array(z.string()).optional(),
+  http: z.looseObject({ allowHosts: z.array(z.string()).optional() }).optional(),
+  seed: z.string().optional(),
+});
+
+export type ManifestInput = z.input<typeof manifestSchema>;
+export type ParsedManifest = z.output<typeof manifestSchema>;
+
+export interface SchemaProblem {
+  path: string;
+  message: string;
+}
+
+/** Formats a zod path as the key path an author would write: routes["POST /x"].steps[2].to */
+export function formatKeyPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else if (typeof part === 'string' && /^[A-Za-z_$][\w$]*$/.test(part)) out += out ? `.${part}` : part;
+    else out += `[${JSON.stringify(String(part))}]`;
+  }
+  return out || '(root)';
+}
+
+export function checkManifestShape(value: unknown): SchemaProblem[] {
+  const result = manifestSchema.safeParse(value);
+  if (result.success) return [];
+  return result.error.issues.map((issue) => ({
+    path: formatKeyPath(issue.path),
+    message:
+      issue.code === 'invalid_type' && issue.input === undefined
+        ? `required key '${String(issue.path[issue.path.length - 1] ?? '')}' is missing`
+        : issue.message,
+  }));
+}

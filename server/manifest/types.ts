@@ -1,0 +1,133 @@
+// Types an app author sees (defineManifest / JSDoc @type). They mirror schema.ts, with
+// steps spelled out per kind so editors can complete them.
+
+export type ConnectorScope = 'global' | 'terminal' | 'user';
+
+export interface MigrationRule {
+  if_not_exists: string;
+  set: Record<string, unknown>;
+}
+
+export interface ComputedRule {
+  target: string;
+  formula?: string;
+  format?: string;
+  defaultValue?: unknown;
+}
+
+export interface ConnectorConfig {
+  /** lowdb (persistent JSON file; aliases wise-json, json), memory (alias in-memory), journal (append-only). */
+  type: 'lowdb' | 'wise-json' | 'json' | 'memory' | 'in-memory' | 'journal';
+  collection?: string;
+  initialState?: unknown;
+  migrations?: MigrationRule[];
+  /** @deprecated kept for manifests written for the original engine */
+  computed?: ComputedRule[];
+  /** global (default): one state for everyone; terminal: one per terminal; user: one per logged-in user. */
+  scope?: ConnectorScope;
+  /** journal only: readers see the newest `last` records as `items` (default 200) plus `count`. */
+  view?: { last?: number };
+}
+
+export type ComponentConfig = string | { template: string; style?: string; title?: string };
+
+/** An expression: a JavaScript expression string evaluated against data, user, body, query, context, zod. */
+export type Expression = string;
+
+export type Step =
+  | { set: string; to: unknown }
+  | { if: Expression | boolean; then?: Step[]; else?: Step[] }
+  | { forEach: Expression; as?: string; steps: Step[] }
+  | { run: string }
+  | { 'action:run': { name: string } }
+  | { 'auth:login': Expression }
+  | { 'auth:logout': true }
+  | { 'client:redirect': Expression | { url: string; full?: boolean } }
+  | { 'http:get': { url: Expression; saveTo: string; timeoutMs?: number; maxBytes?: number } }
+  | { fail: Expression; status?: number; field?: string };
+
+export interface RouteAuth {
+  required?: boolean;
+  failureRedirect?: string;
+  roles?: string[];
+}
+
+export interface ViewRoute {
+  type: 'view';
+  layout: string;
+  inject?: Record<string, string>;
+  reads?: string[];
+  auth?: RouteAuth;
+  public?: boolean;
+  title?: string;
+}
+
+export interface ActionRoute {
+  type: 'action';
+  reads?: string[];
+  writes?: string[];
+  update?: string;
+  steps?: Step[];
+  internal?: boolean;
+  auth?: RouteAuth;
+  public?: boolean;
+}
+
+export type RouteConfig = ViewRoute | ActionRoute;
+
+export interface ChannelConfig {
+  watch: string;
+  emit: {
+    event: string;
+    /** connector name (whole state, secrets removed) or a list of top-level keys to send */
+    payload?: string | string[];
+    /** component rendered once per scope and pushed with the event (subscribers skip the round trip) */
+    render?: string;
+  };
+  auth?: { required?: boolean; roles?: string[] };
+}
+
+export interface AuthConfig {
+  userConnector: string;
+  identityField: string;
+  passwordField: string;
+  sessionConnector?: string;
+  roleField?: string;
+  protectByDefault?: boolean;
+  loginPath?: string;
+  session?: { idleMinutes?: number; absoluteHours?: number };
+}
+
+export interface LaunchConfig {
+  mode?: 'server' | 'native' | string;
+  lan?: boolean;
+  port?: number;
+  window?: {
+    title?: string;
+    width?: number;
+    height?: number;
+    devtools?: boolean;
+    kiosk?: boolean;
+    fullscreen?: boolean;
+  };
+  customerDisplay?: { path?: string; enabled?: boolean };
+  print?: { path?: string; widthMm?: number; printer?: string };
+}
+
+export interface Manifest {
+  globals?: Record<string, unknown>;
+  connectors: Record<string, ConnectorConfig>;
+  components: Record<string, ComponentConfig>;
+  routes: Record<string, RouteConfig>;
+  sockets?: Record<string, ChannelConfig>;
+  auth?: AuthConfig;
+  launch?: LaunchConfig;
+  /** npm modules (besides Node built-ins, bcrypt and zod) that expressions may require() */
+  allowModules?: string[];
+  http?: { allowHosts?: string[] };
+}
+
+/** Identity helper that gives editors completion for a manifest. */
+export function defineManifest<M extends Manifest>(manifest: M): M {
+  return manifest;
+}

@@ -1,0 +1,43 @@
+// Channels from the manifest's sockets section: which connector each watches, what it emits, who may
+// subscribe. Validated at start (D21): a channel that cannot notify fails start-up, not an action.
+import type { ChannelConfig, Manifest } from '../manifest/types.js';
+
+export interface Channel {
+  name: string;
+  watch: string;
+  event: string;
+  payload: string | string[] | undefined;
+  render?: string;
+  auth: { required: boolean; roles?: string[] };
+}
+
+export function buildChannels(manifest: Manifest): Map<string, Channel> {
+  const channels = new Map<string, Channel>();
+  for (const [name, config] of Object.entries(manifest.sockets ?? {}) as Array<[string, ChannelConfig]>) {
+    if (!manifest.connectors[config.watch]) {
+      throw new Error(`sockets["${name}"].watch names connector "${config.watch}", which the manifest does not declare`);
+    }
+    if (!config.emit?.event) throw new Error(`sockets["${name}"].emit.event is missing: the event name clients listen for`);
+    if (config.emit.render && !manifest.components[config.emit.render]) {
+      throw new Error(`sockets["${name}"].emit.render names component "${config.emit.render}", which is not declared`);
+    }
+    channels.set(name, {
+      name,
+      watch: config.watch,
+      event: config.emit.event,
+      payload: config.emit.payload,
+      render: config.emit.render,
+      auth: { required: config.auth?.required ?? Boolean(manifest.auth), roles: config.auth?.roles },
+    });
+  }
+  return channels;
+}
+
+/** The payload a channel sends: the whole state (payload names the connector or is absent) or a projection. */
+export function projectPayload(channel: Channel, state: unknown): unknown {
+  if (!Array.isArray(channel.payload)) return state;
+  if (!state || typeof state !== 'object') return state;
+  const out: Record<string, unknown> = {};
+  for (const key of channel.payload) if (Object.hasOwn(state, key)) out[key] = (state as Record<string, unknown>)[key];
+  return out;
+}

@@ -1,0 +1,225 @@
+// One WebSocket per page, multiplexing every channel. Upgrades are authorised (origin, and a session or
+// terminal when the app needs one); subscriptions are authorised per channel; notifications go out after
+// commit only, to subscribers of the same scope, never to the initiating socket, and never fail the action.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import type { ActionFragment, ServerFrame } from '../../protocol/wire.js';
+import type { Logger } from '../store/types.js';
+import type { Channel } from './channels.js';
+import { projectPayload } from './channels.js';
+
+export const MAX_FRAME_BYTES = 64 * 1024;
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+const HEARTBEAT_MS = 15_000;
+
+export interface SocketPrincipal {
+  terminalId: string | null;
+  userKey: string | null;
+  roles: string[];
+  loggedIn: boolean;
+}
+
+export interface Subscriber {
+  id: string;
+  ws: WebSocket;
+  principal: SocketPrincipal;
+  channels: Set<string>;
+  alive: boolean;
+}
+
+export interface NotifyChange {
+  name: string;
+  scopeKey: string;
+  scope: 'global' | 'terminal' | 'user';
+  state: unknown;
+}
+
+export interface HubOptions {
+  channels: Map<string, Channel>;
+  log: Logger;
+  /** decides whether an upgrade is allowed and who it is; return a string to refuse with that reason */
+  authorize(req: IncomingMessage): Promise<SocketPrincipal | string>;
+  /** payload cleanup for a connector (e.g. remove password fields from the user connector) */
+  redact(connector: string, state: unknown): unknown;
+  /** optional pushed fragment for channels with emit.render, rendered once per scope */
+  renderPush?(channel: Channel, change: NotifyChange): Promise<ActionFragment | undefined>;
+}
+
+export class RealtimeHub {
+  readonly sockets = new Map<string, Subscriber>();
+  private readonly wss: WebSocketServer;
+  private readonly byConnector = new Map<string, Channel[]>();
+  private heartbeat?: NodeJS.Timeout;
+  counters = { delivered: 0, dropped: 0, refused: 0 };
+
+  constructor(private readonly options: HubOptions) {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, clientTracking: false });
+    for (const channel of options.channels.values()) {
+      const list = this.byConnector.get(channel.watch) ?? [];
+      list.push(channel);
+      this.byConnector.set(channel.watch, list);
+    }
+  }
+
+  /** Starts heartbeats; the host forwards its server's upgrades to handleUpgrade. */
+  start(): void {
+    this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  watches(connector: string): boolean {
+    return this.byConnector.has(connector);
+  }
+
+  async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    let principal: SocketPrincipal | string;
+    try {
+      principal = await this.options.authorize(req);
+    } catch (error) {
+      principal = (error as Error).message;
+    }
+    if (typeof principal === 'string') {
+      this.counters.refused++;
+      const body = principal;
+      socket.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      return;
+    }
+    const who = principal;
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws, who));
+  }
+
+  private connected(ws: WebSocket, principal: SocketPrincipal): void {
+    const id = randomBytes(16).toString('hex');
+    const sub: Subscriber = { id, ws, principal, channels: new Set(), alive: true };
+    this.sockets.set(id, sub);
+    ws.on('pong', () => (sub.alive = true));
+    ws.on('message', (data, isBinary) => this.message(sub, data, isBinary));
+    ws.on('close', () => this.sockets.delete(id));
+    ws.on('error', () => ws.terminate());
+    this.send(sub, { type: 'socket_id_assigned', id });
+  }
+
+  private message(sub: Subscriber, data: RawData, isBinary: boolean): void {
+    sub.alive = true;
+    if (isBinary) return this.send(sub, { type: 'error', message: 'binary frames are not accepted; send JSON text' });
+    let frame: { type?: unknown; channel?: unknown };
+    try {
+      frame = JSON.parse(data.toString());
+    } catch {
+      return this.send(sub, { type: 'error', message: 'frame is not JSON' });
+    }
+    if (!frame || typeof frame !== 'object') return this.send(sub, { type: 'error', message: 'frame must be a JSON object' });
+    if (frame.type === 'ping') return this.sendRaw(sub, '{"type":"pong"}');
+    if (frame.type !== 'subscribe' && frame.type !== 'unsubscribe') {
+      return this.send(sub, { type: 'error', message: `unknown frame type ${JSON.stringify(frame.type)}` });
+    }
+    if (typeof frame.channel !== 'string') return this.send(sub, { type: 'error', message: 'frame needs a "channel" string' });
+    const channel = this.options.channels.get(frame.channel);
+    if (!channel) return this.send(sub, { type: 'error', message: `unknown channel "${frame.channel}"`, channel: frame.channel });
+    if (frame.type === 'unsubscribe') {
+      sub.channels.delete(channel.name);
+      return;
+    }
+    const denied = this.denied(channel, sub.principal);
+    if (denied) return this.send(sub, { type: 'error', message: denied, channel: channel.name });
+    sub.channels.add(channel.name);
+    this.send(sub, { type: 'subscribed', channel: channel.name });
+  }
+
+  private denied(channel: Channel, who: SocketPrincipal): string | null {
+    if (channel.auth.required && !who.loggedIn) return `channel "${channel.name}" needs a logged-in user`;
+    if (channel.auth.roles?.length && !who.roles.some((r) => channel.auth.roles!.includes(r))) {
+      return `channel "${channel.name}" is for roles: ${channel.auth.roles.join(', ')}`;
+    }
+    return null;
+  }
+
+  private inScope(change: NotifyChange, who: SocketPrincipal): boolean {
+    if (change.scope === 'terminal') return who.terminalId === change.scopeKey;
+    if (change.scope === 'user') return who.userKey === change.scopeKey;
+    return true;
+  }
+
+  /** After commit: tell every subscriber of a channel watching a written connector, except the initiator. */
+  async notify(changes: NotifyChange[], initiator: string | undefined): Promise<void> {
+    for (const change of changes) {
+      const channels = this.byConnector.get(change.name);
+      if (!channels) continue;
+      for (const channel of channels) {
+        try {
+          let encoded: string | undefined;
+          let pushed: ActionFragment | undefined;
+          let pushedDone = false;
+          for (const sub of this.sockets.values()) {
+            if (sub.id === initiator || !sub.channels.has(channel.name) || !this.inScope(change, sub.principal)) continue;
+            if (!pushedDone) {
+              pushedDone = true;
+              pushed = this.options.renderPush ? await this.options.renderPush(channel, change) : undefined;
+            }
+            encoded ??= JSON.stringify({
+              event: channel.event,
+              channel: channel.name,
+              payload: projectPayload(channel, this.options.redact(change.name, change.state)),
+              ...(pushed ? { html: pushed } : {}),
+            });
+            this.sendRaw(sub, encoded);
+          }
+        } catch (error) {
+          this.options.log.warn(`channel "${channel.name}": notification failed: ${(error as Error).message}`);
+        }
+      }
+    }
+  }
+
+  /** Frames for every socket (dev reload, overlays). */
+  broadcast(frame: ServerFrame): void {
+    const encoded = JSON.stringify(frame);
+    for (const sub of this.sockets.values()) this.sendRaw(sub, encoded);
+  }
+
+  /** Closes the sockets of a revoked terminal. */
+  disconnectTerminal(terminalId: string): void {
+    for (const sub of this.sockets.values()) {
+      if (sub.principal.terminalId === terminalId) sub.ws.close(4003, 'terminal revoked');
+    }
+  }
+
+  private send(sub: Subscriber, frame: ServerFrame | { type: 'pong' }): void {
+    this.sendRaw(sub, JSON.stringify(frame));
+  }
+
+  private sendRaw(sub: Subscriber, encoded: string): void {
+    if (sub.ws.readyState !== sub.ws.OPEN) return;
+    if (sub.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      // a subscriber that cannot keep up is dropped; it resyncs on reconnect instead of growing host memory
+      this.counters.dropped++;
+      sub.ws.terminate();
+      this.sockets.delete(sub.id);
+      return;
+    }
+    this.counters.delivered++;
+    sub.ws.send(encoded);
+  }
+
+  private beat(): void {
+    for (const sub of this.sockets.values()) {
+      if (!sub.alive) {
+        sub.ws.terminate();
+        this.sockets.delete(sub.id);
+        continue;
+      }
+      sub.alive = false;
+      sub.ws.ping();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    for (const sub of this.sockets.values()) sub.ws.close(1001, 'host shutting down');
+    this.sockets.clear();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+}

@@ -1,0 +1,257 @@
+// Server-side rendering of components (§4): layouts with nested placeholders, atom-if, stable
+// component ids, scoped CSS, atom-run scripts, asJSON and debug comments. One render context is
+// used on every path (§4.3 Re-impl). See the module files for each piece.
+import path from 'node:path';
+import type { ComponentConfig } from '../manifest/types.js';
+import type { Logger } from '../store/types.js';
+import { instanceId } from './component-id.js';
+import { ComponentRegistry, unknownComponent } from './components.js';
+import { appTitle, buildRenderContext, firstTitle } from './context.js';
+import { debugComment } from './debug-comment.js';
+import { RenderError } from './errors.js';
+import { finishComponentHtml } from './html-fragment.js';
+import { Markers } from './markers.js';
+import { insertBeforeHeadEnd, markDebugBody, styleTags } from './page-assembly.js';
+import { ATOM_IF_SECTION_PREFIX, prepareTemplate } from './template-prepare.js';
+import { TemplateWriter, type Condition } from './template-writer.js';
+
+export { RenderError } from './errors.js';
+export { safeJson } from './safe-json.js';
+
+export interface RenderInput {
+  data: Record<string, unknown>;
+  user: Record<string, unknown> | null; // already stripped of secrets by the caller
+  url: { pathname: string; query: Record<string, string> };
+  extra?: Record<string, unknown>; // e.g. { terminal: {...}, csrfToken } merged into the view
+}
+export interface ComponentStyle {
+  name: string;
+  id: string;
+  css: string;
+}
+export interface Rendered {
+  html: string;
+  styles: ComponentStyle[];
+  scripts: string[];
+}
+export interface Renderer {
+  /** full page of a view route: layout + inject, styles placed before </head> (or appended) */
+  renderPage(route: { layout: string; inject?: Record<string, string> }, input: RenderInput): string;
+  /** SPA payload: renders inject.pageContent with the route's inject map */
+  renderSpa(
+    route: { layout: string; inject?: Record<string, string>; title?: string },
+    input: RenderInput,
+  ): { title: string; injectedParts: { pageContent: string }; styles: ComponentStyle[]; scripts: string[] };
+  /** action update: one component (inject map optional; the original used an empty one) */
+  renderComponent(name: string, input: RenderInput, inject?: Record<string, string>): Rendered;
+  /** drop cached files (dev mode reload) */
+  invalidate(): void;
+}
+
+/** Introspection for tests and diagnostics. */
+export interface RendererDiagnostics {
+  /** parsed templates held by the renderer's Mustache writer (bounded by the number of files) */
+  templateCacheSize(): number;
+}
+
+export interface RendererOptions {
+  appDir: string;
+  components: Record<string, ComponentConfig>;
+  globals?: Record<string, unknown>;
+  windowTitle?: string;
+  debug?: boolean;
+  log?: Logger;
+}
+
+/** Placeholders nested deeper than this are reported as an error (a cycle is reported earlier). */
+export const MAX_INJECT_DEPTH = 32;
+const PAGE_CONTENT = 'pageContent';
+
+interface RenderPass {
+  context: Record<string, unknown>;
+  input: RenderInput;
+  inject: Record<string, string>;
+  extractScripts: boolean;
+  instances: Map<string, number>;
+  styles: ComponentStyle[];
+  styled: Set<string>;
+  scripts: string[];
+}
+
+const consoleLogger: Logger = {
+  info: (message) => console.log(message),
+  warn: (message) => console.warn(message),
+  error: (message) => console.error(message),
+};
+
+export function createRenderer(options: RendererOptions): Renderer & RendererDiagnostics {
+  const log = options.log ?? consoleLogger;
+  const debug = options.debug === true;
+  const globals = options.globals ?? {};
+  const title = appTitle(options.windowTitle, globals);
+  const markers = new Markers();
+  let sectionCounter = 0;
+
+  const onConditionFailure = (condition: Condition, error: unknown) => {
+    // compile errors were reported once when the template was loaded
+    if (!debug || condition.compileError !== undefined) return;
+    log.warn(
+      `atom-if="${condition.expression}" in ${condition.file} (component "${condition.component}") ` +
+        `failed: ${(error as Error)?.message ?? String(error)}; the element was removed.`,
+    );
+  };
+  let writer = new TemplateWriter(onConditionFailure);
+
+  const registry = new ComponentRegistry({
+    componentsDir: path.resolve(options.appDir, 'app', 'components'),
+    components: options.components,
+    warn: (message) => log.warn(message),
+    prepare(raw, file, component) {
+      const prepared = prepareTemplate(raw, {
+        file,
+        nextSectionName: () => `${ATOM_IF_SECTION_PREFIX}${sectionCounter++}`,
+        placeholderMarker: (name) => markers.html('inject', name),
+      });
+      for (const source of prepared.conditions) {
+        const condition = writer.addCondition({ ...source, file, component });
+        if (condition.compileError) {
+          const hint = source.expression.includes('{{')
+            ? ' Mustache tags are not evaluated inside atom-if: name the value directly (atom-if="data.count > 0").'
+            : '';
+          log.warn(
+            `atom-if="${source.expression}" in ${file} is not a valid expression ` +
+              `(${(condition.compileError as Error)?.message ?? String(condition.compileError)}); ` +
+              `the element is never rendered.${hint}`,
+          );
+        }
+      }
+      try {
+        writer.parse(prepared.text); // parse now (and cache): a broken template fails at start-up
+      } catch (error) {
+        throw new RenderError(
+          `${file}: Mustache error after preparing atom-if/atom-inject (${(error as Error).message}). ` +
+            'An element with atom-if must not cross a {{#section}} boundary.',
+          { cause: error },
+        );
+      }
+      return prepared;
+    },
+  });
+  registry.loadAll();
+
+  function newPass(input: RenderInput, inject: Record<string, string> | undefined, extractScripts: boolean): RenderPass {
+    return {
+      context: buildRenderContext(input, globals, title),
+      input,
+      inject: inject ?? {},
+      extractScripts,
+      instances: new Map(),
+      styles: [],
+      styled: new Set(),
+      scripts: [],
+    };
+  }
+
+  /** Renders one component instance and, recursively, the placeholders in it. */
+  function renderInstance(name: string, pass: RenderPass, chain: string[]): string {
+    if (!registry.has(name)) throw unknownComponent(name, registry.names());
+    const component = registry.get(name);
+    const count = (pass.instances.get(name) ?? 0) + 1;
+    pass.instances.set(name, count);
+    const id = instanceId(component.baseId, count);
+
+    if (component.css !== '' && !pass.styled.has(name)) {
+      pass.styled.add(name);
+      pass.styles.push({ name, id: component.baseId, css: component.css });
+    }
+
+    const own = writer.render(component.template.text, pass.context);
+    const finished = finishComponentHtml(own, {
+      id,
+      extractScripts: pass.extractScripts,
+      scriptMarker: (index) => markers.commentText('script', String(index)),
+    });
+
+    const html = markers.fill(finished.html, (marker) => {
+      if (marker.kind === 'script') {
+        pass.scripts.push(finished.scripts[Number(marker.value)] ?? '');
+        return '';
+      }
+      const placeholder = marker.value;
+      const child = Object.hasOwn(pass.inject, placeholder) ? pass.inject[placeholder] : undefined;
+      if (child === undefined || child === '') {
+        if (debug) {
+          log.warn(
+            `Placeholder "${placeholder}" in component "${name}" (${component.templatePath}) has no entry ` +
+              "in the route's inject map; it renders nothing.",
+          );
+        }
+        return '';
+      }
+      const childChain = [...chain, `[${placeholder}]`, child];
+      if (chain.includes(child)) {
+        throw new RenderError(
+          `Placeholder cycle: ${describeChain(childChain)}. A component cannot be injected inside itself; ` +
+            "change the route's inject map.",
+        );
+      }
+      if (childChain.length > MAX_INJECT_DEPTH * 2 + 1) {
+        throw new RenderError(`Placeholders nested deeper than ${MAX_INJECT_DEPTH} levels: ${describeChain(childChain)}.`);
+      }
+      return renderInstance(child, pass, childChain);
+    });
+
+    if (!debug) return html;
+    return (
+      debugComment({ component: name, id, data: pass.context.data, user: pass.context.user, url: pass.context.url }) +
+      html
+    );
+  }
+
+  return {
+    renderPage(route, input) {
+      const pass = newPass(input, route.inject, false);
+      const html = insertBeforeHeadEnd(renderInstance(route.layout, pass, [route.layout]), styleTags(pass.styles));
+      return debug ? markDebugBody(html) : html;
+    },
+
+    renderSpa(route, input) {
+      const page = route.inject?.[PAGE_CONTENT];
+      if (!page) {
+        throw new RenderError(
+          `This view route (layout "${route.layout}") injects nothing at "${PAGE_CONTENT}", so it has no SPA payload. ` +
+            `Add inject.${PAGE_CONTENT}, or load the page in full.`,
+        );
+      }
+      const pass = newPass(input, route.inject, true);
+      const html = renderInstance(page, pass, [route.layout, `[${PAGE_CONTENT}]`, page]);
+      const pageTitle = registry.has(page) ? registry.get(page).title : undefined;
+      const layoutTitle = registry.has(route.layout) ? registry.get(route.layout).title : undefined;
+      return {
+        title: firstTitle(pageTitle, route.title, layoutTitle) ?? title,
+        injectedParts: { pageContent: html },
+        styles: pass.styles,
+        scripts: pass.scripts,
+      };
+    },
+
+    renderComponent(name, input, inject) {
+      const pass = newPass(input, inject, true);
+      const html = renderInstance(name, pass, [name]);
+      return { html, styles: pass.styles, scripts: pass.scripts };
+    },
+
+    invalidate() {
+      registry.invalidate();
+      writer = new TemplateWriter(onConditionFailure);
+    },
+
+    templateCacheSize() {
+      return writer.cachedTemplateCount();
+    },
+  };
+}
+
+function describeChain(chain: string[]): string {
+  return chain.map((part) => (part.startsWith('[') ? `-${part}->` : `"${part}"`)).join(' ');
+}

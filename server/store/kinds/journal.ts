@@ -1,0 +1,110 @@
+// `journal`: persistent append-only records (the sales journal). Readers see
+// `{ items: <newest view.last records>, count }`; a commit may only add records after the ones it read,
+// and only those are appended to `<name>.jsonl`, so a sale costs the same with 0 or 100 000 records stored.
+import { isDeepStrictEqual } from 'node:util';
+import type { ConnectorBackend, ConnectorKind, JournalState, JsonValue, OpenConnectorOptions, PreparedState } from '../types.js';
+import { InvalidChangeError } from '../types.js';
+import { JournalFile } from '../journal-file.js';
+import { connectorFile } from '../paths.js';
+import { copyAsJson, isPlainRecord } from '../json-value.js';
+
+export const DEFAULT_JOURNAL_VIEW = 200;
+
+/** What a journal commit persists: records numbered from `from` (0-based). */
+interface Append {
+  from: number;
+  records: JsonValue[];
+}
+
+function isAppend(value: unknown): value is Append {
+  return isPlainRecord(value) && Number.isInteger(value.from) && (value.from as number) >= 0 && Array.isArray(value.records);
+}
+
+function lastOf<T>(list: T[], last: number): T[] {
+  return last <= 0 ? [] : list.slice(-last);
+}
+
+class JournalBackend implements ConnectorBackend {
+  private readonly files = new Map<string, JournalFile>();
+  private readonly last: number;
+
+  constructor(private readonly options: OpenConnectorOptions) {
+    this.last = options.config.view?.last ?? DEFAULT_JOURNAL_VIEW;
+  }
+
+  private file(scopeKey: string): JournalFile {
+    let file = this.files.get(scopeKey);
+    if (!file) {
+      const { name, config, dataDir, log } = this.options;
+      file = new JournalFile(connectorFile(dataDir, name, (config.scope ?? 'global') !== 'global', scopeKey, '.jsonl'), log);
+      this.files.set(scopeKey, file);
+    }
+    return file;
+  }
+
+  async load(scopeKey: string): Promise<JsonValue | null> {
+    const file = this.file(scopeKey);
+    const stored = await file.load(this.last);
+    if (stored) return stored;
+    // No file yet: initialState.items become the first records.
+    const initial = this.options.config.initialState;
+    const seed = isPlainRecord(initial) && Array.isArray(initial.items) ? initial.items : [];
+    const records = copyAsJson(seed, `connector "${this.options.name}" initialState`, 'items') as JsonValue[];
+    if (records.length > 0) await file.append(0, records);
+    return { items: lastOf(records, this.last), count: records.length } satisfies JournalState;
+  }
+
+  async save(scopeKey: string, write: JsonValue): Promise<void> {
+    if (!isAppend(write)) throw new Error(`journal "${this.options.name}": unexpected write ${JSON.stringify(write)?.slice(0, 200)}`);
+    await this.file(scopeKey).append(write.from, write.records);
+  }
+
+  prepare(scopeKey: string, current: JsonValue, next: JsonValue): PreparedState {
+    const name = this.options.name;
+    const where = `journal "${name}"${scopeKey === 'global' ? '' : ` (scope ${scopeKey})`}`;
+    const seen = current as JournalState;
+    if (!isPlainRecord(next) || !Array.isArray(next.items)) {
+      throw new InvalidChangeError(`${where}: the state must be { items: [...] }; add new records to the end of items`);
+    }
+    const extra = Object.keys(next).filter((key) => key !== 'items' && key !== 'count');
+    if (extra.length > 0) {
+      throw new InvalidChangeError(
+        `${where} holds only records; ${extra.map((key) => `"${key}"`).join(', ')} cannot be stored here (keep totals and flags in a lowdb connector)`,
+      );
+    }
+    const firstShown = seen.count - seen.items.length;
+    if (next.items.length < seen.items.length) {
+      throw new InvalidChangeError(
+        `${where}: records are immutable and cannot be removed (had ${seen.items.length} records in view, got ${next.items.length}); only add new records to the end of items`,
+      );
+    }
+    for (let index = 0; index < seen.items.length; index++) {
+      if (!isDeepStrictEqual(seen.items[index], next.items[index])) {
+        throw new InvalidChangeError(
+          `${where}: records are immutable; record ${firstShown + index + 1} (items[${index}]) was changed. ` +
+            'Record a correction as a new record instead (e.g. a refund), and commit journals only after reading them under a lock',
+        );
+      }
+    }
+    const added = next.items.slice(seen.items.length) as JsonValue[];
+    if (added.length === 0) return { state: seen, write: undefined };
+    return {
+      state: { items: lastOf([...seen.items, ...added], this.last), count: seen.count + added.length } satisfies JournalState,
+      write: { from: seen.count, records: added } satisfies Append,
+    };
+  }
+
+  async flush(): Promise<void> {
+    await Promise.all([...this.files.values()].map((file) => file.flush()));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.files.values()].map((file) => file.close()));
+  }
+}
+
+export const journalKind: ConnectorKind = {
+  type: 'journal',
+  persistent: true,
+  open: (options) => new JournalBackend(options),
+};

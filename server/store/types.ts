@@ -1,0 +1,136 @@
+// The storage contract. Every storage kind plugs in behind the two-method adapter
+// (lowdb's own Adapter shape); the Store on top adds scopes, locks and atomic commits.
+import type { ConnectorConfig, ConnectorScope } from '../manifest/types.js';
+
+/** lowdb's adapter interface: every storage plugs into this. */
+export interface Adapter<T> {
+  read(): Promise<T | null>;
+  write(data: T): Promise<void>;
+}
+
+export type JsonValue = unknown;
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** A connector kind: one small module each, registered in one table (store/kinds.ts). */
+export interface ConnectorKind {
+  type: string;
+  aliases?: string[];
+  /** true when the state survives a restart */
+  persistent: boolean;
+  /** one-line notice printed when an alias is used (e.g. wise-json -> lowdb) */
+  aliasNotice?: string;
+  open(options: OpenConnectorOptions): ConnectorBackend;
+}
+
+export interface OpenConnectorOptions {
+  name: string;
+  config: ConnectorConfig;
+  dataDir: string;
+  log: Logger;
+}
+
+/** What a kind provides for one connector: load and save one scope's state. */
+export interface ConnectorBackend {
+  /** The stored state of a scope key, or null when nothing is stored yet. */
+  load(scopeKey: string): Promise<JsonValue | null>;
+  /**
+   * Like load, but tells a stored null (`{ state: null }`) from nothing stored (null). Kinds whose whole
+   * state may be null implement it; the store prefers it over load.
+   */
+  loadStored?(scopeKey: string): Promise<{ state: JsonValue } | null>;
+  /** Persist a scope's state durably (resolves after fsync). */
+  save(scopeKey: string, state: JsonValue): Promise<void>;
+  /** Finish pending writes. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+  /**
+   * Only for kinds that do not rewrite the whole state (journal): check a committed state against the cached
+   * one and split it into what readers see next and what save() must persist (undefined: nothing to persist).
+   * Must not change anything; throws a clear error to refuse the change. save() must then be idempotent for
+   * what it receives, because a commit intent may replay it after a crash.
+   */
+  prepare?(scopeKey: string, current: JsonValue, next: JsonValue): PreparedState;
+}
+
+export interface PreparedState {
+  state: JsonValue;
+  write: JsonValue | undefined;
+}
+
+/** What readers see of a journal connector: the last `view.last` records and the total number stored. */
+export interface JournalState {
+  items: JsonValue[];
+  count: number;
+}
+
+export interface ScopeTarget {
+  name: string;
+  /** 'global' for global connectors, else the terminal id or user id */
+  scopeKey: string;
+}
+
+export interface Change extends ScopeTarget {
+  state: JsonValue;
+}
+
+export interface ConnectorInfo {
+  name: string;
+  type: string;
+  scope: ConnectorScope;
+  persistent: boolean;
+}
+
+export interface Store {
+  names(): string[];
+  info(name: string): ConnectorInfo;
+  /** Deep copy of a connector's state for a scope key (initialState, migrations and computed applied). */
+  read(name: string, scopeKey: string): Promise<JsonValue>;
+  /** Exclusive locks on every target, taken in sorted order (no deadlock). Returns the release function. */
+  lock(targets: ScopeTarget[]): Promise<() => void>;
+  /**
+   * All or nothing: the new states become visible to readers before this returns (synchronously),
+   * and the returned promise resolves once every change is durable on disk.
+   */
+  commit(changes: Change[]): Promise<void>;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class UnknownConnectorError extends Error {
+  constructor(name: string, known: string[]) {
+    super(`unknown connector "${name}" (known: ${known.join(', ') || 'none'})`);
+    this.name = 'UnknownConnectorError';
+  }
+}
+
+/** A stored file cannot be read and no good copy of it exists: start-up stops so nothing is overwritten. */
+export class DamagedFileError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DamagedFileError';
+  }
+}
+
+/** A change was refused before anything was applied (invalid value, immutable journal record, ...). */
+export class InvalidChangeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidChangeError';
+  }
+}
+
+/** A change is visible in memory but could not be made durable. */
+export class StoreWriteError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreWriteError';
+  }
+}

@@ -1,0 +1,27 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createHost } from '../../server/host.js';
+import type { Host, HostOptions } from '../../server/host-types.js';
+
+export const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
+export const projectRoot = path.resolve(fixtures, '..', '..');
+
+export interface TestHost extends Host {
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** A real host on a free loopback port with its own temporary data folder. */
+export async function startHost(appDir: string, options: Partial<HostOptions> = {}): Promise<TestHost> {
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'sok-test-')));
+  const host = await createHost({ appDir, dataDir, port: 0, quiet: true, ...options });
+  return Object.assign(host, {
+    dataDir,
+    async stop() {
+      await host.close();
+      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  });
+}

@@ -1,0 +1,155 @@
+// A test terminal over real HTTP: keeps its cookies (terminal, session), picks up the page's CSRF token
+// and sends actions the way the browser client does.
+import WebSocket from 'ws';
+
+export interface ActionResult {
+  status: number;
+  body: any;
+  headers: Headers;
+}
+
+export class TestTerminal {
+  readonly cookies = new Map<string, string>();
+  csrf = '';
+
+  constructor(readonly baseUrl: string) {}
+
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  private keep(headers: Headers): void {
+    for (const line of headers.getSetCookie()) {
+      const [pair, ...attrs] = line.split(';');
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      const expired = attrs.some((a) => /max-age=(0|-)/i.test(a.trim()));
+      if (expired || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  async get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string; headers: Headers }> {
+    const response = await fetch(this.baseUrl + path, { headers: { cookie: this.cookieHeader(), ...headers }, redirect: 'manual' });
+    this.keep(response.headers);
+    const text = await response.text();
+    const meta = /<meta name="csrf-token" content="([^"]+)"/.exec(text);
+    if (meta) this.csrf = meta[1];
+    return { status: response.status, text, headers: response.headers };
+  }
+
+  /** Opens a page so the terminal has its cookie and CSRF token. */
+  async open(path = '/login'): Promise<this> {
+    await this.get(path);
+    return this;
+  }
+
+  async action(
+    route: string,
+    body: unknown = {},
+    options: { socketId?: string; csrf?: string | null; headers?: Record<string, string>; raw?: string; contentType?: string } = {},
+  ): Promise<ActionResult> {
+    const [method, path] = route.includes(' ') ? route.split(' ') : ['POST', route];
+    const headers: Record<string, string> = {
+      cookie: this.cookieHeader(),
+      'content-type': options.contentType ?? 'application/json',
+      accept: 'application/json',
+      ...options.headers,
+    };
+    const csrf = options.csrf === undefined ? this.csrf : options.csrf;
+    if (csrf) headers['x-csrf-token'] = csrf;
+    if (options.socketId) headers['x-socket-id'] = options.socketId;
+    const hasBody = method !== 'GET' && method !== 'HEAD';
+    const response = await fetch(this.baseUrl + path, {
+      method,
+      headers,
+      body: hasBody ? (options.raw ?? JSON.stringify(body)) : undefined,
+      redirect: 'manual',
+    });
+    this.keep(response.headers);
+    const text = await response.text();
+    let parsed: any = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, body: parsed, headers: response.headers };
+  }
+
+  async login(login: string, password: string, route = '/auth/login'): Promise<ActionResult> {
+    if (!this.csrf) await this.open('/login');
+    const result = await this.action(route, { login, password });
+    await this.get('/');
+    return result;
+  }
+
+  /** A WebSocket with this terminal's cookies; resolves once the socket id is assigned. */
+  async socket(): Promise<TestSocket> {
+    const ws = new WebSocket(this.baseUrl.replace(/^http/, 'ws') + '/', {
+      headers: { cookie: this.cookieHeader(), origin: this.baseUrl },
+    });
+    const socket = new TestSocket(ws);
+    await socket.ready;
+    return socket;
+  }
+}
+
+export class TestSocket {
+  readonly frames: any[] = [];
+  id = '';
+  readonly ready: Promise<void>;
+  private waiters: Array<{ test: (f: any) => boolean; resolve: (f: any) => void }> = [];
+
+  constructor(readonly ws: WebSocket) {
+    this.ready = new Promise((resolve, reject) => {
+      ws.once('error', reject);
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+      ws.on('message', (data) => {
+        const frame = JSON.parse(data.toString());
+        if (frame.type === 'socket_id_assigned') {
+          this.id = frame.id;
+          resolve();
+        }
+        this.frames.push(frame);
+        this.waiters = this.waiters.filter((w) => {
+          if (!w.test(frame)) return true;
+          w.resolve(frame);
+          return false;
+        });
+      });
+    });
+  }
+
+  send(frame: unknown): void {
+    this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  next(test: (frame: any) => boolean, timeoutMs = 3000): Promise<any> {
+    const seen = this.frames.find(test);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no matching frame within ' + timeoutMs + ' ms')), timeoutMs);
+      this.waiters.push({ test, resolve: (f) => (clearTimeout(timer), resolve(f)) });
+    });
+  }
+
+  async subscribe(channel: string): Promise<any> {
+    this.send({ type: 'subscribe', channel });
+    return this.next((f) => (f.type === 'subscribed' || f.type === 'error') && f.channel === channel);
+  }
+
+  events(name?: string): any[] {
+    return this.frames.filter((f) => f.event && (!name || f.event === name));
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
+
+/** Lets pending socket frames arrive before asserting that something did NOT happen. */
+export function settle(ms = 150): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

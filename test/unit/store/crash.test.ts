@@ -1,0 +1,88 @@
+// Real crashes: a child process commits in a loop and is killed with SIGKILL; the store re-opened
+// afterwards must parse, hold at least every acknowledged value, and never half a commit.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { access } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { captureLog, openStore, tempDir } from './helpers.js';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const fixture = fileURLToPath(new URL('./fixtures/crash-writer.ts', import.meta.url));
+
+/** Runs the fixture; kills it with SIGKILL once `killAfter` values were acknowledged. Returns the acknowledged values. */
+function runChild(mode: string, dataDir: string, killAfter = Infinity): Promise<{ acknowledged: number[]; signal: NodeJS.Signals | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture, mode, dataDir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const acknowledged: number[] = [];
+    let buffered = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdout.on('data', (chunk) => {
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line === 'not killed') return reject(new Error('the child was not killed where expected'));
+        acknowledged.push(Number(line));
+        if (acknowledged.length === killAfter) child.kill('SIGKILL');
+      }
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', reject);
+    child.on('exit', (_code, signal) => {
+      clearTimeout(timer);
+      resolve({ acknowledged, signal, stderr });
+    });
+  });
+}
+
+const exists = (path: string) => access(path).then(() => true, () => false);
+
+test('SIGKILL in the middle of a stream of commits loses nothing acknowledged and leaves a parseable file', async (t) => {
+  const dir = await tempDir(t);
+  const { acknowledged, signal, stderr } = await runChild('counter', dir, 60);
+  assert.equal(signal, 'SIGKILL', stderr);
+  assert.ok(acknowledged.length >= 60);
+  const log = captureLog();
+  const store = await openStore(t, dir, { counter: { type: 'lowdb' } }, log);
+  const { n } = (await store.read('counter', 'global')) as { n: number };
+  assert.ok(n >= Math.max(...acknowledged), `counter ${n} is below the acknowledged ${Math.max(...acknowledged)}`);
+  assert.equal(log.text('error'), '', 'the file needed a recovery');
+});
+
+test('SIGKILL in the middle of a stream of two-file commits leaves both files in step', async (t) => {
+  const dir = await tempDir(t);
+  const { acknowledged, signal, stderr } = await runChild('pair', dir, 40);
+  assert.equal(signal, 'SIGKILL', stderr);
+  const store = await openStore(t, dir, { a: { type: 'lowdb' }, b: { type: 'lowdb' } });
+  const a = ((await store.read('a', 'global')) as { n: number }).n;
+  const b = ((await store.read('b', 'global')) as { n: number }).n;
+  assert.equal(a, b, 'half a commit was kept');
+  assert.ok(a >= Math.max(...acknowledged));
+});
+
+test('a two-file commit killed after its intent and first file is completed at the next start', async (t) => {
+  const dir = await tempDir(t);
+  const { acknowledged, signal, stderr } = await runChild('pair-kill-after-file', dir);
+  assert.equal(signal, 'SIGKILL', stderr);
+  assert.deepEqual(acknowledged, [1]);
+  assert.ok(await exists(join(dir, '_commit.json')), 'the child was not killed mid-commit');
+  const log = captureLog();
+  const store = await openStore(t, dir, { a: { type: 'lowdb' }, b: { type: 'lowdb' } }, log);
+  assert.equal(((await store.read('a', 'global')) as { n: number }).n, 2);
+  assert.equal(((await store.read('b', 'global')) as { n: number }).n, 2);
+  assert.match(log.text('warn'), /finished a commit that a crash or power cut had interrupted \("a", "b"\)/);
+  assert.equal(await exists(join(dir, '_commit.json')), false);
+});
+
+test('a two-file commit killed before its intent record is in place is absent from both files', async (t) => {
+  const dir = await tempDir(t);
+  const { acknowledged, signal, stderr } = await runChild('pair-kill-before-intent', dir);
+  assert.equal(signal, 'SIGKILL', stderr);
+  assert.deepEqual(acknowledged, [1]);
+  const store = await openStore(t, dir, { a: { type: 'lowdb' }, b: { type: 'lowdb' } });
+  assert.equal(((await store.read('a', 'global')) as { n: number }).n, 1);
+  assert.equal(((await store.read('b', 'global')) as { n: number }).n, 1);
+});
