@@ -229,7 +229,7 @@ async function serveView(deps: AppDeps, req: Request, res: Response, route: View
     res.json(engine.renderer.renderSpa(route, input));
     return;
   }
-  const html = finishPage(engine.renderer.renderPage(route, input), { csrf, nonce, debug: engine.debug });
+  const html = finishPage(engine.renderer.renderPage(route, input), { csrf, nonce });
   res.type('html');
   if (req.method === 'HEAD') {
     res.setHeader('Content-Length', Buffer.byteLength(html));

@@ -9,12 +9,11 @@ function insertBefore(html: string, marker: RegExp, insert: string, fallback: 's
   return html.slice(0, match.index) + insert + html.slice(match.index);
 }
 
-export function finishPage(html: string, options: { csrf: string; nonce: string; debug: boolean }): string {
+export function finishPage(html: string, options: { csrf: string; nonce: string }): string {
   const nonce = escapeAttribute(options.nonce);
   let out = html.replace(/<script(?=[\s>])/gi, `<script nonce="${nonce}"`);
   out = insertBefore(out, /<\/head\s*>/i, `<meta name="csrf-token" content="${escapeAttribute(options.csrf)}">\n`, 'start');
   out = insertBefore(out, /<\/body\s*>/i, `<script src="${CLIENT_SCRIPT_PATH}" nonce="${nonce}"></script>\n`, 'end');
-  if (options.debug) out = out.replace(/<body(?=[\s>])/i, '<body data-debug-mode="true"');
   return out;
 }
 

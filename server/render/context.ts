@@ -1,6 +1,7 @@
 // One render context for every path: full page, SPA payload and action update see the same
 // names (D6), and `globals` keeps the manifest's globals intact next to the computed title (D7).
 import { asJSON } from './safe-json.js';
+import { money } from './formatters.js';
 
 export const DEFAULT_APP_TITLE = 'Serverokey';
 
@@ -37,6 +38,7 @@ export function buildRenderContext(
     user: input.user,
     url: input.url,
     asJSON,
+    money,
     ...input.extra,
   };
 }

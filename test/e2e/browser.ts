@@ -1,0 +1,42 @@
+// Finds a Chromium for Playwright tests: CHROME_PATH, Debian's chromium-headless-shell or chromium,
+// or one Playwright installed earlier. Never downloads one and never skips: without a browser the
+// tests fail with the command that installs one.
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+
+export const LAUNCH_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+  '--disable-quic',
+];
+
+const SYSTEM_BROWSERS = ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium'];
+
+export function findChromium(): string {
+  const fromEnv = process.env.CHROME_PATH;
+  if (fromEnv) {
+    if (existsSync(fromEnv)) return fromEnv;
+    throw new Error(`CHROME_PATH is set to ${fromEnv}, but no file is there: point it at a Chromium executable or unset it`);
+  }
+  for (const candidate of SYSTEM_BROWSERS) if (existsSync(candidate)) return candidate;
+  let bundled = '';
+  try {
+    bundled = chromium.executablePath();
+  } catch {
+    bundled = '';
+  }
+  if (bundled && existsSync(bundled)) return bundled;
+  throw new Error(
+    'No Chromium found for the browser tests. Install one with `apt-get install -y chromium-headless-shell` ' +
+      '(or set CHROME_PATH to a Chromium executable).',
+  );
+}
+
+/** One browser per test file; make one context per simulated terminal. */
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: findChromium(), args: LAUNCH_ARGS, headless: true });
+}
