@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createStore } from '../server/store/index.js';
 import { writeAndSync } from '../server/store/fs-durable.js';
-import type { ConnectorConfig, JournalState, Store } from '../server/store/index.js';
-import type { ConnectorConfig as ManifestConnector } from '../server/manifest/types.js';
+import type { JournalState, Store } from '../server/store/index.js';
+import type { ConnectorConfig } from '../server/manifest/types.js';
 
 // Each rate is the best of RUNS runs: the machine is shared, and the best run shows the store's own cost.
 const SECONDS_PER_RUN = 1.5;
@@ -29,11 +29,11 @@ function neighbourOf(bytes: number): { items: unknown[] } {
   return { items: Array.from({ length: Math.ceil(bytes / size) }, (_, index) => ({ ...record, id: `item-${index}` })) };
 }
 
-async function withStore<T>(connectors: Record<string, ManifestConnector>, prepare: (dir: string) => Promise<void>, run: (store: Store) => Promise<T>): Promise<T> {
+async function withStore<T>(connectors: Record<string, ConnectorConfig>, prepare: (dir: string) => Promise<void>, run: (store: Store) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'store-bench-'));
   try {
     await prepare(dir);
-    const store = await createStore({ connectors: connectors as Record<string, ConnectorConfig>, dataDir: dir, log: quiet });
+    const store = await createStore({ connectors, dataDir: dir, log: quiet });
     try {
       return await run(store);
     } finally {

@@ -48,7 +48,7 @@ export function findElectronBinary(
       version,
       reason:
         `Electron ${version} is installed without its binary (${path.join(dir, 'dist')} is missing); ` +
-        'it downloads from github.com on first use (npx install-electron), which this machine cannot reach',
+        'it is downloaded from github.com on first use (npx install-electron)',
     };
   }
   const executable = path.join(dir, 'dist', relative);

@@ -17,6 +17,7 @@ import { identify, originAllowed } from './http/identity.js';
 import { RouteTable } from './http/routes.js';
 import { RealtimeHub } from './realtime/hub.js';
 import { TERMINAL_COOKIE } from './auth/cookies.js';
+import { lockDataFolder } from './data-lock.js';
 
 export type { Host, HostOptions } from './host-types.js';
 
@@ -67,7 +68,14 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const dataDir = path.resolve(options.dataDir ?? path.join(appDir, '.data'));
   const log = createLogger(options.quiet);
   const debug = Boolean(options.debug);
-  let engine: Engine = await createEngine({ appDir, dataDir, debug, log });
+  const unlock = lockDataFolder(dataDir);
+  let engine: Engine;
+  try {
+    engine = await createEngine({ appDir, dataDir, debug, log });
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   let routes = new RouteTable(engine.manifest);
   const lan = Boolean(options.lan ?? engine.manifest.launch?.lan);
   const bindHost = options.host ?? (lan ? '0.0.0.0' : '127.0.0.1');
@@ -141,6 +149,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     });
   } catch (error) {
     await engine.close();
+    unlock();
     const err = error as NodeJS.ErrnoException;
     throw new Error(
       err.code === 'EADDRINUSE' ? `port ${port} is already in use: stop the other program or choose another port (--port)` : err.message,
@@ -182,11 +191,19 @@ export async function createHost(options: HostOptions): Promise<Host> {
     close() {
       closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-        if (inFlight.count > 0) await new Promise<void>((resolve) => inFlight.idle.push(resolve));
+        server.closeIdleConnections();
+        // requests already received finish (bounded, so a stuck client cannot hold the till open)
+        if (inFlight.count > 0) {
+          await Promise.race([
+            new Promise<void>((resolve) => inFlight.idle.push(resolve)),
+            new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref()),
+          ]);
+        }
         await hub?.close();
         server.closeAllConnections();
         await stopped;
         await engine.close();
+        unlock();
       })();
       return closing;
     },

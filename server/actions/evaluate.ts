@@ -1,22 +1,18 @@
 // Evaluates step values: non-strings as they are, strings as compiled expressions over the action's
 // variables. Failures become ActionErrors that name the step path and the expression.
-import { compileExpression, ExpressionError, type ExpressionScope } from './expression.js';
+import { compileExpression, ExpressionError, scopeFromObject, type ExpressionScope } from './expression.js';
 import { ActionError, isZodError, validationError } from './errors.js';
 import type { RunState, Vars } from './context.js';
 
 export function scopeOf(vars: Vars): ExpressionScope {
-  return {
-    lookup(name: string) {
-      return Object.hasOwn(vars, name) ? { found: true, value: vars[name] } : { found: false };
-    },
-  };
+  return scopeFromObject(vars);
 }
 
 export function stepFailure(error: unknown, state: RunState, path: string, expression?: string): ActionError {
   if (error instanceof ActionError) return error;
   if (isZodError(error)) return validationError(error, path);
   const err = error instanceof Error ? error : new Error(String(error));
-  const where = `${state.routeKey === '' ? '' : ''}${path}`;
+  const where = path;
   const expr = expression === undefined ? '' : ` (expression: ${expression})`;
   const kind = err instanceof ExpressionError && err.kind === 'syntax' ? 'syntax error' : 'failed';
   return new ActionError(500, `step ${kind} at ${where}: ${err.message}${expr}`, { step: where, cause: err });

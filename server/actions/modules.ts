@@ -8,16 +8,29 @@ import { z } from 'zod';
 
 const SAFE_BUILTINS = new Set(['crypto', 'util', 'path', 'url', 'querystring', 'string_decoder', 'buffer', 'events', 'assert']);
 
+// Expressions get a frozen view of each module, so one request cannot replace a function for the next.
+const views = new WeakMap<object, object>();
+function frozenView(mod: unknown): unknown {
+  if (!mod || (typeof mod !== 'object' && typeof mod !== 'function')) return mod;
+  let view = views.get(mod as object);
+  if (!view) {
+    view = Object.freeze({ ...(mod as object) });
+    views.set(mod as object, view);
+  }
+  return view;
+}
+
 export function createAppRequire(appDir: string, allowModules: string[] = []): (name: string) => unknown {
   const appRequire = createRequire(path.join(path.resolve(appDir), 'manifest.js'));
   const allowed = new Set(allowModules);
+  const zodView = Object.freeze({ z, ...z, default: z });
   return (name: string) => {
     if (typeof name !== 'string') throw new Error('require() needs a module name');
-    if (name === 'bcrypt' || name === 'bcryptjs') return bcryptjs;
-    if (name === 'zod') return { z, ...z, default: z };
+    if (name === 'bcrypt' || name === 'bcryptjs') return frozenView(bcryptjs);
+    if (name === 'zod') return zodView;
     const bare = name.startsWith('node:') ? name.slice(5) : name;
-    if (SAFE_BUILTINS.has(bare) && builtinModules.includes(bare)) return appRequire(`node:${bare}`);
-    if (allowed.has(name)) return appRequire(name);
+    if (SAFE_BUILTINS.has(bare) && builtinModules.includes(bare)) return frozenView(appRequire(`node:${bare}`));
+    if (allowed.has(name)) return frozenView(appRequire(name));
     throw new Error(
       `require("${name}") is not allowed in expressions; allowed: bcrypt, zod, ${[...SAFE_BUILTINS].join(', ')}` +
         (allowed.size ? `, ${[...allowed].join(', ')}` : '') +

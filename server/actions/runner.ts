@@ -101,6 +101,9 @@ export class ActionRunner {
     let state: RunState;
     try {
       const data = await this.readFor(route.reads ?? [], requester);
+      // the store commits only what it has loaded; connectors written but not read keep the original
+      // semantics (steps build the new state from scratch), so they are loaded without being shown
+      for (const target of targets) if (!Object.hasOwn(data, target.name)) await this.store.read(target.name, target.scopeKey);
       const vars: Vars = {
         data,
         user: requester.user ? structuredClone(requester.user) : null,

@@ -87,6 +87,21 @@ export function createApp(deps: AppDeps): express.Express {
   const loginByIdentity = new RateLimiter({ max: 5, windowMs: 5 * 60_000 });
   const loginByAddress = new RateLimiter({ max: 20, windowMs: 5 * 60_000 });
 
+  // every request counts as in flight until answered, so close() can let it finish
+  app.use((_req, res, next) => {
+    deps.inFlight.count++;
+    let done = false;
+    const finished = () => {
+      if (done) return;
+      done = true;
+      deps.inFlight.count--;
+      if (deps.inFlight.count === 0) for (const resolve of deps.inFlight.idle.splice(0)) resolve();
+    };
+    res.on('finish', finished);
+    res.on('close', finished);
+    next();
+  });
+
   app.use((req, res, next) => {
     const nonce = randomBytes(16).toString('base64');
     res.locals.nonce = nonce;
@@ -271,8 +286,7 @@ async function serveAction(
     }
   }
 
-  deps.inFlight.count++;
-  try {
+  {
     const requester = requesterOf(engine, identity);
     const outcome = await engine.runner.run({ routeKey: key, route, body, query: queryOf(req), requester });
 
@@ -333,8 +347,5 @@ async function serveAction(
       return;
     }
     res.json({});
-  } finally {
-    deps.inFlight.count--;
-    if (deps.inFlight.count === 0) for (const resolve of deps.inFlight.idle.splice(0)) resolve();
   }
 }

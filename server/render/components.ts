@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ComponentConfig } from '../manifest/types.js';
 import { componentBaseId } from './component-id.js';
-import { closestName } from './did-you-mean.js';
+import { closestName } from '../manifest/did-you-mean.js';
 import { RenderError } from './errors.js';
 import { scopeCss } from './scoped-css.js';
 import { prepareTemplate, type PreparedTemplate } from './template-prepare.js';

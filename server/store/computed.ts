@@ -55,3 +55,12 @@ export function applyComputed(state: unknown, rules: ComputedRule[] | undefined)
     }
   }
 }
+
+/**
+ * Drops the targets of formula rules from a committed state: they are recomputed on every read, so
+ * storing them would only keep stale copies. Format- and default-only targets hold real values and stay.
+ */
+export function removeDerived(state: unknown, rules: ComputedRule[] | undefined): void {
+  if (!rules?.length || !isPlainRecord(state)) return;
+  for (const rule of rules) if (rule.target && rule.formula) delete state[rule.target];
+}

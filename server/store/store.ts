@@ -18,7 +18,7 @@ import { findKind, knownTypes } from './kinds.js';
 import { KeyedLocks } from './locks.js';
 import { copyAsJson } from './json-value.js';
 import { applyMigrations } from './migrations.js';
-import { applyComputed } from './computed.js';
+import { applyComputed, removeDerived } from './computed.js';
 import { readIntent, removeIntent, writeIntent } from './commit-intent.js';
 import { COMMIT_INTENT_FILE, GLOBAL_SCOPE_KEY } from './paths.js';
 import { describeError } from './fs-durable.js';
@@ -138,7 +138,10 @@ export class ConnectorStore implements Store {
     for (const change of changes) {
       const connector = this.connectors.get(change.connector);
       if (!connector?.kind.persistent) {
-        this.log.warn(`store: an interrupted commit names connector "${change.connector}", which is not a stored connector any more; that part was skipped`);
+        this.log.warn(
+          `store: an interrupted commit names connector "${change.connector}", which is not a stored connector any more; ` +
+            'that part was skipped',
+        );
         continue;
       }
       await connector.backend.load(change.scopeKey);
@@ -213,10 +216,12 @@ export class ConnectorStore implements Store {
       seen.add(entry.id);
       if (entry.state === undefined && entry.connector.kind.persistent) {
         throw new InvalidChangeError(
-          `${where} was committed before it was read; read it (under its lock) first, so that its stored data is checked and never overwritten unseen`,
+          `${where} was committed before it was read; read it (under its lock) first, ` +
+            'so that its stored data is checked and never overwritten unseen',
         );
       }
       const state = copyAsJson(change.state, where);
+      removeDerived(state, entry.connector.config.computed);
       const { backend } = entry.connector;
       const prepared = backend.prepare ? backend.prepare(entry.scopeKey, entry.state as JsonValue, state) : { state, write: state };
       return { entry, prepared };
@@ -323,7 +328,10 @@ export class ConnectorStore implements Store {
   private entryId(connector: Connector, scopeKey: string): string {
     if (connector.scope === 'global') return `${connector.name}\u0000${GLOBAL_SCOPE_KEY}`;
     if (typeof scopeKey !== 'string' || scopeKey.length === 0) {
-      throw new Error(`connector "${connector.name}" keeps one state per ${connector.scope}: give the ${connector.scope} id as scope key (got ${JSON.stringify(scopeKey)})`);
+      throw new Error(
+        `connector "${connector.name}" keeps one state per ${connector.scope}: ` +
+          `give the ${connector.scope} id as scope key (got ${JSON.stringify(scopeKey)})`,
+      );
     }
     return `${connector.name}\u0000${scopeKey}`;
   }
@@ -359,7 +367,9 @@ export class ConnectorStore implements Store {
 
   private async loadEntry(entry: Entry): Promise<void> {
     const { name, config, kind, backend, wholeState } = entry.connector;
-    const stored = backend.loadStored ? await backend.loadStored(entry.scopeKey) : await backend.load(entry.scopeKey).then((state) => (state === null ? null : { state }));
+    const stored = backend.loadStored
+      ? await backend.loadStored(entry.scopeKey)
+      : await backend.load(entry.scopeKey).then((state) => (state === null ? null : { state }));
     if (entry.state !== undefined) return; // a commit (memory kinds) got there first
     const state = stored ? stored.state : copyAsJson(config.initialState ?? {}, `connector "${name}" initialState`, 'initialState');
     const migrated = applyMigrations(state, config.migrations);

@@ -1,6 +1,6 @@
 // Writes: `=`, compound assignment, `++`/`--` and `delete`. Targets are members (data.cart.total)
 // or variables declared inside an arrow; the scope's roots themselves (data, body, …) are read-only.
-import type { AssignmentExpression, AssignmentOperator, Expression, MemberExpression, Pattern, UnaryExpression, UpdateExpression } from 'acorn';
+import type { AssignmentExpression, AssignmentOperator, Expression, Pattern, UnaryExpression, UpdateExpression } from 'acorn';
 import { type CompileContext, type Evaluator, frameAt } from './compile-context.js';
 import { compileNode, unwrapParens } from './compile.js';
 import { ExpressionError } from './errors.js';

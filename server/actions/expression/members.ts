@@ -126,14 +126,6 @@ export function compileArguments(list: Array<Expression | SpreadElement>, ctx: C
   };
 }
 
-/** Function.prototype.call captured once: a host function with its own `call` property cannot redirect it. */
-const invoke = Function.prototype.call;
-
-function plainArguments(list: Array<Expression | SpreadElement>, ctx: CompileContext): Evaluator[] | undefined {
-  if (list.some((argument) => argument.type === 'SpreadElement')) return undefined;
-  return (list as Expression[]).map((argument) => compileNode(argument, ctx));
-}
-
 function notAFunction(source: string, text: string, value: unknown): ExpressionError {
   return new ExpressionError('runtime', source, `${text} is not a function (it is ${describeValue(value)})`);
 }
@@ -154,36 +146,6 @@ export function compileCall(node: CallExpression, ctx: CompileContext, spine: bo
     const args = compileArguments(node.arguments, ctx);
     const optionalMember = calleeSpine && callee.optional;
     if (!spine) {
-      const fixed = plainArguments(node.arguments, ctx);
-      if (fixed?.length === 0) {
-        return (s, f) => {
-          const target = object(s, f);
-          const name = key(s, f);
-          const fn = target === null || target === undefined ? undefined : target[name];
-          if (typeof fn !== 'function') throw notAFunction(source, calleeText, fn);
-          return invoke.call(fn, target);
-        };
-      }
-      if (fixed?.length === 1) {
-        const [a] = fixed;
-        return (s, f) => {
-          const target = object(s, f);
-          const name = key(s, f);
-          const fn = target === null || target === undefined ? undefined : target[name];
-          if (typeof fn !== 'function') throw notAFunction(source, calleeText, fn);
-          return invoke.call(fn, target, a(s, f));
-        };
-      }
-      if (fixed?.length === 2) {
-        const [a, b] = fixed;
-        return (s, f) => {
-          const target = object(s, f);
-          const name = key(s, f);
-          const fn = target === null || target === undefined ? undefined : target[name];
-          if (typeof fn !== 'function') throw notAFunction(source, calleeText, fn);
-          return invoke.call(fn, target, a(s, f), b(s, f));
-        };
-      }
       return (s, f) => {
         const target = object(s, f);
         const name = key(s, f);

@@ -66,16 +66,20 @@ class JournalBackend implements ConnectorBackend {
     if (!isPlainRecord(next) || !Array.isArray(next.items)) {
       throw new InvalidChangeError(`${where}: the state must be { items: [...] }; add new records to the end of items`);
     }
-    const extra = Object.keys(next).filter((key) => key !== 'items' && key !== 'count');
+    // count and computed targets are derived on read, so a state that was read can be committed as it is.
+    const derived = new Set(['items', 'count', ...(this.options.config.computed ?? []).map((rule) => rule.target)]);
+    const extra = Object.keys(next).filter((key) => !derived.has(key));
     if (extra.length > 0) {
       throw new InvalidChangeError(
-        `${where} holds only records; ${extra.map((key) => `"${key}"`).join(', ')} cannot be stored here (keep totals and flags in a lowdb connector)`,
+        `${where} holds only records; ${extra.map((key) => `"${key}"`).join(', ')} cannot be stored here ` +
+          '(keep totals and flags in a lowdb connector)',
       );
     }
     const firstShown = seen.count - seen.items.length;
     if (next.items.length < seen.items.length) {
       throw new InvalidChangeError(
-        `${where}: records are immutable and cannot be removed (had ${seen.items.length} records in view, got ${next.items.length}); only add new records to the end of items`,
+        `${where}: records are immutable and cannot be removed (had ${seen.items.length} records in view, ` +
+          `got ${next.items.length}); only add new records to the end of items`,
       );
     }
     for (let index = 0; index < seen.items.length; index++) {

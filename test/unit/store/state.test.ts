@@ -136,6 +136,23 @@ test('computed rules apply on read and are never persisted by a read', async (t)
   assert.equal(state.fallback, 7);
   await store.flush();
   await assert.rejects(readFile(join(dir, 'receipt.json')), { code: 'ENOENT' }, 'a read wrote the file');
+
+  // Committing what was read stores real values only: formula targets are recomputed on every read.
+  await store.commit([{ name: 'receipt', scopeKey: 'global', state }]);
+  const stored = JSON.parse(await readFile(join(dir, 'receipt.json'), 'utf8')) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(stored).sort(), ['discount', 'fallback', 'items']);
+  assert.equal(((await store.read('receipt', 'global')) as Record<string, unknown>).total, '5.50');
+});
+
+test('a journal with computed rules can commit what it read', async (t) => {
+  const store = await openStore(t, await tempDir(t), {
+    sales: { type: 'journal', computed: [{ target: 'sold', formula: 'count(items)' }, { target: 'label', defaultValue: 'sales' }] },
+  });
+  const state = (await store.read('sales', 'global')) as { items: unknown[]; [key: string]: unknown };
+  assert.deepEqual({ ...state }, { items: [], count: 0, sold: 0, label: 'sales' });
+  state.items.push({ sale: 1 });
+  await store.commit([{ name: 'sales', scopeKey: 'global', state }]);
+  assert.deepEqual(await store.read('sales', 'global'), { items: [{ sale: 1 }], count: 1, sold: 1, label: 'sales' });
 });
 
 test('aliases run on their kind with a one-line notice per connector', async (t) => {

@@ -1,0 +1,73 @@
+'use strict';
+// Completes the paid receipt (context.payment from preparePayment): appends the sale record to the
+// sales journal, adds it to the shift's and the day's totals, keeps it as the terminal's last sale
+// for printing, and starts a new receipt showing the change due. The action commits all of it or
+// nothing (manifest/routes/sale.js).
+const clock = require('../lib/clock.js');
+const { fill } = require('../lib/text.js');
+const t = require('../../manifest/strings.js');
+const { emptyReceipt } = require('../../manifest/connectors.js');
+
+function addTo(totals, method, amount) {
+  totals.count += 1;
+  totals.total += amount;
+  totals[method] += amount;
+}
+
+module.exports = function completeSale(context) {
+  const { data, user, terminal } = context;
+  const payment = context.context.payment;
+  const receipt = data.receipt;
+  const shift = data.shift;
+  const when = clock.stamp();
+  const number = shift.receiptSeq + 1;
+  const sale = {
+    id: `${terminal.id}/${shift.number}/${number}`,
+    number,
+    shift: shift.number,
+    terminal: { id: terminal.id, name: terminal.name },
+    cashier: { login: user.login, name: user.name },
+    at: when.at,
+    day: when.day,
+    timeText: when.text,
+    lines: receipt.items.map(({ id, barcode, name, price, quantity, sum }) => ({ id, barcode, name, price, quantity, sum })),
+    itemCount: receipt.itemCount,
+    total: receipt.total,
+    discountPercent: receipt.discountPercent,
+    discount: receipt.discount,
+    finalTotal: receipt.finalTotal,
+    coupon: receipt.coupon,
+    bonus: receipt.bonusApplied,
+    payment: { method: payment.method, tendered: payment.tendered, change: payment.change },
+  };
+  data.sales.items.push(sale);
+
+  shift.receiptSeq = number;
+  if (!shift.firstReceipt) shift.firstReceipt = number;
+  shift.salesCount += 1;
+  shift.gross += sale.total;
+  shift.discounts += sale.discount;
+  shift.net += sale.finalTotal;
+  shift[payment.method] += sale.finalTotal;
+  shift[`${payment.method}Count`] += 1;
+  shift.cashExpected = shift.openingFloat + shift.cash;
+
+  const daily = data.daily;
+  if (daily.day !== when.day) Object.assign(daily, { day: when.day, count: 0, total: 0, cash: 0, card: 0, discounts: 0, terminals: [] });
+  addTo(daily, payment.method, sale.finalTotal);
+  daily.discounts += sale.discount;
+  let row = daily.terminals.find((r) => r.id === terminal.id);
+  if (!row) {
+    row = { id: terminal.id, name: terminal.name, count: 0, total: 0, cash: 0, card: 0 };
+    daily.terminals.push(row);
+  }
+  addTo(row, payment.method, sale.finalTotal);
+  Object.assign(row, { name: terminal.name, cashier: user.name, lastNumber: number, lastTime: when.text });
+
+  data.lastSale = { sale };
+  data.receipt = {
+    ...structuredClone(emptyReceipt),
+    statusMessage: fill(t.status.sold, { number }),
+    paid: { number, finalTotal: sale.finalTotal, method: payment.method, tendered: payment.tendered, change: payment.change },
+  };
+};

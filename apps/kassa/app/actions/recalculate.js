@@ -1,0 +1,23 @@
+'use strict';
+// Recomputes a receipt from its lines. Amounts are kopecks; the rules (exact sums, percentage
+// discount rounded half-up to a kopeck) are written down in app/lib/money.js.
+// Parity with the original (spec §11.8): bread 4550 + cheese 25075 × 2 → total 54700;
+// 10 % → discount 5470, due 49230; SALE15 → 8205 / 46495; with the bonus, 20 % → 10940 / 43760.
+const money = require('../lib/money.js');
+
+module.exports = function recalculate(context) {
+  const receipt = context.data.receipt;
+  for (const line of receipt.items) {
+    line.sum = money.lineSum(line.price, line.quantity);
+    line.current = line.id === receipt.currentId;
+  }
+  receipt.itemCount = receipt.items.reduce((count, line) => count + line.quantity, 0);
+  receipt.total = money.sum(receipt.items.map((line) => line.sum));
+  const { discount, due } = money.applyDiscount(receipt.total, receipt.discountPercent);
+  receipt.discount = discount;
+  receipt.finalTotal = due;
+  if (!receipt.items.some((line) => line.id === receipt.currentId)) {
+    receipt.currentId = receipt.items.length > 0 ? receipt.items[receipt.items.length - 1].id : null;
+    for (const line of receipt.items) line.current = line.id === receipt.currentId;
+  }
+};

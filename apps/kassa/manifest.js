@@ -1,0 +1,47 @@
+// Атомная касса — the point-of-sale of Serverokey POS, written only as this manifest, the templates
+// in app/components and a few action files in app/actions. It keeps the original example's
+// behaviour, route keys, body fields, channel and event names (spec §11), and adds barcode
+// scanning, per-terminal receipts, payments with a sales journal, shifts with X/Z reports, receipt
+// printing, a customer display and a manager's dashboard. Texts: manifest/strings.js.
+const t = require('./manifest/strings.js');
+const settings = require('./manifest/settings.js');
+const { connectors } = require('./manifest/connectors.js');
+const components = require('./manifest/components.js');
+
+/** @type {import('../../server/manifest/types').Manifest} */
+module.exports = {
+  globals: { appName: t.appName, appVersion: '4.0.0', t, shop: settings.shop },
+  sockets: {
+    // the original's channel: windows (and the customer display) of the same terminal re-render
+    // the receipt when it changes; the terminal-scoped receipt never reaches another terminal
+    'receipt-updates': { watch: 'receipt', emit: { event: 'receipt-changed', payload: 'receipt' } },
+    // the manager's dashboard follows every completed sale
+    'sales-feed': {
+      watch: 'daily',
+      emit: { event: 'sales-changed', payload: ['day', 'count', 'total'] },
+      auth: { roles: [t.roles.manager] },
+    },
+  },
+  auth: {
+    userConnector: 'user',
+    identityField: 'login',
+    passwordField: 'passwordHash',
+    roleField: 'role',
+    protectByDefault: true,
+  },
+  launch: {
+    mode: 'native',
+    window: { title: t.appName, width: 1280, height: 820 },
+    customerDisplay: { path: '/display' },
+    print: { path: '/print/receipt?sale=last', widthMm: 80 },
+  },
+  connectors,
+  components,
+  routes: {
+    ...require('./manifest/routes/auth.js'),
+    ...require('./manifest/routes/pages.js'),
+    ...require('./manifest/routes/receipt.js'),
+    ...require('./manifest/routes/sale.js'),
+    ...require('./manifest/routes/shift.js'),
+  },
+};

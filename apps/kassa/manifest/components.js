@@ -1,0 +1,20 @@
+// Components: templates (and scoped styles) in app/components/.
+module.exports = {
+  mainLayout: { template: 'main-layout.html', style: 'main-layout.css' },
+  authLayout: { template: 'auth-layout.html', style: 'auth-layout.css' },
+  loginForm: { template: 'login-form.html', title: 'Вход' },
+  registerForm: { template: 'register-form.html', title: 'Регистрация' },
+  cashierPage: { template: 'cashier-page.html', style: 'cashier-page.css', title: 'Касса' },
+  positionsList: { template: 'positionsList.html', style: 'positionsList.css' },
+  receipt: { template: 'receipt.html', style: 'receipt.css' },
+  changePreview: { template: 'change-preview.html' },
+  shiftPage: { template: 'shift-page.html', style: 'shift-page.css', title: 'Смена' },
+  shiftReportPage: { template: 'shift-report-page.html', style: 'shift-page.css', title: 'Отчёт о смене' },
+  shiftReport: { template: 'shift-report.html', style: 'shift-report.css' },
+  dashboardPage: { template: 'dashboard-page.html', title: 'Продажи за день' },
+  dashboard: { template: 'dashboard.html', style: 'dashboard.css' },
+  displayLayout: { template: 'display-layout.html', style: 'display-layout.css' },
+  customerDisplay: { template: 'customer-display.html', style: 'customer-display.css' },
+  printLayout: { template: 'print-layout.html', style: 'print-layout.css' },
+  saleReceipt: { template: 'sale-receipt.html', style: 'sale-receipt.css' },
+};

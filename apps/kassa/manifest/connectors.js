@@ -1,0 +1,63 @@
+// Where the till keeps its data. Money is in kopecks everywhere (app/lib/money.js).
+//  - catalogue, users, sessions, the day's totals: one state for the whole shop (global);
+//  - the open receipt, the search box, the shift and the last sale: one per terminal (a till
+//    window, a browser, a paired device); two windows of one terminal share them and stay in sync;
+//  - sales and Z-reports: append-only journals, records never change once written.
+const seed = require('./seed.js');
+const settings = require('./settings.js');
+
+const emptyReceipt = {
+  items: [],
+  itemCount: 0,
+  total: 0,
+  discountPercent: settings.defaultDiscountPercent,
+  discount: 0,
+  finalTotal: 0,
+  statusMessage: '',
+  bonusApplied: false,
+  coupon: '',
+  /** the line last added or changed: highlighted, and F4 edits its quantity */
+  currentId: null,
+  /** after a payment: { number, finalTotal, method, tendered, change } until the next line is added */
+  paid: null,
+};
+
+const closedShift = {
+  open: false,
+  number: 0,
+  cashier: '',
+  cashierLogin: '',
+  openedAt: '',
+  openedText: '',
+  closedAt: '',
+  closedText: '',
+  openingFloat: 0,
+  receiptSeq: 0,
+  firstReceipt: 0,
+  salesCount: 0,
+  gross: 0,
+  discounts: 0,
+  net: 0,
+  cash: 0,
+  cashCount: 0,
+  card: 0,
+  cardCount: 0,
+  cashExpected: 0,
+};
+
+module.exports = {
+  emptyReceipt,
+  closedShift,
+  connectors: {
+    session: { type: 'lowdb' },
+    user: { type: 'lowdb', initialState: { items: seed.users } },
+    positions: { type: 'lowdb', initialState: { items: seed.products } },
+    receipt: { type: 'lowdb', scope: 'terminal', initialState: emptyReceipt },
+    viewState: { type: 'memory', scope: 'terminal', initialState: { query: '', filtered: [] } },
+    shift: { type: 'lowdb', scope: 'terminal', initialState: closedShift },
+    lastSale: { type: 'lowdb', scope: 'terminal', initialState: { sale: null } },
+    sales: { type: 'journal', view: { last: 200 } },
+    zReports: { type: 'journal', view: { last: 50 } },
+    daily: { type: 'lowdb', initialState: { day: '', count: 0, total: 0, cash: 0, card: 0, discounts: 0, terminals: [] } },
+  },
+};

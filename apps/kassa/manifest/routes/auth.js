@@ -1,0 +1,56 @@
+// Login, registration and logout: the original's routes, body fields and redirects (spec §11.4),
+// with registration refusing a missing name, login or password (it used to store an unusable account).
+const t = require('../strings.js');
+const { refuseIf } = require('../expr.js');
+
+const filled = (field) => `typeof body.${field} === 'string' && body.${field}.trim() !== ''`;
+
+module.exports = {
+  'GET /login': {
+    type: 'view',
+    public: true,
+    layout: 'mainLayout',
+    inject: { pageContent: 'authLayout', formContent: 'loginForm' },
+  },
+  'GET /register': {
+    type: 'view',
+    public: true,
+    layout: 'mainLayout',
+    inject: { pageContent: 'authLayout', formContent: 'registerForm' },
+  },
+  'POST /auth/login': {
+    type: 'action',
+    public: true,
+    reads: ['user'],
+    steps: [
+      { set: 'context.userRecord', to: 'data.user.items.find(u => u.login === body.login)' },
+      {
+        if: "context.userRecord && typeof body.password === 'string' && require('bcrypt').compareSync(body.password, context.userRecord.passwordHash)",
+        then: [{ 'auth:login': 'context.userRecord' }, { 'client:redirect': "({ url: '/', full: true })" }],
+        else: [{ 'client:redirect': "'/login?error=1'" }],
+      },
+    ],
+  },
+  'POST /auth/register': {
+    type: 'action',
+    public: true,
+    reads: ['user'],
+    writes: ['user'],
+    steps: [
+      refuseIf(`!(${filled('name')} && ${filled('login')} && ${filled('password')})`, t.errors.registerMissing),
+      refuseIf('!/^\\S{2,32}$/.test(body.login.trim())', t.errors.registerLogin, {}, { field: 'login' }),
+      { if: 'data.user.items.some(u => u.login === body.login.trim())', then: [{ 'client:redirect': "'/register?error=1'" }] },
+      { set: 'context.hash', to: "require('bcrypt').hashSync(body.password, 10)" },
+      {
+        set: 'data.user.items',
+        to: `data.user.items.concat([{ login: body.login.trim(), name: body.name.trim(), role: ${JSON.stringify(t.roles.cashier)}, passwordHash: context.hash }])`,
+      },
+      { 'client:redirect': "'/login?registered=true'" },
+    ],
+  },
+  'GET /auth/logout': {
+    type: 'action',
+    public: true,
+    steps: [{ 'auth:logout': true }, { 'client:redirect': "({ url: '/login', full: true })" }],
+  },
+};

@@ -1,0 +1,48 @@
+// Pages: the till, the customer display, the manager's dashboard and the printable receipt/report.
+const t = require('../strings.js');
+
+module.exports = {
+  'GET /': {
+    type: 'view',
+    layout: 'mainLayout',
+    reads: ['receipt', 'viewState', 'positions', 'shift'],
+    inject: { pageContent: 'cashierPage', positionsList: 'positionsList', receipt: 'receipt' },
+  },
+
+  // Bound to the terminal that opens it: shows that terminal's receipt only.
+  'GET /display': {
+    type: 'view',
+    layout: 'displayLayout',
+    reads: ['receipt'],
+    inject: { pageContent: 'customerDisplay' },
+  },
+
+  'GET /dashboard': {
+    type: 'view',
+    layout: 'mainLayout',
+    reads: ['daily'],
+    auth: { roles: [t.roles.manager] },
+    inject: { pageContent: 'dashboardPage', dashboard: 'dashboard' },
+  },
+  'POST /action/soft-refresh-dashboard': {
+    type: 'action',
+    reads: ['daily'],
+    auth: { roles: [t.roles.manager] },
+    update: 'dashboard',
+    steps: [],
+  },
+
+  // ?sale=last (the only sale a terminal reprints); ?width=58 for 58 mm paper (80 mm otherwise).
+  'GET /print/receipt': {
+    type: 'view',
+    layout: 'printLayout',
+    reads: ['lastSale'],
+    inject: { paper: 'saleReceipt' },
+  },
+  'GET /print/shift': {
+    type: 'view',
+    layout: 'printLayout',
+    reads: ['shift'],
+    inject: { paper: 'shiftReport' },
+  },
+};

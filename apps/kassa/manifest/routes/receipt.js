@@ -1,0 +1,179 @@
+// The open receipt of a terminal: the original's operations with their route keys and body fields
+// (addItem {id}, removeItem {itemId}, clearReceipt, applyCoupon {coupon_code}, applyBonus,
+// filterPositions {query}, soft-refresh-receipt), plus scanning, typed quantities and deleting a line.
+// Totals are recomputed by app/actions/recalculate.js (money rules: app/lib/money.js).
+const t = require('../strings.js');
+const settings = require('../settings.js');
+const { message, refuseIf } = require('../expr.js');
+const { emptyReceipt } = require('../connectors.js');
+
+const recalc = { 'action:run': { name: 'recalculateReceiptLogic' } };
+const receiptAction = (steps, reads = ['receipt']) => ({
+  type: 'action',
+  reads,
+  writes: ['receipt'],
+  update: 'receipt',
+  steps,
+});
+
+/** body.itemId as a line id (digits only), refused with a message otherwise; then the line itself. */
+const findLine = [
+  {
+    set: 'context.itemId',
+    to: `zod.string().regex(/^\\d{1,9}$/, ${JSON.stringify(t.errors.badLine)}).transform(Number).parse(String(body.itemId ?? ''))`,
+  },
+  { set: 'context.line', to: 'data.receipt.items.find(i => i.id === context.itemId)' },
+  refuseIf('!context.line', t.errors.noLine, {}, { status: 409 }),
+];
+
+const couponList = JSON.stringify(settings.coupons);
+const bonusPart = `(data.receipt.bonusApplied ? ${settings.bonus.percent} : 0)`;
+
+module.exports = {
+  recalculateReceiptLogic: { type: 'action', internal: true, steps: [{ run: 'recalculate' }] },
+
+  // Adds one piece of context.product to the receipt (a new line or one more on its line).
+  addProductLine: {
+    type: 'action',
+    internal: true,
+    steps: [
+      { set: 'context.line', to: 'data.receipt.items.find(i => i.id === context.product.id)' },
+      {
+        if: 'context.line',
+        then: [
+          refuseIf(`context.line.quantity >= ${settings.maxQuantity}`, t.errors.badQty, {}, { field: 'qty' }),
+          { set: 'context.line.quantity', to: 'context.line.quantity + 1' },
+        ],
+        else: [
+          {
+            set: 'data.receipt.items',
+            to: 'data.receipt.items.concat([{ id: context.product.id, barcode: context.product.barcode, name: context.product.name, price: context.product.price, quantity: 1 }])',
+          },
+        ],
+      },
+      { set: 'data.receipt.currentId', to: 'context.product.id' },
+      { set: 'data.receipt.statusMessage', to: "''" },
+      { set: 'data.receipt.paid', to: 'null' },
+      recalc,
+    ],
+  },
+
+  'POST /action/addItem': receiptAction(
+    [
+      { set: 'context.product', to: 'data.positions.items.find(p => String(p.id) === String(body.id ?? ""))' },
+      refuseIf('!context.product', t.errors.unknownProduct, { id: "body.id ?? ''" }, { field: 'id' }),
+      { 'action:run': { name: 'addProductLine' } },
+    ],
+    ['positions', 'receipt'],
+  ),
+
+  // A keyboard-wedge scanner types the barcode and Enter; a short code is a product number.
+  'POST /action/scan': receiptAction(
+    [
+      { set: 'context.code', to: "String(body.code ?? '').trim()" },
+      refuseIf("context.code === ''", t.errors.emptyCode, {}, { field: 'code' }),
+      {
+        set: 'context.product',
+        to: 'data.positions.items.find(p => p.barcode === context.code) || (/^\\d{1,6}$/.test(context.code) ? data.positions.items.find(p => String(p.id) === context.code) : undefined)',
+      },
+      refuseIf('!context.product', t.errors.unknownCode, { code: 'context.code' }, { field: 'code' }),
+      { 'action:run': { name: 'addProductLine' } },
+    ],
+    ['positions', 'receipt'],
+  ),
+
+  'POST /action/removeItem': receiptAction([
+    ...findLine,
+    {
+      if: 'context.line.quantity > 1',
+      then: [
+        { set: 'context.line.quantity', to: 'context.line.quantity - 1' },
+        { set: 'data.receipt.currentId', to: 'context.itemId' },
+      ],
+      else: [{ set: 'data.receipt.items', to: 'data.receipt.items.filter(i => i.id !== context.itemId)' }],
+    },
+    { set: 'data.receipt.statusMessage', to: "''" },
+    recalc,
+  ]),
+
+  'POST /action/deleteLine': receiptAction([
+    ...findLine,
+    { set: 'data.receipt.items', to: 'data.receipt.items.filter(i => i.id !== context.itemId)' },
+    { set: 'data.receipt.statusMessage', to: "''" },
+    recalc,
+  ]),
+
+  // A typed quantity: 0 removes the line.
+  'POST /action/setQuantity': receiptAction([
+    ...findLine,
+    { set: 'context.qtyText', to: "String(body.qty ?? '').trim()" },
+    refuseIf(`!/^\\d{1,3}$/.test(context.qtyText) || Number(context.qtyText) > ${settings.maxQuantity}`, t.errors.badQty, {}, { field: 'qty' }),
+    {
+      if: 'Number(context.qtyText) === 0',
+      then: [{ set: 'data.receipt.items', to: 'data.receipt.items.filter(i => i.id !== context.itemId)' }],
+      else: [
+        { set: 'context.line.quantity', to: 'Number(context.qtyText)' },
+        { set: 'data.receipt.currentId', to: 'context.itemId' },
+      ],
+    },
+    { set: 'data.receipt.statusMessage', to: "''" },
+    recalc,
+  ]),
+
+  'POST /action/clearReceipt': receiptAction([
+    { set: 'data.receipt', to: JSON.stringify(emptyReceipt) },
+    { set: 'data.receipt.statusMessage', to: JSON.stringify(t.status.cleared) },
+    recalc,
+  ]),
+
+  // A coupon replaces the default discount; an unknown one resets it to 0 % (the original's rule).
+  // The bonus, once applied, stays on top of whichever coupon follows (the original dropped it).
+  'POST /action/applyCoupon': receiptAction([
+    { set: 'context.code', to: "String(body.coupon_code ?? '').trim().toUpperCase()" },
+    { set: 'context.coupon', to: `${couponList}.find(c => c.code === context.code)` },
+    {
+      if: 'context.coupon',
+      then: [
+        { set: 'data.receipt.coupon', to: 'context.coupon.code' },
+        { set: 'data.receipt.discountPercent', to: `context.coupon.percent + ${bonusPart}` },
+        { set: 'data.receipt.statusMessage', to: message(t.status.couponApplied, { code: 'context.coupon.code' }) },
+      ],
+      else: [
+        { set: 'data.receipt.coupon', to: "''" },
+        { set: 'data.receipt.discountPercent', to: bonusPart },
+        { set: 'data.receipt.statusMessage', to: JSON.stringify(t.status.couponInvalid) },
+      ],
+    },
+    recalc,
+  ]),
+
+  'POST /action/applyBonus': receiptAction([
+    {
+      if: `data.receipt.total > ${settings.bonus.minTotal} && !data.receipt.bonusApplied`,
+      then: [
+        { set: 'data.receipt.discountPercent', to: `data.receipt.discountPercent + ${settings.bonus.percent}` },
+        { set: 'data.receipt.bonusApplied', to: true },
+        { set: 'data.receipt.statusMessage', to: JSON.stringify(t.status.bonusApplied) },
+      ],
+      else: [
+        {
+          set: 'data.receipt.statusMessage',
+          to: `data.receipt.bonusApplied ? ${JSON.stringify(t.status.bonusAlready)} : ${JSON.stringify(t.status.bonusTooSmall)}`,
+        },
+      ],
+    },
+    recalc,
+  ]),
+
+  'POST /action/filterPositions': {
+    type: 'action',
+    reads: ['positions', 'viewState'],
+    writes: ['viewState'],
+    update: 'positionsList',
+    steps: [{ run: 'filterPositions' }],
+  },
+
+  // Soft refreshes (the seed's pattern): read-only, re-render from fresh data.
+  'POST /action/soft-refresh-receipt': { type: 'action', reads: ['receipt'], update: 'receipt', steps: [] },
+  'POST /action/soft-refresh-display': { type: 'action', reads: ['receipt'], update: 'customerDisplay', steps: [] },
+};

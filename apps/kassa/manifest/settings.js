@@ -1,0 +1,19 @@
+// Shop settings the till's rules read (amounts in kopecks). The original example's numbers.
+module.exports = {
+  /** every new receipt starts with this discount (the original's loyalty discount) */
+  defaultDiscountPercent: 10,
+  /** a coupon replaces the default discount; the bonus adds to whatever discount is set */
+  coupons: [
+    { code: 'SALE15', percent: 15 },
+    { code: 'BIGSALE50', percent: 50 },
+  ],
+  bonus: { percent: 5, minTotal: 30000 },
+  maxQuantity: 999,
+  /** what receipts and the customer display print at the top */
+  shop: {
+    name: 'Магазин «Атом»',
+    company: 'ООО «Атом»',
+    address: 'г. Москва, ул. Примерная, д. 1',
+    inn: '7700000000',
+  },
+};

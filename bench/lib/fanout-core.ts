@@ -1,0 +1,166 @@
+// Fan-out as the host's subscribers see it: N WebSocket subscribers (windows of one till: same cookies) and
+// an initiator socket. Delivery rounds: the initiator's action is sent and every subscriber notes when its
+// event arrives (the initiator must get none). Storm rounds: every subscriber answers its event with a soft
+// refresh, as the browser client does, and the round ends when the last refresh has been answered.
+// All times are taken in this one process, from the moment the action is sent.
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import WebSocket from 'ws';
+import { httpOnce } from './http-once.js';
+import { actionHeaders, type SessionInfo } from './session.js';
+
+export interface FanoutSpec {
+  session: SessionInfo;
+  subscribers: number;
+  channel: string;
+  event: string;
+  action: { path: string; body: string };
+  refresh: { path: string; body: string };
+  deliveryRounds: number;
+  stormRounds: number;
+  pauseMs: number;
+}
+
+export interface FanoutResult {
+  subscribers: number;
+  /** ms from sending the action to each subscriber's event */
+  delivery: number[];
+  /** per round: ms between the first and the last subscriber's event */
+  spread: number[];
+  missed: number;
+  echoed: number;
+  /** the initiator's action round trips (ms) */
+  actionRtt: number[];
+  /** per storm round: ms from sending the action to the last refresh answer */
+  storms: number[];
+  stormFailures: number;
+  connectMs: number;
+  errors: string[];
+}
+
+interface Sub {
+  ws: WebSocket;
+  id: string;
+}
+
+interface Round {
+  t0: number;
+  arrivals: number[];
+  storm: boolean;
+  refreshed: number;
+  refreshFailed: number;
+  lastRefreshAt: number;
+  finish?: () => void;
+}
+
+const ROUND_TIMEOUT_MS = 5000;
+
+function wsUrl(url: string): string {
+  return url.replace(/^http/, 'ws') + '/';
+}
+
+export async function runFanout(spec: FanoutSpec): Promise<FanoutResult> {
+  const result: FanoutResult = { subscribers: spec.subscribers, delivery: [], spread: [], missed: 0, echoed: 0, actionRtt: [], storms: [], stormFailures: 0, connectMs: 0, errors: [] };
+  const eventMark = `"event":${JSON.stringify(spec.event)}`;
+  const stormAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+  const actionAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  let round: Round | null = null;
+  const subs: Sub[] = [];
+
+  const refresh = (sub: Sub, current: Round) => {
+    httpOnce(stormAgent, spec.session.url, spec.refresh.path, 'POST', actionHeaders(spec.session, { 'x-socket-id': sub.id }), spec.refresh.body).then(
+      (answer) => {
+        if (answer.status !== 200) current.refreshFailed++;
+        current.refreshed++;
+        current.lastRefreshAt = performance.now();
+        if (current.refreshed === spec.subscribers) current.finish?.();
+      },
+      (error: Error) => {
+        current.refreshFailed++;
+        current.refreshed++;
+        if (result.errors.length < 5) result.errors.push(`refresh: ${error.message}`);
+        if (current.refreshed === spec.subscribers) current.finish?.();
+      },
+    );
+  };
+
+  const open = (counted: boolean): Promise<Sub> =>
+    new Promise((resolve, reject) => {
+      const ws = new WebSocket(wsUrl(spec.session.url), { headers: { cookie: spec.session.cookie, origin: spec.session.url }, perMessageDeflate: false });
+      const sub: Sub = { ws, id: '' };
+      ws.once('error', reject);
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: HTTP ${res.statusCode}`)));
+      ws.on('message', (data) => {
+        const at = performance.now();
+        const text = data.toString();
+        if (text.includes(eventMark)) {
+          const current = round;
+          if (!counted) {
+            result.echoed++;
+            return;
+          }
+          if (!current) return;
+          current.arrivals.push(at - current.t0);
+          if (current.storm) refresh(sub, current);
+          else if (current.arrivals.length === spec.subscribers) current.finish?.();
+          return;
+        }
+        const frame = JSON.parse(text) as { type?: string; id?: string; channel?: string; message?: string };
+        if (frame.type === 'socket_id_assigned') {
+          sub.id = frame.id!;
+          if (!counted) resolve(sub);
+          else ws.send(JSON.stringify({ type: 'subscribe', channel: spec.channel }));
+        } else if (frame.type === 'subscribed') resolve(sub);
+        else if (frame.type === 'error') reject(new Error(`subscribe refused: ${frame.message}`));
+      });
+    });
+
+  const connectStarted = performance.now();
+  try {
+    for (let i = 0; i < spec.subscribers; i += 25) {
+      const batch = Math.min(25, spec.subscribers - i);
+      subs.push(...(await Promise.all(Array.from({ length: batch }, () => open(true)))));
+    }
+    const initiator = await open(false);
+    result.connectMs = performance.now() - connectStarted;
+    const headers = actionHeaders(spec.session, { 'x-socket-id': initiator.id });
+
+    const play = async (storm: boolean): Promise<Round> => {
+      const current: Round = { t0: 0, arrivals: [], storm, refreshed: 0, refreshFailed: 0, lastRefreshAt: 0 };
+      const done = new Promise<void>((resolve) => (current.finish = resolve));
+      const timeout = new Promise<void>((resolve) => setTimeout(resolve, ROUND_TIMEOUT_MS).unref());
+      round = current;
+      current.t0 = performance.now();
+      const answer = await httpOnce(actionAgent, spec.session.url, spec.action.path, 'POST', headers, spec.action.body);
+      result.actionRtt.push(performance.now() - current.t0);
+      if (answer.status !== 200 && result.errors.length < 5) result.errors.push(`action: HTTP ${answer.status} ${answer.body.slice(0, 200)}`);
+      await Promise.race([done, timeout]);
+      round = null;
+      await new Promise((resolve) => setTimeout(resolve, spec.pauseMs));
+      return current;
+    };
+
+    // one unmeasured round of each kind: warm code paths and open the refresh connections
+    await play(false);
+    await play(true);
+    for (let r = 0; r < spec.deliveryRounds; r++) {
+      const played = await play(false);
+      result.delivery.push(...played.arrivals);
+      result.missed += spec.subscribers - played.arrivals.length;
+      if (played.arrivals.length) result.spread.push(Math.max(...played.arrivals) - Math.min(...played.arrivals));
+    }
+    for (let r = 0; r < spec.stormRounds; r++) {
+      const played = await play(true);
+      result.missed += spec.subscribers - played.arrivals.length;
+      result.stormFailures += played.refreshFailed + (spec.subscribers - played.refreshed);
+      result.storms.push(played.refreshed === spec.subscribers ? played.lastRefreshAt - played.t0 : NaN);
+    }
+  } catch (error) {
+    result.errors.push((error as Error).message);
+  } finally {
+    for (const sub of subs) sub.ws.terminate();
+    stormAgent.destroy();
+    actionAgent.destroy();
+  }
+  return result;
+}

@@ -1,0 +1,52 @@
+// A server under test in its own process, so the load generator's CPU never counts as host time and its
+// memory (RSS) is the host's alone. Started by servers.ts with one JSON argument; reports
+// { type: 'ready', url, pid, startedMs } over IPC (and a READY line on stdout), answers { type: 'memory' }
+// and shuts down cleanly on { type: 'close' }.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+export interface HostChildArgs {
+  kind: 'engine' | 'baseline';
+  from: 'dist' | 'source';
+  root: string;
+  appDir: string;
+  dataDir: string;
+  scope: 'global' | 'terminal';
+}
+
+interface Running {
+  url: string;
+  close(): Promise<void>;
+}
+
+async function start(args: HostChildArgs): Promise<Running> {
+  if (args.kind === 'baseline') {
+    const mod = (await import(pathToFileURL(path.join(args.root, 'bench', 'out', 'baseline.mjs')).href)) as typeof import('../baseline/server.js');
+    return mod.createBaseline({ dataDir: args.dataDir, port: 0, scope: args.scope });
+  }
+  const file = args.from === 'dist' ? path.join(args.root, 'dist', 'server', 'host.js') : path.join(args.root, 'server', 'host.ts');
+  const mod = (await import(pathToFileURL(file).href)) as typeof import('../../server/host.js');
+  return mod.createHost({ appDir: args.appDir, dataDir: args.dataDir, port: 0, quiet: true });
+}
+
+const args = JSON.parse(process.argv[2] ?? '{}') as HostChildArgs;
+const running = await start(args);
+const send = (message: unknown) => process.send?.(message);
+send({ type: 'ready', url: running.url, pid: process.pid, startedMs: performance.now() });
+process.stdout.write(`READY ${running.url}\n`);
+
+process.on('message', async (message: { type?: string }) => {
+  if (message?.type === 'memory') send({ type: 'memory', usage: process.memoryUsage() });
+  if (message?.type === 'gc') {
+    (globalThis as { gc?: () => void }).gc?.();
+    send({ type: 'gc-done' });
+  }
+  if (message?.type === 'close') {
+    await running.close();
+    send({ type: 'closed' });
+    process.exit(0);
+  }
+});
+// the benchmark went away: do not linger
+process.on('disconnect', () => process.exit(0));

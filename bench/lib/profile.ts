@@ -1,0 +1,108 @@
+// What the benchmarks need to know about the application under test: its routes for adding an item and
+// refreshing the receipt, the receipt channel, how a till logs in (and opens a shift), and how to read a
+// line's quantity back from the receipt fragment. Read from the app's manifest where it says so.
+import path from 'node:path';
+import { loadManifest } from '../../server/manifest/load.js';
+import type { Manifest } from '../../server/manifest/types.js';
+import { BenchClient } from './session.js';
+
+export interface AppProfile {
+  appDir: string;
+  manifest: Manifest;
+  /** scope of the receipt connector: terminal (one receipt per till) or global (the original) */
+  receiptScope: 'global' | 'terminal';
+  addItem: { path: string; body: (id: string | number) => Record<string, unknown> };
+  refresh: { path: string; body: Record<string, unknown> };
+  clear?: { path: string };
+  channel: string;
+  event: string;
+  /** product ids in the catalogue, the first one is the one hammered in the lost-update check */
+  productIds: Array<string | number>;
+  /** a logged-in till (registering the cashier first when the app has no seeded user) */
+  login(url: string): Promise<BenchClient>;
+  /** opens a shift when the app needs one for sales; a no-op otherwise */
+  openShift(client: BenchClient): Promise<void>;
+  /** quantity of a product's line in a receipt fragment (0 when the line is absent) */
+  quantity(html: string, id: string | number): number;
+  /** the sales journal, when the app has one */
+  journal?: { connector: string; scope: 'global' | 'terminal' | 'user' };
+}
+
+const ADD = 'POST /action/addItem';
+const REFRESH = 'POST /action/soft-refresh-receipt';
+
+function routePath(key: string): string {
+  return key.split(' ')[1];
+}
+
+function fail(appDir: string, what: string): never {
+  throw new Error(`${appDir}: the benchmarks need ${what}; this app does not have it (see bench/README.md, "Application")`);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export async function loadProfile(appDir: string): Promise<AppProfile> {
+  const { manifest } = await loadManifest(appDir);
+  const routes = manifest.routes as Record<string, { type: string }>;
+  if (!routes[ADD]) fail(appDir, `a route "${ADD}"`);
+  if (!routes[REFRESH]) fail(appDir, `a route "${REFRESH}"`);
+  const channelEntry = Object.entries(manifest.sockets ?? {}).find(([, c]) => c.watch === 'receipt');
+  if (!channelEntry) fail(appDir, 'a socket channel watching the "receipt" connector');
+  const [channel, channelConfig] = channelEntry;
+  const receipt = manifest.connectors.receipt;
+  if (!receipt) fail(appDir, 'a connector named "receipt"');
+  const scope = (receipt.scope ?? 'global') === 'terminal' ? 'terminal' : 'global';
+  const hasRegister = Boolean(routes['POST /auth/register']);
+  const shiftKey = Object.keys(routes).find((k) => k.startsWith('POST ') && /open.?shift|shift.?open|shift\/open/i.test(k));
+
+  const positions = (manifest.connectors.positions?.initialState as { items?: Array<{ id: string | number }> } | undefined)?.items;
+  const productIds = positions?.length ? positions.map((p) => p.id) : [1, 2, 3, 4, 5];
+
+  const journalEntry = Object.entries(manifest.connectors).find(([, c]) => c.type === 'journal');
+
+  return {
+    appDir,
+    manifest,
+    receiptScope: scope,
+    addItem: { path: routePath(ADD), body: (id) => ({ id: String(id) }) },
+    refresh: { path: routePath(REFRESH), body: {} },
+    clear: routes['POST /action/clearReceipt'] ? { path: '/action/clearReceipt' } : undefined,
+    channel,
+    event: channelConfig.emit.event,
+    productIds,
+    async login(url) {
+      const client = new BenchClient(url);
+      await client.get('/login');
+      let answer = await client.post('/auth/login', { login: 'kassir', password: '123' });
+      const failed = () => typeof answer.body?.redirect === 'string' && answer.body.redirect.includes('error');
+      if (failed() && hasRegister) {
+        await client.must('/auth/register', { name: 'Иванов И.И.', login: 'kassir', password: '123' });
+        await client.get('/login');
+        answer = await client.post('/auth/login', { login: 'kassir', password: '123' });
+      }
+      if (answer.status !== 200 || failed() || !client.cookies.size) {
+        throw new Error(`${path.basename(appDir)}: logging in as kassir/123 failed: ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`);
+      }
+      const page = await client.get('/');
+      if (page.status !== 200) throw new Error(`after login, GET / answered ${page.status}`);
+      return client;
+    },
+    async openShift(client) {
+      if (!shiftKey) return;
+      const answer = await client.post(routePath(shiftKey), { float: '0' });
+      const message = JSON.stringify(answer.body);
+      if (answer.status >= 400 && !/уже открыта|already open/i.test(message)) {
+        throw new Error(`opening a shift (${shiftKey}) answered ${answer.status}: ${message.slice(0, 200)}`);
+      }
+    },
+    quantity(html, id) {
+      // original markup: "<name> - <price> руб. (x<qty>) <button name="itemId" value="<id>""
+      const original = new RegExp(`\\(x(\\d+)\\)\\s*<button[^>]*value="${escapeRegExp(String(id))}"`).exec(html);
+      if (original) return Number(original[1]);
+      return 0;
+    },
+    journal: journalEntry ? { connector: journalEntry[0], scope: (journalEntry[1].scope ?? 'global') as 'global' | 'terminal' | 'user' } : undefined,
+  };
+}

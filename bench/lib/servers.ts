@@ -1,0 +1,149 @@
+// Starting a server under test (the engine or the baseline) in its own process and watching its memory.
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { buildChildren, childFile, ensureDist } from './build.js';
+import type { HostChildArgs } from './host-child.js';
+import { projectRoot } from './results.js';
+
+export type ServerKind = 'engine' | 'baseline';
+
+export interface ServerHandle {
+  kind: ServerKind;
+  url: string;
+  pid: number;
+  dataDir: string;
+  /** ms from fork() to the ready message */
+  readyMs: number;
+  child: ChildProcess;
+  /** resident set size of the server process in bytes */
+  rss(): Promise<number>;
+  memory(): Promise<NodeJS.MemoryUsage>;
+  stop(): Promise<void>;
+  /** SIGKILL, no cleanup: what a power cut or a crash leaves behind */
+  kill9(): Promise<void>;
+}
+
+export interface StartOptions {
+  kind: ServerKind;
+  appDir: string;
+  from?: 'dist' | 'source';
+  scope?: 'global' | 'terminal';
+  /** reuse a data folder (restarts); otherwise a fresh temporary one, removed on stop() */
+  dataDir?: string;
+  keepData?: boolean;
+}
+
+let prepared = false;
+
+/** Builds what the server processes run (once per benchmark process). */
+export async function prepareBuild(from: 'dist' | 'source' = 'dist'): Promise<void> {
+  if (prepared) return;
+  if (from === 'dist') ensureDist();
+  await buildChildren();
+  prepared = true;
+}
+
+function rssFromProc(pid: number): number | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = /VmRSS:\s+(\d+)\s+kB/.exec(status);
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+function request<T>(child: ChildProcess, type: string, answer: string, timeoutMs = 10_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.off('message', onMessage);
+      reject(new Error(`server process did not answer "${type}" within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onMessage = (message: { type?: string }) => {
+      if (message?.type !== answer) return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(message as T);
+    };
+    child.on('message', onMessage);
+    child.send({ type });
+  });
+}
+
+export async function startServer(options: StartOptions): Promise<ServerHandle> {
+  const from = options.from ?? 'dist';
+  await prepareBuild(from);
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), `bench-${options.kind}-`)));
+  const args: HostChildArgs = {
+    kind: options.kind,
+    from,
+    root: projectRoot,
+    appDir: options.appDir,
+    dataDir,
+    scope: options.scope ?? 'terminal',
+  };
+  const started = performance.now();
+  const child = fork(childFile('host-child'), [JSON.stringify(args)], {
+    cwd: projectRoot,
+    execArgv: options.kind === 'engine' && from === 'source' ? ['--import', 'tsx', '--expose-gc'] : ['--expose-gc'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const ready = await new Promise<{ url: string; pid: number }>((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`${options.kind} server exited (code ${code}) before it was ready; its error is above`));
+    child.once('exit', onExit);
+    child.on('message', (message: { type?: string; url?: string; pid?: number }) => {
+      if (message?.type === 'ready') {
+        child.off('exit', onExit);
+        resolve({ url: message.url!, pid: message.pid! });
+      }
+    });
+  });
+  const readyMs = performance.now() - started;
+  let gone = false;
+  child.once('exit', () => (gone = true));
+  const cleanup = async () => {
+    if (!options.dataDir && !options.keepData) await rm(dataDir, { recursive: true, force: true });
+  };
+  const handle: ServerHandle = {
+    kind: options.kind,
+    url: ready.url,
+    pid: ready.pid,
+    dataDir,
+    readyMs,
+    child,
+    async rss() {
+      const fromProc = rssFromProc(ready.pid);
+      if (fromProc !== null) return fromProc;
+      return (await handle.memory()).rss;
+    },
+    async memory() {
+      return (await request<{ usage: NodeJS.MemoryUsage }>(child, 'memory', 'memory')).usage;
+    },
+    async stop() {
+      if (!gone) {
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.send({ type: 'close' });
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      await cleanup();
+    },
+    async kill9() {
+      if (gone) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+  return handle;
+}
+
+/** Asks the server process for a full garbage collection (it runs with --expose-gc), for steadier RSS. */
+export async function collectGarbage(server: ServerHandle): Promise<void> {
+  await request(server.child, 'gc', 'gc-done');
+}

@@ -1,0 +1,82 @@
+// Connectors (§9.3 #4–8, plus types and scopes): what the store would refuse, and rules whose
+// formulas point at fields the initial state does not have.
+import { findKind } from '../store/kinds.js';
+import { COMMIT_INTENT_FILE } from '../store/paths.js';
+import { at, isRecord, type ValidationContext } from './context.js';
+
+const FORMULA = /^\s*(\w+)\s*\((.*)\)\s*$/s;
+
+export function checkConnectors(ctx: ValidationContext): void {
+  const { findings } = ctx;
+  for (const [name, config] of Object.entries(ctx.connectors)) {
+    if (!isRecord(config)) continue; // the schema check reported it
+    const type = typeof config.type === 'string' ? config.type : undefined;
+    const kind = type ? findKind(type) : undefined;
+    if (`${encodeURIComponent(name)}.json` === COMMIT_INTENT_FILE) {
+      findings.error(at('connectors', name), `the name "${name}" is reserved for the store's commit record`, 'rename the connector');
+    }
+    if (kind && !kind.persistent && config.initialState === undefined) {
+      findings.warning(
+        at('connectors', name),
+        `memory connector "${name}" has no initialState, so it starts as {} after every restart`,
+        'add initialState with the fields templates and steps use, e.g. { items: [] }',
+      );
+    }
+    if (config.view !== undefined && kind && kind.type !== 'journal') {
+      findings.warning(at('connectors', name, 'view'), `"view" only applies to journal connectors; it is ignored for type "${type}"`);
+    }
+    if (config.scope === 'user' && !isRecord(ctx.manifest.auth)) {
+      findings.error(
+        at('connectors', name, 'scope'),
+        `scope "user" keeps one state per logged-in user, but the manifest has no auth section, so nobody is ever logged in`,
+        'add an auth section, or use scope "terminal" (one state per till)',
+      );
+    }
+    checkComputed(ctx, name, config);
+  }
+}
+
+function checkComputed(ctx: ValidationContext, name: string, config: Record<string, unknown>): void {
+  if (!Array.isArray(config.computed)) return;
+  const initial = isRecord(config.initialState) ? config.initialState : undefined;
+  config.computed.forEach((rule, index) => {
+    const where = at('connectors', name, 'computed', index);
+    if (!isRecord(rule)) return;
+    if (typeof rule.target !== 'string' || (rule.formula === undefined && rule.format === undefined)) {
+      ctx.findings.error(where, 'a computed rule needs a target and a formula or a format', `Invalid rule: ${JSON.stringify(rule)}`);
+      return;
+    }
+    if (rule.format !== undefined && rule.format !== 'toFixed(2)') {
+      ctx.findings.warning(at('connectors', name, 'computed', index, 'format'), `format ${JSON.stringify(rule.format)} is not supported and does nothing`, 'the only format is "toFixed(2)"');
+    }
+    if (typeof rule.formula !== 'string') return;
+    const call = FORMULA.exec(rule.formula);
+    const fn = call?.[1];
+    if (!call || (fn !== 'sum' && fn !== 'count')) {
+      ctx.findings.error(
+        at('connectors', name, 'computed', index, 'formula'),
+        `formula ${JSON.stringify(rule.formula)} is not understood, so the target always gets its defaultValue`,
+        "write sum(<array>, '<field>') or count(<array>)",
+      );
+      return;
+    }
+    const args = call[2].split(',').map((arg) => arg.trim().replace(/['"`]/g, '')).filter(Boolean);
+    const [arrayKey, field] = args;
+    if (!initial || arrayKey === undefined) return;
+    if (!Object.hasOwn(initial, arrayKey)) {
+      ctx.findings.warning(
+        at('connectors', name, 'computed', index, 'formula'),
+        `${fn}() reads "${arrayKey}", which initialState does not have`,
+        `add ${arrayKey}: [] to initialState`,
+      );
+      return;
+    }
+    const list = initial[arrayKey];
+    if (fn === 'sum' && field !== undefined && Array.isArray(list) && isRecord(list[0]) && !Object.hasOwn(list[0], field)) {
+      ctx.findings.warning(
+        at('connectors', name, 'computed', index, 'formula'),
+        `sum() adds up "${field}", which the first item of initialState.${arrayKey} does not have`,
+      );
+    }
+  });
+}

@@ -1,0 +1,319 @@
+// The step walk (§9.5, with D29's fixes): every step of every action route, its kind and keys, the
+// handlers and routes it names, and each expression compiled with the runtime's compiler, whose free
+// names must be ones the step can see.
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { parseSource } from '../actions/expression/parse.js';
+import { compileExpression } from '../actions/expression.js';
+import { splitPath } from '../actions/paths.js';
+import { handlerName } from '../actions/steps/run.js';
+import { didYouMean } from '../manifest/did-you-mean.js';
+import { actionsDir, at, isRecord, pathOf, viewPaths, type RouteInfo, type ValidationContext } from './context.js';
+import { inspectExpression, quoteHint } from './expressions.js';
+import { actionRunName, availableData, loopVariable, STEP_KIND_KEYS, walkSteps, type StepVisit } from './step-walk.js';
+
+/** What expressions in steps can see besides loop variables and the vetted globals (actions/runner.ts). */
+export const STEP_ROOTS = ['data', 'user', 'body', 'query', 'context', 'terminal', 'zod', 'require'];
+/** `as` names the runtime refuses because they would hide one of these (steps/for-each.ts). */
+const RESERVED_LOOP_NAMES = ['data', 'user', 'body', 'query', 'context', 'zod', 'require'];
+
+const KIND_KEYS: Record<string, string[]> = {
+  set: ['set', 'to'],
+  if: ['if', 'then', 'else'],
+  forEach: ['forEach', 'as', 'steps'],
+  'http:get': ['http:get'],
+  'auth:login': ['auth:login'],
+  'auth:logout': ['auth:logout'],
+  'client:redirect': ['client:redirect'],
+  run: ['run'],
+  'action:run': ['action:run'],
+  fail: ['fail', 'status', 'field'],
+};
+const HANDLER_EXTENSIONS = ['.js', '.cjs', '.mjs', '.ts'];
+
+interface RouteStepContext {
+  ctx: ValidationContext;
+  info: RouteInfo;
+  data: Set<string> | null;
+  handlers: string[] | null;
+}
+
+export function checkRouteSteps(ctx: ValidationContext, info: RouteInfo): void {
+  if (info.route.steps === undefined) return;
+  const routeCtx: RouteStepContext = { ctx, info, data: availableData(ctx, info.key), handlers: listHandlers(ctx) };
+  walkSteps(info.route.steps, ['routes', info.key, 'steps'], (visit) => checkStep(routeCtx, visit));
+}
+
+function listHandlers(ctx: ValidationContext): string[] | null {
+  try {
+    return readdirSync(actionsDir(ctx))
+      .filter((file) => HANDLER_EXTENSIONS.includes(path.extname(file)))
+      .map((file) => file.slice(0, -path.extname(file).length));
+  } catch {
+    return null;
+  }
+}
+
+function checkStep(rc: RouteStepContext, visit: StepVisit): void {
+  const { ctx } = rc;
+  const { step, kind } = visit;
+  const where = at(...visit.path);
+  const keys = Object.keys(step);
+  if (visit.notAnObject || keys.length === 0) {
+    ctx.findings.error(where, 'a step must be an object such as { set: "data.x", to: "1" }');
+    return;
+  }
+  if (kind === undefined) {
+    ctx.findings.error(where, `unknown step (keys: ${keys.join(', ')})`, didYouMean(keys[0], STEP_KIND_KEYS) || `a step is one of: ${STEP_KIND_KEYS.join(', ')}`);
+    return;
+  }
+  const known = KIND_KEYS[kind] ?? [kind];
+  for (const key of keys) {
+    if (known.includes(key)) continue;
+    if (STEP_KIND_KEYS.includes(key)) {
+      ctx.findings.warning(at(...visit.path, key), `this step is a "${kind}" step; its "${key}" is ignored`, 'split it into two steps');
+    } else {
+      ctx.findings.warning(at(...visit.path, key), `unknown key "${key}" in a ${kind} step is ignored`, didYouMean(key, known));
+    }
+  }
+  const field = (...parts: PropertyKey[]) => [...visit.path, ...parts];
+  switch (kind) {
+    case 'set':
+      checkSetPath(rc, field('set'), step.set);
+      if (step.to === undefined) ctx.findings.error(at(...field('to')), 'a set step needs "to": the value (an expression)');
+      else expression(rc, visit, field('to'), step.to);
+      return;
+    case 'if':
+      if (typeof step.if !== 'boolean') expression(rc, visit, field('if'), step.if);
+      for (const branch of ['then', 'else'] as const) {
+        if (step[branch] !== undefined && !Array.isArray(step[branch])) ctx.findings.error(at(...field(branch)), `"${branch}" must be a list of steps`);
+      }
+      return;
+    case 'forEach':
+      checkForEach(rc, visit);
+      return;
+    case 'http:get':
+      checkHttpGet(rc, visit);
+      return;
+    case 'auth:login':
+      expression(rc, visit, field('auth:login'), step['auth:login'], { requireString: 'the user record to log in, e.g. "context.user"' });
+      return;
+    case 'client:redirect':
+      checkRedirect(rc, visit);
+      return;
+    case 'run':
+      checkRun(rc, visit);
+      return;
+    case 'action:run':
+      checkActionRun(rc, visit);
+      return;
+    case 'fail':
+      expression(rc, visit, field('fail'), step.fail);
+      if (step.status !== undefined && !(typeof step.status === 'number' && step.status >= 400 && step.status < 600)) {
+        ctx.findings.warning(at(...field('status')), `status ${JSON.stringify(step.status)} is not an HTTP error status; 422 is sent instead`, 'use a number from 400 to 599');
+      }
+      return;
+  }
+}
+
+function checkSetPath(rc: RouteStepContext, pathParts: PropertyKey[], value: unknown): void {
+  if (typeof value !== 'string' || value === '') {
+    rc.ctx.findings.error(at(...pathParts), '"set" must be a dotted path such as "data.cart.total"');
+    return;
+  }
+  try {
+    splitPath(value);
+  } catch (error) {
+    rc.ctx.findings.error(at(...pathParts), (error as Error).message);
+  }
+}
+
+function checkForEach(rc: RouteStepContext, visit: StepVisit): void {
+  const { step } = visit;
+  const where = (part: string) => at(...visit.path, part);
+  if (typeof step.forEach === 'string') expression(rc, visit, [...visit.path, 'forEach'], step.forEach);
+  else if (!Array.isArray(step.forEach)) rc.ctx.findings.error(where('forEach'), 'forEach needs a list: an expression such as "data.cart.items"');
+  if (step.as !== undefined) {
+    const name = loopVariable(step);
+    if (typeof step.as !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(step.as)) {
+      rc.ctx.findings.error(where('as'), `"as" must be a variable name (got ${JSON.stringify(step.as)})`);
+    } else if (RESERVED_LOOP_NAMES.includes(name)) {
+      rc.ctx.findings.error(where('as'), `"as: ${name}" would hide a built-in variable`, 'choose another name, e.g. "line"');
+    }
+  }
+  if (!Array.isArray(step.steps)) rc.ctx.findings.error(where('steps'), 'forEach needs "steps": the list of steps run for each element');
+}
+
+function checkHttpGet(rc: RouteStepContext, visit: StepVisit): void {
+  const spec = visit.step['http:get'];
+  const base = [...visit.path, 'http:get'];
+  if (!isRecord(spec)) {
+    rc.ctx.findings.error(at(...base), '"http:get" needs { url, saveTo }');
+    return;
+  }
+  if (spec.url === undefined) rc.ctx.findings.error(at(...base, 'url'), 'http:get needs a url (an expression, e.g. "\'https://example.com/api\'")');
+  else expression(rc, visit, [...base, 'url'], spec.url, { requireString: 'an expression giving the URL' });
+  if (typeof spec.saveTo !== 'string' || spec.saveTo === '') {
+    rc.ctx.findings.error(at(...base, 'saveTo'), 'http:get needs saveTo: where to put the answer, e.g. "context.result"');
+  } else {
+    checkSetPath(rc, [...base, 'saveTo'], spec.saveTo);
+    const root = spec.saveTo.split('.')[0];
+    if (root !== 'context' && root !== 'data') {
+      rc.ctx.findings.warning(at(...base, 'saveTo'), `saveTo "${spec.saveTo}" is outside context and data`, `use "context.${spec.saveTo}"`);
+    }
+  }
+  const url = typeof spec.url === 'string' ? literalString(spec.url) : undefined;
+  const http = rc.ctx.manifest.http;
+  const allowHosts = isRecord(http) && Array.isArray(http.allowHosts) ? http.allowHosts : undefined;
+  if (url && allowHosts) {
+    let host: string | undefined;
+    try {
+      host = new URL(url).hostname;
+    } catch {
+      host = undefined;
+    }
+    if (host && !allowHosts.includes(host)) {
+      rc.ctx.findings.warning(at(...base, 'url'), `host ${host} is not in http.allowHosts, so this request always fails`, `add "${host}" to http.allowHosts`);
+    }
+  }
+}
+
+/** The text of an expression that is one string literal ('x', "x", `x`), else undefined. */
+function literalString(source: string): string | undefined {
+  try {
+    const node = parseSource(source) as { type: string; value?: unknown; expressions?: unknown[]; quasis?: Array<{ value: { cooked: string } }> };
+    const inner = node.type === 'ParenthesizedExpression' ? (node as unknown as { expression: typeof node }).expression : node;
+    if (inner.type === 'Literal' && typeof inner.value === 'string') return inner.value;
+    if (inner.type === 'TemplateLiteral' && inner.expressions?.length === 0) return inner.quasis?.[0]?.value.cooked;
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/** A bare path ("/login") is taken literally by the runtime when it does not compile (steps/client-redirect.ts). */
+function isBarePath(text: string): boolean {
+  if (!text.startsWith('/')) return false;
+  try {
+    compileExpression(text);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function checkRedirect(rc: RouteStepContext, visit: StepVisit): void {
+  const spec = visit.step['client:redirect'];
+  const where = [...visit.path, 'client:redirect'];
+  let target: string | undefined;
+  if (typeof spec === 'string') {
+    const text = spec.trim();
+    if (isBarePath(text)) target = text;
+    else {
+      expression(rc, visit, where, spec);
+      target = literalString(text) ?? objectUrl(text);
+    }
+  } else if (isRecord(spec)) {
+    if (typeof spec.url !== 'string') rc.ctx.findings.error(at(...where, 'url'), 'a redirect object needs url: "/path"');
+    else target = spec.url;
+  } else {
+    rc.ctx.findings.error(at(...where), 'client:redirect needs a URL: "/path", an expression, or { url, full }');
+  }
+  if (target === undefined || !target.startsWith('/') || target.startsWith('//')) return;
+  const targetPath = pathOf(target);
+  const pages = viewPaths(rc.ctx);
+  if (!pages.includes(targetPath)) {
+    rc.ctx.findings.warning(at(...where), `redirects to ${targetPath}, which is not a page (no GET view route)`, didYouMean(targetPath, pages));
+  }
+}
+
+/** url of an object-literal expression such as "({ url: '/', full: true })". */
+function objectUrl(source: string): string | undefined {
+  try {
+    let node = parseSource(source) as any;
+    while (node.type === 'ParenthesizedExpression') node = node.expression;
+    if (node.type !== 'ObjectExpression') return undefined;
+    for (const property of node.properties) {
+      const key = property.key?.type === 'Identifier' ? property.key.name : property.key?.value;
+      if (key === 'url' && property.value?.type === 'Literal' && typeof property.value.value === 'string') return property.value.value;
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+function checkRun(rc: RouteStepContext, visit: StepVisit): void {
+  const value = visit.step.run;
+  const where = at(...visit.path, 'run');
+  if (typeof value !== 'string' || value === '') {
+    rc.ctx.findings.error(where, '"run" must name a handler file in app/actions');
+    return;
+  }
+  const name = handlerName(value);
+  if (rc.handlers === null) {
+    rc.ctx.findings.error(where, `handler "${name}" not found: the folder app/actions does not exist`, `create app/actions/${name}.js exporting a function (context, body)`);
+    return;
+  }
+  if (!rc.handlers.includes(name)) {
+    const file = path.join(actionsDir(rc.ctx), `${name}.js`);
+    rc.ctx.findings.error(where, `handler not found: app/actions/${name}.js`, didYouMean(name, rc.handlers) || `create ${existsSync(path.dirname(file)) ? `app/actions/${name}.js` : 'it'} exporting a function (context, body)`);
+  }
+}
+
+function checkActionRun(rc: RouteStepContext, visit: StepVisit): void {
+  const name = actionRunName(visit.step);
+  const where = at(...visit.path, 'action:run');
+  const actions = rc.ctx.routeList.filter((r) => r.type === 'action').map((r) => r.key);
+  if (name === undefined) {
+    rc.ctx.findings.error(where, '"action:run" needs { name: "<route key>" }');
+    return;
+  }
+  const target = rc.ctx.routeList.find((r) => r.key === name);
+  if (!target) rc.ctx.findings.error(where, `there is no route "${name}"`, didYouMean(name, actions));
+  else if (target.type !== 'action') rc.ctx.findings.error(where, `"${name}" is a view route; action:run runs action routes`);
+  else if (name === rc.info.key) rc.ctx.findings.warning(where, `the route runs itself; the runtime stops after 16 levels`);
+}
+
+interface ExpressionOptions {
+  /** when set, a non-string value is an error; the text says what is expected */
+  requireString?: string;
+}
+
+function expression(rc: RouteStepContext, visit: StepVisit, pathParts: PropertyKey[], value: unknown, options: ExpressionOptions = {}): void {
+  const where = at(...pathParts);
+  if (typeof value !== 'string') {
+    if (options.requireString) rc.ctx.findings.error(where, `expected ${options.requireString}, got ${JSON.stringify(value)}`);
+    return;
+  }
+  const facts = inspectExpression(value);
+  if (facts.problem) {
+    rc.ctx.findings.error(where, `expression does not compile: ${facts.problem}`, quoteHint(value));
+    return;
+  }
+  const visible = [...STEP_ROOTS, ...visit.locals];
+  for (const root of facts.roots) {
+    if (visible.includes(root) || facts.typeofNames.has(root)) continue;
+    rc.ctx.findings.error(where, `unknown name "${root}" in ${JSON.stringify(value)}`, unknownRootHint(rc.ctx, root, visible));
+  }
+  if (rc.data === null || !facts.roots.includes('data')) return;
+  for (const name of facts.dataKeys) {
+    if (rc.data.has(name)) continue;
+    if (Object.hasOwn(rc.ctx.connectors, name)) {
+      rc.ctx.findings.error(where, `reads data.${name}, but "${name}" is not in the reads of ${rc.info.key}`, `add "${name}" to reads`);
+    } else {
+      rc.ctx.findings.error(
+        where,
+        `reads data.${name}, which is neither a connector this route reads nor set by its steps`,
+        didYouMean(name, [...rc.data, ...Object.keys(rc.ctx.connectors)]),
+      );
+    }
+  }
+}
+
+function unknownRootHint(ctx: ValidationContext, root: string, visible: string[]): string {
+  if (Object.hasOwn(ctx.connectors, root)) return `connector states are under data: write data.${root}`;
+  if (root === 'bcrypt' || root === 'bcryptjs') return "bcrypt is loaded with require('bcrypt')";
+  return didYouMean(root, visible) || `steps see ${visible.join(', ')} and the standard helpers (Math, JSON, Number, …)`;
+}
+

@@ -1,0 +1,357 @@
+// The browser client against the real engine: the fixture app (test/fixtures/web-app) served by
+// createHost, driven through Chromium. One browser for the file, one context per terminal.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import { launchBrowser } from './browser.js';
+import { startFixtureHost, type FixtureHost } from './fixture-host.js';
+
+let browser: Browser;
+
+before(async () => {
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+interface Terminal {
+  context: BrowserContext;
+  page: Page;
+  /** action requests this terminal sent (method, path, headers) */
+  requests: Request[];
+  pageErrors: Error[];
+}
+
+/** A fresh host (fresh data) and terminals on it, all closed afterwards. */
+async function withApp(run: (app: { fixture: FixtureHost; terminal(): Promise<Terminal> }) => Promise<void>): Promise<void> {
+  const fixture = await startFixtureHost();
+  const contexts: BrowserContext[] = [];
+  try {
+    await run({
+      fixture,
+      async terminal() {
+        const context = await browser.newContext();
+        contexts.push(context);
+        const page = await context.newPage();
+        const terminal: Terminal = { context, page, requests: [], pageErrors: [] };
+        page.on('request', (request) => {
+          if (new URL(request.url()).pathname.startsWith('/action/')) terminal.requests.push(request);
+        });
+        page.on('pageerror', (error) => terminal.pageErrors.push(error));
+        await page.goto(`${fixture.url}/`);
+        await page.waitForFunction(() => Boolean(window.__serverokey?.socketId));
+        return terminal;
+      },
+    });
+  } finally {
+    for (const context of contexts) await context.close();
+    await fixture.close();
+  }
+}
+
+function texts(page: Page, selector: string): Promise<string[]> {
+  return page.$$eval(selector, (els) => els.map((el) => (el.textContent ?? '').trim()));
+}
+
+function waitForTexts(page: Page, selector: string, expected: string[]): Promise<unknown> {
+  return page.waitForFunction(
+    ({ selector, expected }) =>
+      JSON.stringify(Array.from(document.querySelectorAll(selector), (el) => (el.textContent ?? '').trim())) ===
+      JSON.stringify(expected),
+    { selector, expected },
+  );
+}
+
+function actionsSent(page: Page): Promise<number> {
+  return page.evaluate(() => window.__serverokey?.actions ?? -1);
+}
+
+function activeId(page: Page): Promise<string> {
+  return page.evaluate(() => document.activeElement?.id ?? '');
+}
+
+function color(page: Page, selector: string): Promise<string> {
+  return page.$eval(selector, (el) => getComputedStyle(el).color);
+}
+
+test('the layout shows every nested placeholder, atom-if sees the loop item', async () => {
+  await withApp(async ({ terminal }) => {
+    const { page, pageErrors } = await terminal();
+    assert.equal(await page.textContent('.brand'), 'Serverokey');
+    assert.equal(await page.textContent('#home-title'), 'Главная');
+    assert.deepEqual(await texts(page, '.note'), ['Купить хлеб ✓', 'Позвонить поставщику']);
+    assert.deepEqual(await texts(page, '.result'), ['apple', 'apricot', 'banana', 'blueberry', 'cherry']);
+    assert.equal(await page.textContent('#note-count'), '2');
+    assert.equal(await page.locator('atom-inject').count(), 0);
+    // atom-if inside {{#items}}: only the done note carries the mark
+    assert.equal(await page.locator('.note').nth(0).locator('.done-mark').count(), 1);
+    assert.equal(await page.locator('.note').nth(1).locator('.done-mark').count(), 0);
+    assert.deepEqual(pageErrors, []);
+  });
+});
+
+test('a form action adds a note, updates the list, clears the field and keeps its focus', async () => {
+  await withApp(async ({ terminal }) => {
+    const { page, requests } = await terminal();
+    await page.click('#note-input');
+    await page.keyboard.type('Проверить кассу');
+    await page.keyboard.press('Enter');
+    await waitForTexts(page, '.note', ['Купить хлеб ✓', 'Позвонить поставщику', 'Проверить кассу']);
+    await page.waitForFunction(() => (document.getElementById('note-input') as HTMLInputElement).value === '');
+    assert.equal(await activeId(page), 'note-input');
+    assert.equal(requests.length, 1);
+    const headers = requests[0].headers();
+    assert.equal(requests[0].method(), 'POST');
+    assert.deepEqual(requests[0].postDataJSON(), { text: 'Проверить кассу' });
+    assert.equal(headers['content-type'], 'application/json');
+    assert.equal(headers['x-socket-id'], await page.evaluate(() => window.__serverokey?.socketId));
+    assert.equal(headers['x-csrf-token'], await page.getAttribute('meta[name="csrf-token"]', 'content'));
+  });
+});
+
+test('live search: debounced, and focus, caret and typing survive the swaps', async () => {
+  await withApp(async ({ terminal }) => {
+    const { page } = await terminal();
+    await page.click('#search-input');
+    // marks the rendered input, to prove the swap really replaced it
+    await page.$eval('#search-input', (el) => el.setAttribute('data-original', ''));
+    await page.keyboard.type('ap', { delay: 60 });
+    await waitForTexts(page, '.result', ['apple', 'apricot']);
+    assert.equal(await page.locator('#search-input[data-original]').count(), 0, 'the input was re-rendered');
+    assert.equal(await activeId(page), 'search-input');
+    assert.deepEqual(
+      await page.$eval('#search-input', (el) => {
+        const input = el as HTMLInputElement;
+        return [input.value, input.selectionStart, input.selectionEnd];
+      }),
+      ['ap', 2, 2],
+    );
+
+    // the caret in the middle: "a|p" + "p" → "ap|p"
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.type('p');
+    await waitForTexts(page, '.result', ['apple']);
+    assert.equal(await activeId(page), 'search-input');
+    assert.deepEqual(
+      await page.$eval('#search-input', (el) => {
+        const input = el as HTMLInputElement;
+        return [input.value, input.selectionStart, input.selectionEnd];
+      }),
+      ['app', 2, 2],
+    );
+    const sent = await actionsSent(page);
+    assert.ok(sent >= 1 && sent < 3, `fewer requests (${sent}) than keystrokes (3)`);
+  });
+});
+
+test('a stale search answer never overwrites a newer one (D18)', async () => {
+  await withApp(async ({ terminal }) => {
+    const { page } = await terminal();
+    let answers = 0;
+    page.on('response', (response) => {
+      if (response.url().endsWith('/action/search')) answers += 1;
+    });
+    await page.click('#search-input');
+    await page.keyboard.type('b');
+    // "b" goes out after the debounce and answers slowly (700 ms) …
+    await page.waitForFunction(() => (window.__serverokey?.actions ?? 0) >= 1);
+    // … while "ba" goes out later and answers at once
+    await page.keyboard.type('a');
+    await waitForTexts(page, '.result', ['banana']);
+    await page.waitForFunction(() => (window.__serverokey?.actions ?? 0) >= 2);
+    while (answers < 2) await page.waitForTimeout(50);
+    await page.waitForTimeout(100);
+    assert.deepEqual(await texts(page, '.result'), ['banana']);
+    assert.equal(await page.inputValue('#search-input'), 'ba');
+  });
+});
+
+test('scoped CSS stays inside its component, and SPA navigation keeps the layout styles (D20)', async () => {
+  await withApp(async ({ terminal }) => {
+    const { page } = await terminal();
+    const red = 'rgb(255, 0, 0)';
+    const blue = 'rgb(0, 0, 255)';
+    assert.equal(await color(page, '#notes-title'), red);
+    assert.notEqual(await color(page, '#search-title'), red);
+    assert.equal(await color(page, '.brand'), blue);
+
+    await page.click('#nav-about');
+    await page.waitForSelector('#about-text');
+    assert.notEqual(await color(page, '#about-title'), red);
+    assert.equal(await color(page, '.brand'), blue, 'the layout style survives the swap of pageContent');
+    assert.equal(await page.locator('style[data-component-name="notes"]').count(), 0, 'styles of swapped-out parts go');
+
+    await page.click('#nav-home');
+    await page.waitForSelector('#notes-title');
+    assert.equal(await color(page, '#notes-title'), red);
+    assert.notEqual(await color(page, '#search-title'), red);
+    assert.equal(await color(page, '.brand'), blue);
+  });
+});
+
+test('back and forward after SPA navigation show the right content (D19)', async () => {
+  await withApp(async ({ fixture, terminal }) => {
+    const { page } = await terminal();
+    await page.evaluate(() => ((window as unknown as { samePage: boolean }).samePage = true));
+    await page.click('#nav-about');
+    await page.waitForSelector('#about-text');
+    assert.equal(page.url(), `${fixture.url}/about`);
+    assert.equal(await page.title(), 'О программе');
+
+    await page.evaluate(() => history.back());
+    await page.waitForSelector('#home-title');
+    assert.equal(page.url(), `${fixture.url}/`);
+    assert.equal(await page.locator('#about-text').count(), 0);
+    assert.equal(await page.locator('.note').count(), 2);
+
+    await page.evaluate(() => history.forward());
+    await page.waitForSelector('#about-text');
+    assert.equal(page.url(), `${fixture.url}/about`);
+    assert.equal(await page.locator('#home-title').count(), 0);
+
+    assert.equal(await page.evaluate(() => (window as unknown as { samePage?: boolean }).samePage), true, 'no full reload');
+  });
+});
+
+test('a second click while the request runs sends nothing: the slow counter ends at 1', async () => {
+  await withApp(async ({ fixture, terminal }) => {
+    const { page, requests } = await terminal();
+    await page.click('#slow-button');
+    assert.equal(await page.getAttribute('#slow-button', 'aria-busy'), 'true');
+    assert.equal(await page.$eval('#slow-button', (el) => el.classList.contains('atom-busy')), true);
+    await page.dblclick('#slow-button');
+    await page.waitForFunction(() => document.getElementById('counter-value')?.textContent === '1');
+    // the answer swapped a fresh button in, without busy state
+    assert.equal(await page.getAttribute('#slow-button', 'aria-busy'), null);
+    assert.equal(requests.length, 1);
+    assert.equal(await actionsSent(page), 1);
+    const again = await fetch(`${fixture.url}/`).then((response) => response.text());
+    assert.match(again, /<span id="counter-value">1<\/span>/);
+  });
+});
+
+test('a failing action shows its message in the atom-error element or in a toast', async () => {
+  await withApp(async ({ terminal }) => {
+    const { page } = await terminal();
+    await page.fill('#validate-input', 'ab');
+    await page.click('#validate-submit');
+    await page.waitForSelector('#validate-error:not([hidden])');
+    assert.match((await page.textContent('#validate-error')) ?? '', /Слишком коротко/);
+    assert.equal(await page.getAttribute('#validate-error', 'role'), 'alert');
+
+    // without an atom-error element the message appears in a toast
+    await page.click('#validate-toast');
+    const toast = page.locator('.atom-toast[role="alert"]');
+    await toast.waitFor();
+    assert.match((await toast.textContent()) ?? '', /Слишком коротко/);
+    await toast.click();
+    await toast.waitFor({ state: 'detached' });
+
+    // a later success clears the error element again
+    await page.fill('#validate-input', 'abcd');
+    await page.click('#validate-submit');
+    await page.waitForSelector('#validate-error[hidden]', { state: 'attached' });
+    assert.equal(await page.textContent('#validate-error'), '');
+  });
+});
+
+test('a barcode scanner gets one request per Enter and the field keeps focus', async () => {
+  await withApp(async ({ terminal }) => {
+    const { page, requests } = await terminal();
+    // atom-focus="keep" put the focus into the scan field on load
+    await page.waitForFunction(() => document.activeElement?.id === 'scan-input');
+    await page.keyboard.type('4600000000017', { delay: 5 });
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('4600000000024', { delay: 5 });
+    await page.keyboard.press('Enter');
+    await waitForTexts(page, '.scan', ['4600000000017', '4600000000024']);
+    assert.equal(requests.length, 2);
+    assert.equal(await page.inputValue('#scan-input'), '');
+    assert.equal(await activeId(page), 'scan-input');
+
+    // a click on a button hands focus back to the scan field
+    await page.click('#slow-button');
+    await page.waitForFunction(() => document.getElementById('counter-value')?.textContent === '1');
+    await page.waitForFunction(() => document.activeElement?.id === 'scan-input');
+  });
+});
+
+test('atom-hotkey triggers its element from anywhere', async () => {
+  await withApp(async ({ terminal }) => {
+    const { page } = await terminal();
+    await page.click('#note-input');
+    await page.keyboard.press('F9');
+    await page.waitForFunction(() => document.getElementById('counter-value')?.textContent === '1');
+    assert.equal(await actionsSent(page), 1);
+  });
+});
+
+test("another terminal's change reaches subscribers, also after an SPA round trip (D17)", async () => {
+  await withApp(async ({ terminal }) => {
+    const a = await terminal();
+    const b = await terminal();
+    await b.page.waitForFunction(() => window.__serverokey?.subscriptions().join() === 'notes-ch,notes-push');
+
+    // leaving the page unsubscribes, coming back subscribes again
+    await b.page.click('#nav-about');
+    await b.page.waitForFunction(() => window.__serverokey?.subscriptions().length === 0);
+    await b.page.click('#nav-home');
+    await b.page.waitForFunction(() => window.__serverokey?.subscriptions().join() === 'notes-ch,notes-push');
+
+    await a.page.fill('#note-input', 'С другой кассы');
+    await a.page.press('#note-input', 'Enter');
+    await waitForTexts(a.page, '.note', ['Купить хлеб ✓', 'Позвонить поставщику', 'С другой кассы']);
+    await waitForTexts(b.page, '.note', ['Купить хлеб ✓', 'Позвонить поставщику', 'С другой кассы']);
+    // the pushed fragment updated the count without a request
+    await waitForTexts(b.page, '#note-count', ['3']);
+    assert.equal(b.requests.filter((r) => r.url().endsWith('/action/note-count')).length, 0);
+    assert.equal(b.requests.filter((r) => r.url().endsWith('/action/notes-refresh')).length, 1);
+
+    const log = await b.page.evaluate(() => window.__serverokey?.eventLog);
+    assert.deepEqual(
+      [...(log ?? [])].sort((x, y) => x.event.localeCompare(y.event)),
+      [
+        { event: 'notes-changed', channel: 'notes-ch' },
+        { event: 'notes-pushed', channel: 'notes-push' },
+      ],
+    );
+    assert.equal(await a.page.evaluate(() => window.__serverokey?.events), 0, 'the initiator is not notified');
+    assert.deepEqual(a.pageErrors, []);
+    assert.deepEqual(b.pageErrors, []);
+  });
+});
+
+test('offline banner while the host is down; after it returns, subscriptions and content come back', async () => {
+  const first = await startFixtureHost();
+  const dataDir = first.dataDir;
+  const port = first.host.port;
+  const context = await browser.newContext();
+  let second: FixtureHost | undefined;
+  try {
+    const page = await context.newPage();
+    await page.goto(`${first.url}/`);
+    await page.waitForFunction(() => window.__serverokey?.subscriptions().includes('notes-ch'));
+    await page.fill('#note-input', 'Исчезнет после перезапуска');
+    await page.press('#note-input', 'Enter');
+    await page.waitForFunction(() => document.querySelectorAll('.note').length === 3);
+
+    await first.host.close();
+    await page.waitForSelector('html[data-offline]', { state: 'attached' });
+    assert.equal(await page.textContent('#atom-offline'), 'Нет связи с кассой…');
+
+    // the same data folder keeps the host secret, so the page's cookies and CSRF token stay valid;
+    // the memory connectors start over, which the resync refresh must show
+    second = await startFixtureHost({ dataDir, port });
+    await page.waitForSelector('html:not([data-offline])', { state: 'attached' });
+    assert.equal(await page.locator('#atom-offline').count(), 0);
+    await page.waitForFunction(() => window.__serverokey?.subscriptions().includes('notes-ch'));
+    await waitForTexts(page, '.note', ['Купить хлеб ✓', 'Позвонить поставщику']);
+  } finally {
+    await context.close();
+    await second?.host.close();
+    if (!second) await first.host.close();
+    await first.close().catch(() => undefined);
+  }
+});
