@@ -15,7 +15,8 @@ export interface PrintOutcome {
 export interface IpcServices {
   hostUrl(): string;
   terminalOf(sender: WebContents): TerminalSpec | undefined;
-  print(sender: WebContents, content: PrintContent, options: PrintRequestOptions): Promise<PrintOutcome>;
+  /** content undefined: print launch.print.path */
+  print(sender: WebContents, content: PrintContent | undefined, options: PrintRequestOptions): Promise<PrintOutcome>;
   printers(sender: WebContents): Promise<PrinterSummary[]>;
   log?(message: string): void;
 }

@@ -37,7 +37,8 @@ export type PrintRequestOptions = z.infer<typeof printRequestOptionsSchema>;
 const noArgs = z.tuple([]);
 
 export const ipcArgSchemas = {
-  [IPC_CHANNELS.print]: z.tuple([printContentSchema, printRequestOptionsSchema.optional()]),
+  /** no content: the page named by launch.print.path */
+  [IPC_CHANNELS.print]: z.tuple([printContentSchema.optional(), printRequestOptionsSchema.optional()]),
   [IPC_CHANNELS.printers]: noArgs,
   [IPC_CHANNELS.terminal]: noArgs,
 } satisfies Record<IpcChannel, z.ZodType>;

@@ -67,13 +67,14 @@ function run(options: DesktopOptions): void {
 
   const lifecycle = createLifecycle<Host>({
     log,
-    startHost: () =>
-      createHost({
-        appDir,
-        dataDir: hostDataDir,
-        ...(options.port !== undefined ? { port: options.port } : {}),
-        ...(options.lan || options.server ? { lan: true } : {}),
-      }),
+    async startHost() {
+      const base = { appDir, dataDir: hostDataDir, ...(options.port !== undefined ? { port: options.port } : {}) };
+      const started = await createHost({ ...base, ...(options.lan || options.server ? { lan: true } : {}) });
+      if (started.launch?.mode !== 'server' || started.host !== '127.0.0.1') return started;
+      // launch.mode "server" serves the LAN headless: start again bound to it.
+      await started.close();
+      return createHost({ ...base, lan: true });
+    },
     async openWindows(started) {
       host = started;
       if (options.server || started.launch?.mode === 'server') {
@@ -227,12 +228,15 @@ function run(options: DesktopOptions): void {
   app.on('second-instance', () => windows?.focusFirstCashier());
   app.on('window-all-closed', () => app.quit());
 
-  let quitFinished = false;
+  // Quit waits for the host: windows close, in-flight actions finish, writes are flushed; then quit for real.
+  let quitState: 'running' | 'closing' | 'done' = 'running';
   app.on('before-quit', (event) => {
-    if (quitFinished) return;
+    if (quitState === 'done') return;
     event.preventDefault();
+    if (quitState === 'closing') return;
+    quitState = 'closing';
     void lifecycle.quit().finally(() => {
-      quitFinished = true;
+      quitState = 'done';
       app.quit();
     });
   });

@@ -12,8 +12,11 @@ async function call<T>(channel: string, ...args: unknown[]): Promise<T> {
 
 contextBridge.exposeInMainWorld('pos', {
   isDesktop: true,
-  /** Prints receipt HTML, or a page of the till ({ path: '/receipt/42/print' }), silently to the configured printer. */
-  print: (content: unknown, options?: unknown) => call(IPC_CHANNELS.print, content, options),
+  /**
+   * Prints receipt HTML, or a page of the till ({ path: '/receipt/42/print' }), or with no content the page
+   * in launch.print.path, silently to the configured printer. Options: { printer, widthMm, copies }.
+   */
+  print: (content?: unknown, options?: unknown) => call(IPC_CHANNELS.print, content, options),
   /** The printers installed on this computer: [{ name, displayName, description }]. */
   printers: () => call(IPC_CHANNELS.printers),
   /** This window's terminal: { id, name }. */

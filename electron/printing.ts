@@ -34,10 +34,14 @@ export async function listPrinters(sender: WebContents): Promise<PrinterSummary[
 export async function printReceipt(
   context: PrintingContext,
   sender: WebContents,
-  content: PrintContent,
+  requested: PrintContent | undefined,
   options: PrintRequestOptions,
 ): Promise<PrintOutcome> {
   const config = context.launch()?.print;
+  const content = requested ?? (config?.path ? { path: config.path } : undefined);
+  if (!content) {
+    throw new UserFacingError('Нечего печатать: передайте HTML чека или адрес страницы, или задайте launch.print.path в манифесте.');
+  }
   const choice = choosePrinter(options.printer, config?.printer, await listPrinters(sender));
   if (!choice.ok) throw new UserFacingError(choice.message);
   const widthMm = options.widthMm ?? config?.widthMm ?? DEFAULT_PAPER_WIDTH_MM;

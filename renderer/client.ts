@@ -3,6 +3,7 @@
 // docs/ATTRIBUTES.md. It imports nothing from the server: protocol/wire.ts is the contract.
 import { ACTION_EVENTS, ATTR } from './client/attributes.js';
 import { ActionRunner } from './client/actions.js';
+import { isTextField } from './client/dom.js';
 import { createDebugHandle } from './client/debug-handle.js';
 import { setOffline, showDevErrors, showToast } from './client/feedback.js';
 import { FocusKeeper } from './client/focus-keep.js';
@@ -10,6 +11,7 @@ import { handleHotkey } from './client/hotkey-listener.js';
 import { RealtimeLink, type EventFrame } from './client/socket.js';
 import { watchSocketElements } from './client/socket-elements.js';
 import { SpaNavigator } from './client/spa.js';
+import { autoprintIfAsked, handlePrintClick } from './client/print.js';
 import { UI } from './client/ui-strings.js';
 
 // read while the script runs: document.currentScript is null afterwards
@@ -75,13 +77,15 @@ function start(): void {
   // one delegated listener for every atom-action event, and SPA links
   const onDomEvent = (event: Event): void => {
     if (event.type === 'click' && spa.handleClick(event as MouseEvent)) return;
+    if (event.type === 'click' && handlePrintClick(event)) return;
     actions.handleDomEvent(event);
   };
   for (const type of ACTION_EVENTS) document.addEventListener(type, onDomEvent, true);
   document.addEventListener(
     'keydown',
     (event) => {
-      if (event.key === 'Enter' && !event.isComposing) actions.noteEnterKey();
+      // implicit submission comes from a text field; Enter on a focused button is a click
+      if (event.key === 'Enter' && !event.isComposing && isTextField(event.target as Element | null)) actions.noteEnterKey();
       handleHotkey(event);
     },
     true,
@@ -89,8 +93,21 @@ function start(): void {
 
   spa.install();
   focusKeeper.install();
-  watchSocketElements((channels) => link?.setDesired(channels));
-  link.start();
+  // the socket opens once the page has something to listen to (or the dev loop wants to reach it), so a
+  // login page never shows "offline" for a socket it does not need
+  const devMode = document.querySelector('meta[name="serverokey-dev"]') !== null;
+  let linkStarted = false;
+  const startLink = (): void => {
+    if (linkStarted || !link) return;
+    linkStarted = true;
+    link.start();
+  };
+  watchSocketElements((channels) => {
+    link?.setDesired(channels);
+    if (channels.size > 0) startLink();
+  });
+  if (devMode) startLink();
+  autoprintIfAsked();
   if (debug) console.debug('[serverokey] client ready');
 }
 

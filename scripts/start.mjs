@@ -126,6 +126,19 @@ export function findChromium(env = process.env) {
   return undefined;
 }
 
+/** Chromium's helper processes can hold on to the profile for a few seconds after the browser exits. */
+async function removeProfile(dir) {
+  for (let attempt = 0; attempt < 40; attempt++) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  say(`could not remove the temporary browser profile ${dir}; it can be deleted by hand`);
+}
+
 function lanAddresses(port) {
   const out = [];
   for (const list of Object.values(os.networkInterfaces())) {
@@ -174,8 +187,7 @@ async function runWithoutElectron(options, electronReason) {
         await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
       }
       await host.close();
-      // Chromium's helper processes may still be letting go of the profile for a moment.
-      if (profile) rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+      if (profile) await removeProfile(profile);
       say('stopped cleanly');
       process.exit(code);
     })();

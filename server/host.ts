@@ -1,7 +1,7 @@
 // createHost: the one entry point. Loads the app, opens its store, serves it over HTTP and WebSocket.
 // The CLI (serverokey serve/dev) and the Electron main process both start the engine through it.
 import { createServer, type Server } from 'node:http';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -35,15 +35,28 @@ function projectRoot(): string {
 
 let clientCache: Promise<string> | undefined;
 
-/** The browser client: the prebuilt bundle, or built once in memory when running from sources. */
+function newestSource(dirs: string[]): number {
+  let newest = 0;
+  for (const dir of dirs) {
+    if (!existsSync(dir)) continue;
+    for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+      if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+      const full = path.join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name);
+      if (full.includes(`${path.sep}dist${path.sep}`)) continue;
+      newest = Math.max(newest, statSync(full).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+/** The browser client: the prebuilt bundle, or built once in memory when its sources are newer. */
 export function loadClientScript(): Promise<string> {
   clientCache ??= (async () => {
     const root = projectRoot();
     const bundle = path.join(root, 'renderer', 'dist', 'engine-client.js');
     const source = path.join(root, 'renderer', 'client.ts');
     if (existsSync(source)) {
-      const { mtimeMs } = await import('node:fs').then((fs) => fs.statSync(source));
-      const fresh = existsSync(bundle) && (await import('node:fs')).statSync(bundle).mtimeMs >= mtimeMs;
+      const fresh = existsSync(bundle) && statSync(bundle).mtimeMs >= newestSource([path.join(root, 'renderer'), path.join(root, 'protocol')]);
       if (!fresh) {
         const esbuild = await import('esbuild');
         const out = await esbuild.build({ entryPoints: [source], bundle: true, format: 'iife', target: 'es2020', minify: true, write: false });
@@ -96,16 +109,17 @@ export async function createHost(options: HostOptions): Promise<Host> {
         if (!originAllowed(req)) return 'foreign origin';
         const identity = await identify(current, terminals, req, { lan, issueBrowserTerminal: false });
         if (!identity.terminal) return lan ? 'this device is not paired' : 'no terminal identity: open a page first';
-        if (current.manifest.auth && !identity.user && identity.terminal.kind !== 'paired' && identity.terminal.kind !== 'local') {
-          return 'log in first';
-        }
+        // a known terminal without a login may connect (its login page must not look offline), but channels
+        // that need a login refuse its subscriptions, so it never receives a payload
         return {
           terminalId: identity.terminal.id,
           userKey: identity.session?.userKey ?? null,
           roles: identity.roles,
           loggedIn: Boolean(identity.user),
+          session: identity.user ? identity.sessionToken : null,
         };
       },
+      sessionLive: (session) => current.sessions?.isLive(session) ?? false,
       async renderPush(channel, change) {
         if (!channel.render) return undefined;
         const rendered = current.renderer.renderComponent(channel.render, {
@@ -124,6 +138,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     hub: () => hub,
     secret,
     lan,
+    dev: Boolean(options.dev),
     clientScript: loadClientScript,
     inFlight,
   };
@@ -172,7 +187,10 @@ export async function createHost(options: HostOptions): Promise<Host> {
       pairingCode: () => terminals.pairingCode(),
     },
     terminalCookie(terminal) {
-      return { name: TERMINAL_COOKIE, value: terminals.cookieValue({ id: terminal.id, name: terminal.name, kind: 'local' }) };
+      // the value as it travels in a Cookie header (URL-encoded like every cookie the host sets): set raw, a
+      // name with non-ASCII letters ("Касса 1") would be decoded on arrival and fail its signature
+      const value = terminals.cookieValue({ id: terminal.id, name: terminal.name, kind: 'local' });
+      return { name: TERMINAL_COOKIE, value: encodeURIComponent(value) };
     },
     engine: () => engine,
     hub: () => hub,

@@ -15,17 +15,10 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import bcrypt from 'bcryptjs';
 import { DurableJsonFile } from './durable-file.js';
 import { KeyedMutex } from './mutex.js';
-import {
-  emptyReceipt,
-  LOGIN_FORM,
-  recalculate,
-  RECEIPT_CSS,
-  renderCashier,
-  renderPage,
-  renderReceipt,
-  type Product,
-  type Receipt,
-} from './receipt-html.js';
+import { LOGIN_FORM, renderPage, scopedReceiptCss } from './page.js';
+import type { Product, ReceiptKind } from './receipt-kind.js';
+import { kassaReceipt } from './receipt-kassa.js';
+import { originalReceipt } from './receipt-original.js';
 
 export interface BaselineOptions {
   dataDir: string;
@@ -33,6 +26,12 @@ export interface BaselineOptions {
   host?: string;
   /** global: one receipt for everyone (the original); terminal: one per terminal cookie (default) */
   scope?: 'global' | 'terminal';
+  /** which app's receipt markup and money rules to reproduce (default kassa) */
+  markup?: 'original' | 'kassa';
+  /** the catalogue (default: the original example's five products) */
+  products?: Product[];
+  /** the app folder, for its receipt stylesheet (sent with every fragment, as the engine does) */
+  appDir?: string;
 }
 
 export interface Baseline {
@@ -48,7 +47,7 @@ const SESSION_COOKIE = 'session_id';
 // bcrypt (cost 10) of "123", the seeded cashier's password
 const KASSIR = { login: 'kassir', name: 'Иванов И.И.', role: 'Кассир', passwordHash: '$2b$10$WWmwo7HNBgh7HTTaIYWD/.RLnn6l2MdYSk8CRXl76uEN0cD9FHege' };
 
-const CATALOGUE: Product[] = [
+const ORIGINAL_CATALOGUE: Product[] = [
   { id: 1, name: 'Хлеб Бородинский', price: '45.50' },
   { id: 2, name: 'Молоко 3.2%', price: '80.00' },
   { id: 3, name: 'Сыр Российский', price: '250.75' },
@@ -75,6 +74,15 @@ function sameOrigin(req: IncomingMessage): boolean {
   }
 }
 
+function parseFrame(text: string): { type?: unknown; channel?: unknown } | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' ? (value as { type?: unknown; channel?: unknown }) : null;
+  } catch {
+    return null;
+  }
+}
+
 interface Subscriber {
   id: string;
   ws: WebSocket;
@@ -82,8 +90,13 @@ interface Subscriber {
   channels: Set<string>;
 }
 
+type Receipt = Record<string, unknown>;
+
 export async function createBaseline(options: BaselineOptions): Promise<Baseline> {
   const scope = options.scope ?? 'terminal';
+  const kind = (options.markup === 'original' ? originalReceipt : kassaReceipt) as unknown as ReceiptKind<Receipt>;
+  const catalogue = options.products ?? ORIGINAL_CATALOGUE;
+  const css = scopedReceiptCss(options.appDir, kind.fallbackCss);
   const secret = randomBytes(32);
   const sign = (kind: string, value: string) => createHmac('sha256', secret).update(`${kind}:${value}`).digest('base64url');
   const safeEqual = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
@@ -98,7 +111,7 @@ export async function createBaseline(options: BaselineOptions): Promise<Baseline
     let db = receipts.get(key);
     if (!db) {
       const file = scope === 'global' ? path.join(options.dataDir, 'receipt.json') : path.join(options.dataDir, 'receipt', `${encodeURIComponent(key)}.json`);
-      db = new Low<Receipt>(new DurableJsonFile(file), emptyReceipt());
+      db = new Low<Receipt>(new DurableJsonFile(file), kind.empty());
       receipts.set(key, db);
       await db.read();
     }
@@ -170,14 +183,14 @@ export async function createBaseline(options: BaselineOptions): Promise<Baseline
   };
 
   app.get('/login', (_req, res) => {
-    res.type('html').send(renderPage('Атомная касса', csrfOf(res.locals.who as Who), LOGIN_FORM));
+    res.type('html').send(renderPage('Атомная касса', csrfOf(res.locals.who as Who), css, LOGIN_FORM));
   });
 
   app.get('/', async (_req, res) => {
     const who = res.locals.who as Who;
     if (!who.user) return void res.redirect(302, '/login');
     const db = await receiptDb(scopeKeyOf(who));
-    res.type('html').send(renderPage('Атомная касса', csrfOf(who), renderCashier(CATALOGUE, db.data)));
+    res.type('html').send(renderPage('Атомная касса', csrfOf(who), css, kind.cashierPage(catalogue, db.data)));
   });
 
   app.post('/auth/login', guardAction, async (req, res) => {
@@ -192,9 +205,9 @@ export async function createBaseline(options: BaselineOptions): Promise<Baseline
     res.json({ redirect: { url: '/', full: true } });
   });
 
-  const fragment = (receipt: Receipt) => ({ html: renderReceipt(receipt), styles: RECEIPT_CSS, scripts: [], componentName: 'receipt' });
+  const fragment = (receipt: Receipt) => ({ html: kind.render(receipt), styles: css, scripts: [], componentName: 'receipt' });
 
-  async function change(req: Request, res: Response, edit: (receipt: Receipt) => void): Promise<void> {
+  async function change(req: Request, res: Response, edit: (receipt: Receipt) => Receipt | void): Promise<void> {
     const who = res.locals.who as Who;
     const key = scopeKeyOf(who);
     const db = await receiptDb(key);
@@ -203,8 +216,8 @@ export async function createBaseline(options: BaselineOptions): Promise<Baseline
     let next: Receipt;
     try {
       next = structuredClone(db.data);
-      edit(next);
-      recalculate(next);
+      next = edit(next) ?? next;
+      kind.recalculate(next);
       db.data = next;
       durable = db.write();
     } finally {
@@ -218,18 +231,17 @@ export async function createBaseline(options: BaselineOptions): Promise<Baseline
   app.post('/action/addItem', guardAction, needUser, async (req, res, next) => {
     const id = (req.body as { id?: unknown })?.id;
     if (id === undefined || id === null || id === '') return void res.status(422).json({ error: { status: 422, message: 'id is required' } });
-    const product = CATALOGUE.find((p) => String(p.id) === String(id)) ?? { id: Number(id) || String(id), name: `Товар ${String(id)}`, price: '10.00' };
-    await change(req, res, (receipt) => {
-      const line = receipt.items.find((l) => String(l.id) === String(id));
-      if (line) line.quantity += 1;
-      else receipt.items.push({ ...product, quantity: 1 } as Receipt['items'][number]);
-      receipt.statusMessage = '';
-    }).catch(next);
+    const product = catalogue.find((p) => String(p.id) === String(id));
+    if (!product) return void res.status(422).json({ error: { status: 422, message: `Товар не найден: ${String(id)}`, fields: { id: 'unknown product' } } });
+    await change(req, res, (receipt) => kind.add(receipt, product)).catch(next);
   });
 
   app.post('/action/clearReceipt', guardAction, needUser, async (req, res, next) => {
-    await change(req, res, (receipt) => Object.assign(receipt, emptyReceipt(), { statusMessage: 'Чек очищен, скидка сброшена' })).catch(next);
+    await change(req, res, () => kind.cleared()).catch(next);
   });
+
+  // the benchmarks open a shift before selling; the baseline has no shifts or sales, so this only answers
+  app.post('/action/openShift', guardAction, needUser, (_req, res) => void res.json({ redirect: '/' }));
 
   app.post('/action/soft-refresh-receipt', guardAction, needUser, async (_req, res) => {
     const db = await receiptDb(scopeKeyOf(res.locals.who as Who));
@@ -259,13 +271,8 @@ export async function createBaseline(options: BaselineOptions): Promise<Baseline
       ws.on('close', () => subscribers.delete(sub.id));
       ws.on('error', () => ws.terminate());
       ws.on('message', (data, isBinary) => {
-        let frame: { type?: unknown; channel?: unknown } | null = null;
-        try {
-          frame = isBinary ? null : (JSON.parse(data.toString()) as typeof frame);
-        } catch {
-          frame = null;
-        }
-        if (!frame || typeof frame !== 'object') return void ws.send('{"type":"error","message":"frame is not a JSON object"}');
+        const frame = isBinary ? null : parseFrame(data.toString());
+        if (!frame) return void ws.send('{"type":"error","message":"frame is not a JSON object"}');
         if (frame.type === 'ping') return void ws.send('{"type":"pong"}');
         if (frame.type === 'subscribe' && frame.channel === CHANNEL) {
           sub.channels.add(CHANNEL);

@@ -52,7 +52,11 @@ export function ensureDist(): void {
   );
   if (engineBuilt >= sources) return;
   console.log('dist/ is older than the sources: running `node scripts/build.mjs` ...');
-  execFileSync(process.execPath, [path.join(projectRoot, 'scripts', 'build.mjs')], { cwd: projectRoot, stdio: 'inherit' });
+  try {
+    execFileSync(process.execPath, [path.join(projectRoot, 'scripts', 'build.mjs')], { cwd: projectRoot, stdio: 'inherit' });
+  } catch {
+    throw new Error('building dist/ failed (the build\'s error is above): fix it and run again, or measure the sources with --from source');
+  }
 }
 
 let built: Promise<void> | undefined;

@@ -19,6 +19,8 @@ export interface FanoutSpec {
   deliveryRounds: number;
   stormRounds: number;
   pauseMs: number;
+  /** keep every socket open this long after the last round (memory is sampled meanwhile) */
+  holdMs?: number;
 }
 
 export interface FanoutResult {
@@ -35,6 +37,8 @@ export interface FanoutResult {
   storms: number[];
   stormFailures: number;
   connectMs: number;
+  /** every measured round: when the action was sent (wall clock, ms), arrivals and storm end (ms after it) */
+  rounds: Array<{ storm: boolean; t0Abs: number; arrivals: number[]; endMs?: number }>;
   errors: string[];
 }
 
@@ -45,6 +49,7 @@ interface Sub {
 
 interface Round {
   t0: number;
+  t0Abs: number;
   arrivals: number[];
   storm: boolean;
   refreshed: number;
@@ -60,7 +65,7 @@ function wsUrl(url: string): string {
 }
 
 export async function runFanout(spec: FanoutSpec): Promise<FanoutResult> {
-  const result: FanoutResult = { subscribers: spec.subscribers, delivery: [], spread: [], missed: 0, echoed: 0, actionRtt: [], storms: [], stormFailures: 0, connectMs: 0, errors: [] };
+  const result: FanoutResult = { subscribers: spec.subscribers, delivery: [], spread: [], missed: 0, echoed: 0, actionRtt: [], storms: [], stormFailures: 0, connectMs: 0, rounds: [], errors: [] };
   const eventMark = `"event":${JSON.stringify(spec.event)}`;
   const stormAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
   const actionAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -126,11 +131,12 @@ export async function runFanout(spec: FanoutSpec): Promise<FanoutResult> {
     const headers = actionHeaders(spec.session, { 'x-socket-id': initiator.id });
 
     const play = async (storm: boolean): Promise<Round> => {
-      const current: Round = { t0: 0, arrivals: [], storm, refreshed: 0, refreshFailed: 0, lastRefreshAt: 0 };
+      const current: Round = { t0: 0, t0Abs: 0, arrivals: [], storm, refreshed: 0, refreshFailed: 0, lastRefreshAt: 0 };
       const done = new Promise<void>((resolve) => (current.finish = resolve));
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, ROUND_TIMEOUT_MS).unref());
       round = current;
       current.t0 = performance.now();
+      current.t0Abs = performance.timeOrigin + current.t0;
       const answer = await httpOnce(actionAgent, spec.session.url, spec.action.path, 'POST', headers, spec.action.body);
       result.actionRtt.push(performance.now() - current.t0);
       if (answer.status !== 200 && result.errors.length < 5) result.errors.push(`action: HTTP ${answer.status} ${answer.body.slice(0, 200)}`);
@@ -146,6 +152,7 @@ export async function runFanout(spec: FanoutSpec): Promise<FanoutResult> {
     for (let r = 0; r < spec.deliveryRounds; r++) {
       const played = await play(false);
       result.delivery.push(...played.arrivals);
+      result.rounds.push({ storm: false, t0Abs: played.t0Abs, arrivals: played.arrivals });
       result.missed += spec.subscribers - played.arrivals.length;
       if (played.arrivals.length) result.spread.push(Math.max(...played.arrivals) - Math.min(...played.arrivals));
     }
@@ -153,8 +160,11 @@ export async function runFanout(spec: FanoutSpec): Promise<FanoutResult> {
       const played = await play(true);
       result.missed += spec.subscribers - played.arrivals.length;
       result.stormFailures += played.refreshFailed + (spec.subscribers - played.refreshed);
-      result.storms.push(played.refreshed === spec.subscribers ? played.lastRefreshAt - played.t0 : NaN);
+      const endMs = played.refreshed === spec.subscribers ? played.lastRefreshAt - played.t0 : NaN;
+      result.storms.push(endMs);
+      result.rounds.push({ storm: true, t0Abs: played.t0Abs, arrivals: played.arrivals, endMs });
     }
+    if (spec.holdMs) await new Promise((resolve) => setTimeout(resolve, spec.holdMs));
   } catch (error) {
     result.errors.push((error as Error).message);
   } finally {

@@ -1,7 +1,8 @@
 // A server under test in its own process, so the load generator's CPU never counts as host time and its
 // memory (RSS) is the host's alone. Started by servers.ts with one JSON argument; reports
 // { type: 'ready', url, pid, startedMs } over IPC (and a READY line on stdout), answers { type: 'memory' }
-// and shuts down cleanly on { type: 'close' }.
+// answers { type: 'syncs' } with fsync completion times, and shuts down cleanly on { type: 'close' }.
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -13,6 +14,8 @@ export interface HostChildArgs {
   appDir: string;
   dataDir: string;
   scope: 'global' | 'terminal';
+  markup: 'original' | 'kassa';
+  products?: Array<{ id: number | string; name: string; price: string | number; barcode?: string }>;
 }
 
 interface Running {
@@ -23,14 +26,34 @@ interface Running {
 async function start(args: HostChildArgs): Promise<Running> {
   if (args.kind === 'baseline') {
     const mod = (await import(pathToFileURL(path.join(args.root, 'bench', 'out', 'baseline.mjs')).href)) as typeof import('../baseline/server.js');
-    return mod.createBaseline({ dataDir: args.dataDir, port: 0, scope: args.scope });
+    return mod.createBaseline({ dataDir: args.dataDir, port: 0, scope: args.scope, markup: args.markup, products: args.products, appDir: args.appDir });
   }
   const file = args.from === 'dist' ? path.join(args.root, 'dist', 'server', 'host.js') : path.join(args.root, 'server', 'host.ts');
   const mod = (await import(pathToFileURL(file).href)) as typeof import('../../server/host.js');
   return mod.createHost({ appDir: args.appDir, dataDir: args.dataDir, port: 0, quiet: true });
 }
 
+// When each fsync finished (wall-clock ms, comparable across processes): the fan-out benchmark takes the
+// last one before a round's first event as that round's commit moment.
+const syncTimes: number[] = [];
+const now = () => performance.timeOrigin + performance.now();
+
+async function traceSyncs(): Promise<void> {
+  const probe = await open(process.execPath, 'r');
+  const proto = Object.getPrototypeOf(probe) as Record<'sync' | 'datasync', (...a: unknown[]) => Promise<void>>;
+  await probe.close();
+  for (const name of ['sync', 'datasync'] as const) {
+    const original = proto[name];
+    proto[name] = async function (this: unknown, ...rest: unknown[]) {
+      await original.apply(this, rest);
+      syncTimes.push(now());
+      if (syncTimes.length > 20_000) syncTimes.splice(0, 10_000);
+    };
+  }
+}
+
 const args = JSON.parse(process.argv[2] ?? '{}') as HostChildArgs;
+await traceSyncs();
 const running = await start(args);
 const send = (message: unknown) => process.send?.(message);
 send({ type: 'ready', url: running.url, pid: process.pid, startedMs: performance.now() });
@@ -38,6 +61,7 @@ process.stdout.write(`READY ${running.url}\n`);
 
 process.on('message', async (message: { type?: string }) => {
   if (message?.type === 'memory') send({ type: 'memory', usage: process.memoryUsage() });
+  if (message?.type === 'syncs') send({ type: 'syncs', times: syncTimes });
   if (message?.type === 'gc') {
     (globalThis as { gc?: () => void }).gc?.();
     send({ type: 'gc-done' });

@@ -4,12 +4,17 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { httpOnce } from './http-once.js';
 
-export interface LoadSpec {
-  url: string;
+export interface LoadRequest {
   path: string;
-  method?: string;
   /** JSON text sent as the body */
   body: string;
+  method?: string;
+}
+
+export interface LoadSpec {
+  url: string;
+  /** sent in turn: request n (counted over all workers) is requests[n % requests.length] */
+  requests: LoadRequest[];
   headers: Record<string, string>;
   concurrency: number;
   seconds: number;
@@ -25,6 +30,8 @@ export interface LoadResult {
   statuses: Record<string, number>;
   /** latency (ms) of every successful request, in completion order */
   latencies: number[];
+  /** the same, split by the index of the request in spec.requests */
+  byRequest: number[][];
   elapsedSeconds: number;
   /** successful completions per whole second of the run */
   perSecond: number[];
@@ -36,8 +43,8 @@ export interface LoadResult {
   firstError?: string;
 }
 
-function once(agent: http.Agent, spec: LoadSpec): Promise<{ status: number; body: string }> {
-  return httpOnce(agent, spec.url, spec.path, spec.method ?? 'POST', spec.headers, spec.body);
+function once(agent: http.Agent, spec: LoadSpec, request: LoadRequest): Promise<{ status: number; body: string }> {
+  return httpOnce(agent, spec.url, request.path, request.method ?? 'POST', spec.headers, request.body);
 }
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
@@ -45,25 +52,26 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   try {
     if (spec.warmupSeconds && spec.warmupSeconds > 0) {
       const until = performance.now() + spec.warmupSeconds * 1000;
+      let n = 0;
       await Promise.all(
         Array.from({ length: spec.concurrency }, async () => {
-          while (performance.now() < until) await once(agent, spec).catch(() => undefined);
+          while (performance.now() < until) await once(agent, spec, spec.requests[n++ % spec.requests.length]).catch(() => undefined);
         }),
       );
     }
-    const result: LoadResult = { ok: 0, failed: 0, statuses: {}, latencies: [], elapsedSeconds: 0, perSecond: [], maxGapMs: 0, lastBytes: 0, lastBody: '' };
+    const result: LoadResult = { ok: 0, failed: 0, statuses: {}, latencies: [], byRequest: spec.requests.map(() => []), elapsedSeconds: 0, perSecond: [], maxGapMs: 0, lastBytes: 0, lastBody: '' };
     const started = performance.now();
     const deadline = started + spec.seconds * 1000;
     let lastCompletion = started;
     let sent = 0;
     const worker = async () => {
       while (performance.now() < deadline && (spec.maxRequests === undefined || sent < spec.maxRequests)) {
-        sent++;
+        const index = sent++ % spec.requests.length;
         const t0 = performance.now();
         let status = 0;
         let body = '';
         try {
-          ({ status, body } = await once(agent, spec));
+          ({ status, body } = await once(agent, spec, spec.requests[index]));
         } catch (error) {
           result.firstError ??= (error as Error).message;
         }
@@ -72,6 +80,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
         if (status >= 200 && status < 300) {
           result.ok++;
           result.latencies.push(t1 - t0);
+          result.byRequest[index].push(t1 - t0);
           const second = Math.floor((t1 - started) / 1000);
           while (result.perSecond.length <= second) result.perSecond.push(0);
           result.perSecond[second]++;

@@ -16,14 +16,22 @@ export interface AppProfile {
   clear?: { path: string };
   channel: string;
   event: string;
-  /** product ids in the catalogue, the first one is the one hammered in the lost-update check */
+  /** product ids in the catalogue, in its order */
   productIds: Array<string | number>;
+  /** the catalogue as the app seeds it (given to the baseline) */
+  products: Array<{ id: number | string; name: string; price: string | number; barcode?: string }>;
   /** a logged-in till (registering the cashier first when the app has no seeded user) */
   login(url: string): Promise<BenchClient>;
   /** opens a shift when the app needs one for sales; a no-op otherwise */
   openShift(client: BenchClient): Promise<void>;
-  /** quantity of a product's line in a receipt fragment (0 when the line is absent) */
-  quantity(html: string, id: string | number): number;
+  /** the receipt's item count (sum of quantities) as its fragment shows it */
+  itemCount(html: string): number;
+  /** the most pieces one receipt line may hold (the app refuses more) */
+  lineCap: number;
+  /** which receipt markup the baseline reproduces */
+  markup: 'original' | 'kassa';
+  /** completing a sale (paid by card), when the app has sales */
+  sale?: { path: string; body: Record<string, unknown> };
   /** the sales journal, when the app has one */
   journal?: { connector: string; scope: 'global' | 'terminal' | 'user' };
 }
@@ -37,10 +45,6 @@ function routePath(key: string): string {
 
 function fail(appDir: string, what: string): never {
   throw new Error(`${appDir}: the benchmarks need ${what}; this app does not have it (see bench/README.md, "Application")`);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 export async function loadProfile(appDir: string): Promise<AppProfile> {
@@ -57,8 +61,9 @@ export async function loadProfile(appDir: string): Promise<AppProfile> {
   const hasRegister = Boolean(routes['POST /auth/register']);
   const shiftKey = Object.keys(routes).find((k) => k.startsWith('POST ') && /open.?shift|shift.?open|shift\/open/i.test(k));
 
-  const positions = (manifest.connectors.positions?.initialState as { items?: Array<{ id: string | number }> } | undefined)?.items;
-  const productIds = positions?.length ? positions.map((p) => p.id) : [1, 2, 3, 4, 5];
+  const positions = (manifest.connectors.positions?.initialState as { items?: AppProfile['products'] } | undefined)?.items ?? [];
+  if (positions.length === 0) fail(appDir, 'a catalogue in connectors.positions.initialState.items');
+  const productIds = positions.map((p) => p.id);
 
   const journalEntry = Object.entries(manifest.connectors).find(([, c]) => c.type === 'journal');
 
@@ -72,6 +77,7 @@ export async function loadProfile(appDir: string): Promise<AppProfile> {
     channel,
     event: channelConfig.emit.event,
     productIds,
+    products: positions,
     async login(url) {
       const client = new BenchClient(url);
       await client.get('/login');
@@ -97,12 +103,20 @@ export async function loadProfile(appDir: string): Promise<AppProfile> {
         throw new Error(`opening a shift (${shiftKey}) answered ${answer.status}: ${message.slice(0, 200)}`);
       }
     },
-    quantity(html, id) {
-      // original markup: "<name> - <price> руб. (x<qty>) <button name="itemId" value="<id>""
-      const original = new RegExp(`\\(x(\\d+)\\)\\s*<button[^>]*value="${escapeRegExp(String(id))}"`).exec(html);
-      if (original) return Number(original[1]);
-      return 0;
+    itemCount(html) {
+      const match = /class="count">\s*(\d+)\s*</.exec(html);
+      if (!match) throw new Error(`${path.basename(appDir)}: the receipt fragment shows no item count (class="count"); the lost-update check needs it`);
+      return Number(match[1]);
     },
+    // apps/kassa refuses a 1000th piece on a line (settings.maxQuantity); the original had no limit
+    lineCap: routes['POST /action/setQuantity'] ? 999 : Infinity,
+    markup: routes['POST /action/setQuantity'] ? 'kassa' : 'original',
+    sale: routes['POST /action/completeSale'] ? { path: '/action/completeSale', body: { method: 'card' } } : undefined,
     journal: journalEntry ? { connector: journalEntry[0], scope: (journalEntry[1].scope ?? 'global') as 'global' | 'terminal' | 'user' } : undefined,
   };
+}
+
+/** What startServer needs to start either server for this app. */
+export function serverOptions(profile: AppProfile): { appDir: string; scope: 'global' | 'terminal'; markup: 'original' | 'kassa'; products: AppProfile['products'] } {
+  return { appDir: profile.appDir, scope: profile.receiptScope, markup: profile.markup, products: profile.products };
 }

@@ -22,6 +22,8 @@ export interface ServerHandle {
   /** resident set size of the server process in bytes */
   rss(): Promise<number>;
   memory(): Promise<NodeJS.MemoryUsage>;
+  /** wall-clock times (performance.timeOrigin + now(), ms) at which the server's recent fsyncs finished */
+  syncTimes(): Promise<number[]>;
   stop(): Promise<void>;
   /** SIGKILL, no cleanup: what a power cut or a crash leaves behind */
   kill9(): Promise<void>;
@@ -31,7 +33,10 @@ export interface StartOptions {
   kind: ServerKind;
   appDir: string;
   from?: 'dist' | 'source';
+  /** what the baseline reproduces of the app (AppProfile's fields of the same names) */
   scope?: 'global' | 'terminal';
+  markup?: 'original' | 'kassa';
+  products?: HostChildArgs['products'];
   /** reuse a data folder (restarts); otherwise a fresh temporary one, removed on stop() */
   dataDir?: string;
   keepData?: boolean;
@@ -85,6 +90,8 @@ export async function startServer(options: StartOptions): Promise<ServerHandle> 
     appDir: options.appDir,
     dataDir,
     scope: options.scope ?? 'terminal',
+    markup: options.markup ?? 'kassa',
+    products: options.products,
   };
   const started = performance.now();
   const child = fork(childFile('host-child'), [JSON.stringify(args)], {
@@ -122,6 +129,9 @@ export async function startServer(options: StartOptions): Promise<ServerHandle> 
     },
     async memory() {
       return (await request<{ usage: NodeJS.MemoryUsage }>(child, 'memory', 'memory')).usage;
+    },
+    async syncTimes() {
+      return (await request<{ times: number[] }>(child, 'syncs', 'syncs')).times;
     },
     async stop() {
       if (!gone) {

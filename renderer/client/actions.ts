@@ -36,12 +36,14 @@ interface Prepared {
   kind: SwapKind;
   targetSelector: string | null;
   sent: SentField | null;
-  /** atom-reset form and the text values it sent, cleared after success if still unchanged */
-  reset: { form: HTMLFormElement; values: Map<TextField, string> } | null;
+  /** atom-reset: the text fields cleared when the request left, given back if it fails */
+  reset: Map<TextField, string> | null;
 }
 
 interface ElementState {
   running: number;
+  /** elements showing this element's busy state (it, and the buttons that submitted it) */
+  marked: Set<Element>;
   enterQueue: Prepared[];
   debounceTimer?: number;
   refreshRunning: boolean;
@@ -66,7 +68,7 @@ export class ActionRunner {
   private state(el: Element): ElementState {
     let state = this.states.get(el);
     if (!state) {
-      state = { running: 0, enterQueue: [], refreshRunning: false, refreshQueued: false };
+      state = { running: 0, marked: new Set(), enterQueue: [], refreshRunning: false, refreshQueued: false };
       this.states.set(el, state);
     }
     return state;
@@ -133,30 +135,41 @@ export class ActionRunner {
     let reset: Prepared['reset'] = null;
     const resetForm = el.closest(`[${ATTR.reset}]`);
     if (kind === 'user' && resetForm instanceof HTMLFormElement) {
-      const values = new Map<TextField, string>();
-      for (const field of resetForm.elements) if (isTextField(field)) values.set(field, field.value);
-      reset = { form: resetForm, values };
+      // cleared as the request leaves (its values are in the body already), so a scanner's next code
+      // never lands behind the previous one while the host is slow to answer
+      reset = new Map<TextField, string>();
+      for (const field of resetForm.elements) {
+        if (isTextField(field) && field.value !== '') {
+          reset.set(field, field.value);
+          field.value = '';
+        }
+      }
     }
     return { el, submitter, spec, body, kind, targetSelector: el.getAttribute(ATTR.target), sent, reset };
   }
 
   private async runUser(prepared: Prepared): Promise<void> {
     const state = this.state(prepared.el);
-    const marked = prepared.submitter ? [prepared.el, prepared.submitter] : [prepared.el];
     state.running += 1;
-    for (const el of marked) {
+    for (const el of prepared.submitter ? [prepared.el, prepared.submitter] : [prepared.el]) {
+      state.marked.add(el);
       el.setAttribute('aria-busy', 'true');
       el.classList.add(BUSY_CLASS);
     }
     try {
-      await this.send(prepared);
+      const succeeded = await this.send(prepared);
+      if (!succeeded && prepared.reset) {
+        // a failed action gives the cleared text back, unless something new was typed meanwhile
+        for (const [field, value] of prepared.reset) if (field.isConnected && field.value === '') field.value = value;
+      }
     } finally {
       state.running -= 1;
       if (state.running === 0) {
-        for (const el of marked) {
+        for (const el of state.marked) {
           el.removeAttribute('aria-busy');
           el.classList.remove(BUSY_CLASS);
         }
+        state.marked.clear();
         const next = state.enterQueue.shift();
         if (next) void this.runUser(next);
       }
@@ -212,7 +225,8 @@ export class ActionRunner {
     }
   }
 
-  private async send(prepared: Prepared): Promise<void> {
+  /** Sends and handles the answer; resolves whether the action succeeded. */
+  private async send(prepared: Prepared): Promise<boolean> {
     const { spec, body } = prepared;
     const ticket = this.sequencer.next();
     const headers: Record<string, string> = { Accept: 'application/json' };
@@ -235,7 +249,7 @@ export class ActionRunner {
       response = await fetch(url, { method: spec.method, credentials: 'same-origin', headers, body: payloadText });
     } catch {
       showError({ status: 0, message: UI.hostUnreachable }, this.errorSlot(prepared.el));
-      return;
+      return false;
     }
     let answer: Record<string, unknown>;
     try {
@@ -243,13 +257,13 @@ export class ActionRunner {
       answer = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
     } catch {
       showError({ status: response.status, message: UI.unreadableAnswer(response.status) }, this.errorSlot(prepared.el));
-      return;
+      return false;
     }
     if (this.env.debug) console.debug('[serverokey] answer', response.status, answer);
-    this.handleAnswer(prepared, ticket, response, answer);
+    return this.handleAnswer(prepared, ticket, response, answer);
   }
 
-  private handleAnswer(prepared: Prepared, ticket: number, response: Response, answer: Record<string, unknown>): void {
+  private handleAnswer(prepared: Prepared, ticket: number, response: Response, answer: Record<string, unknown>): boolean {
     const slot = this.errorSlot(prepared.el);
     const redirect = answer.redirect as Redirect | undefined;
     if (!response.ok || answer.error !== undefined) {
@@ -259,13 +273,13 @@ export class ActionRunner {
       showError(error, slot);
       markInvalidFields(formOf(prepared.el), error.fields);
       if (redirect) this.env.redirect(redirect);
-      return;
+      return false;
     }
     clearError(slot);
     markInvalidFields(formOf(prepared.el), undefined);
     if (redirect) {
       this.env.redirect(redirect);
-      return;
+      return true;
     }
     if (typeof answer.html === 'string' && prepared.targetSelector) {
       const admission = this.sequencer.admit(prepared.targetSelector, ticket, prepared.kind);
@@ -288,12 +302,7 @@ export class ActionRunner {
         }
       }
     }
-    if (prepared.reset && prepared.reset.form.isConnected) {
-      for (const [field, value] of prepared.reset.values) {
-        // only what was sent is cleared: digits typed while the request ran stay
-        if (field.isConnected && field.value === value) field.value = '';
-      }
-    }
     this.env.afterChange();
+    return true;
   }
 }

@@ -13,6 +13,7 @@ export const ATTR = {
   reset: 'atom-reset',
   focus: 'atom-focus',
   hotkey: 'atom-hotkey',
+  print: 'atom-print',
 } as const;
 
 /** DOM events the delegated listener handles for atom-action elements. */

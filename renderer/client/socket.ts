@@ -9,6 +9,8 @@ export const PING_EVERY_MS = 10_000;
 /** no answer this long after a ping → the peer is gone (with the ping interval: dead within ~30 s) */
 export const PONG_TIMEOUT_MS = 17_500;
 const TICK_MS = 2_500;
+/** a connection attempt that neither opens nor fails this long (a dead LAN host) is abandoned */
+const CONNECT_TIMEOUT_MS = 10_000;
 /** after a reconnect, refresh at the latest this long after re-subscribing even without every ack */
 const RESYNC_WAIT_MS = 3_000;
 
@@ -43,6 +45,7 @@ export class RealtimeLink {
   /** channels the server refused on this connection: not asked again until a reconnect */
   private readonly refused = new Set<string>();
   private lastMessageAt = 0;
+  private connectStartedAt = 0;
   private lastPingAt = 0;
   private pingOutstandingSince = 0;
   private resync: { waiting: Set<string>; timer: number } | null = null;
@@ -110,6 +113,7 @@ export class RealtimeLink {
       return;
     }
     this.ws = ws;
+    this.connectStartedAt = Date.now();
     this.lastMessageAt = Date.now();
     this.pingOutstandingSince = 0;
     ws.onmessage = (message) => {
@@ -213,8 +217,14 @@ export class RealtimeLink {
   }
 
   private tick(): void {
-    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return;
+    if (!this.ws) return;
     const now = Date.now();
+    if (this.ws.readyState === WebSocket.CONNECTING && now - this.connectStartedAt >= CONNECT_TIMEOUT_MS) {
+      this.dropSocket();
+      this.lost();
+      return;
+    }
+    if (this.ws.readyState !== WebSocket.OPEN) return;
     // judged from our own ping, so a timer throttled in a background tab does not look like a dead peer
     if (this.pingOutstandingSince !== 0 && now - this.pingOutstandingSince >= PONG_TIMEOUT_MS) {
       if (this.hooks.debug) console.debug('[serverokey] socket silent, reconnecting');

@@ -11,4 +11,7 @@ export const UI = {
   realtimeError: (message: string): string => `Обновления в реальном времени: ${message}`,
   devErrorsTitle: 'Ошибки приложения (режим разработки)',
   dismiss: 'Закрыть',
+  printed: 'Отправлено на печать',
+  printFailed: 'Не удалось напечатать. Проверьте принтер и повторите.',
+  printBlocked: 'Браузер не открыл окно печати: разрешите всплывающие окна для кассы.',
 } as const;

@@ -19,7 +19,15 @@ export function stepFailure(error: unknown, state: RunState, path: string, expre
 }
 
 export function evaluate(value: unknown, state: RunState, path: string): unknown {
-  if (typeof value !== 'string') return value;
+  if (typeof value !== 'string') {
+    // a literal object or array from the manifest is copied, or a later step would change it for every next request
+    if (value === null || typeof value !== 'object') return value;
+    try {
+      return structuredClone(value);
+    } catch (error) {
+      throw stepFailure(error, state, path);
+    }
+  }
   try {
     return compileExpression(value).evaluate(scopeOf(state.vars));
   } catch (error) {

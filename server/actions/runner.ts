@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Redirect } from '../../protocol/wire.js';
 import type { ActionRoute, Manifest, Step } from '../manifest/types.js';
 import type { Change, Store } from '../store/types.js';
+import { InvalidChangeError } from '../store/types.js';
 import { ActionError } from './errors.js';
 import type { ActionServices, RunState, Vars } from './context.js';
 import { routePath } from './paths.js';
@@ -93,6 +94,14 @@ export class ActionRunner {
     return writes;
   }
 
+  /** A refused commit (a value JSON cannot hold, e.g. NaN) changed nothing; say so instead of a bare crash. */
+  private refused(error: unknown, routeKey: string): never {
+    if (error instanceof InvalidChangeError) {
+      throw new ActionError(500, `${routePath(routeKey)}: nothing was saved, because ${error.message}`, { step: routePath(routeKey), cause: error });
+    }
+    throw error;
+  }
+
   async run(input: ActionInput): Promise<ActionOutcome> {
     const { route, requester } = input;
     const targets = this.writesOf(route).map((name) => ({ name, scopeKey: this.scopeKey(name, requester) }));
@@ -131,7 +140,7 @@ export class ActionRunner {
         if (value === undefined) continue;
         changes.push({ name, scopeKey: this.scopeKey(name, requester), state: value });
       }
-      durable = changes.length > 0 ? this.store.commit(changes) : undefined;
+      durable = changes.length > 0 ? this.store.commit(changes).catch((error) => this.refused(error, input.routeKey)) : undefined;
       (state as RunState & { changes: Change[] }).changes = changes;
     } finally {
       release();

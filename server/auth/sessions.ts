@@ -68,6 +68,12 @@ export class SessionManager {
     return record;
   }
 
+  /** Whether a cookie token still names a live session, without counting this as activity. */
+  isLive(token: string): boolean {
+    const record = this.byId.get(sha256(token));
+    return Boolean(record && !this.expired(record, this.now()));
+  }
+
   async create(userKey: string, login: string): Promise<string> {
     const token = randomToken();
     const now = this.now();

@@ -25,6 +25,8 @@ export interface AppDeps {
   hub(): RealtimeHub | undefined;
   secret: Buffer;
   lan: boolean;
+  /** dev mode: pages keep a socket open for reload and error frames */
+  dev: boolean;
   clientScript(): Promise<string>;
   inFlight: { count: number; idle: Array<() => void> };
   routes(): RouteTable;
@@ -244,7 +246,7 @@ async function serveView(deps: AppDeps, req: Request, res: Response, route: View
     res.json(engine.renderer.renderSpa(route, input));
     return;
   }
-  const html = finishPage(engine.renderer.renderPage(route, input), { csrf, nonce });
+  const html = finishPage(engine.renderer.renderPage(route, input), { csrf, nonce, dev: deps.dev });
   res.type('html');
   if (req.method === 'HEAD') {
     res.setHeader('Content-Length', Buffer.byteLength(html));
@@ -312,6 +314,9 @@ async function serveAction(
       } else {
         res.append('Set-Cookie', expiredCookie(SESSION_COOKIE, isSecure(req)));
       }
+      // once the browser holds the new cookie, the terminal's sockets reconnect as the new login (or none)
+      const terminalId = identity.terminal?.id;
+      if (terminalId) res.once('finish', () => deps.hub()?.sessionChanged(terminalId));
     }
 
     const hub = deps.hub();
@@ -321,7 +326,8 @@ async function serveAction(
         .filter((c) => hub.watches(c.name))
         .map((c) => ({ ...c, scope: engine.store.info(c.name).scope }));
       if (notifications.length > 0) {
-        hub.notify(notifications, socketId).catch((error) => engine.log.warn(`notify: ${(error as Error).message}`));
+        const initiator = socketId ? { socketId, terminalId: identity.terminal?.id ?? null } : undefined;
+        hub.notify(notifications, initiator).catch((error) => engine.log.warn(`notify: ${(error as Error).message}`));
       }
     }
 

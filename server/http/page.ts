@@ -9,10 +9,11 @@ function insertBefore(html: string, marker: RegExp, insert: string, fallback: 's
   return html.slice(0, match.index) + insert + html.slice(match.index);
 }
 
-export function finishPage(html: string, options: { csrf: string; nonce: string }): string {
+export function finishPage(html: string, options: { csrf: string; nonce: string; dev?: boolean }): string {
   const nonce = escapeAttribute(options.nonce);
   let out = html.replace(/<script(?=[\s>])/gi, `<script nonce="${nonce}"`);
-  out = insertBefore(out, /<\/head\s*>/i, `<meta name="csrf-token" content="${escapeAttribute(options.csrf)}">\n`, 'start');
+  const dev = options.dev ? '<meta name="serverokey-dev" content="1">\n' : '';
+  out = insertBefore(out, /<\/head\s*>/i, `<meta name="csrf-token" content="${escapeAttribute(options.csrf)}">\n${dev}`, 'start');
   out = insertBefore(out, /<\/body\s*>/i, `<script src="${CLIENT_SCRIPT_PATH}" nonce="${nonce}"></script>\n`, 'end');
   return out;
 }

@@ -19,7 +19,13 @@ export interface SocketPrincipal {
   userKey: string | null;
   roles: string[];
   loggedIn: boolean;
+  /** the login session the socket was opened with (checked again before every delivery) */
+  session?: string | null;
 }
+
+/** Close codes the host sends; the client reconnects after each (and is refused where it must be). */
+export const CLOSE_SESSION_CHANGED = 4001;
+export const CLOSE_TERMINAL_REVOKED = 4003;
 
 export interface Subscriber {
   id: string;
@@ -36,11 +42,19 @@ export interface NotifyChange {
   state: unknown;
 }
 
+/** The socket that sent the action (X-Socket-Id) and the terminal the request came from. */
+export interface Initiator {
+  socketId: string;
+  terminalId: string | null;
+}
+
 export interface HubOptions {
   channels: Map<string, Channel>;
   log: Logger;
   /** decides whether an upgrade is allowed and who it is; return a string to refuse with that reason */
   authorize(req: IncomingMessage): Promise<SocketPrincipal | string>;
+  /** false once a login session has ended (logout, expiry): its sockets are closed instead of served */
+  sessionLive?(session: string): boolean;
   /** payload cleanup for a connector (e.g. remove password fields from the user connector) */
   redact(connector: string, state: unknown): unknown;
   /** optional pushed fragment for channels with emit.render, rendered once per scope */
@@ -123,6 +137,7 @@ export class RealtimeHub {
       sub.channels.delete(channel.name);
       return;
     }
+    if (this.sessionEnded(sub)) return this.endSocket(sub, CLOSE_SESSION_CHANGED, 'session ended');
     const denied = this.denied(channel, sub.principal);
     if (denied) return this.send(sub, { type: 'error', message: denied, channel: channel.name });
     sub.channels.add(channel.name);
@@ -137,14 +152,30 @@ export class RealtimeHub {
     return null;
   }
 
+  private sessionEnded(sub: Subscriber): boolean {
+    const { session } = sub.principal;
+    return Boolean(session && this.options.sessionLive && !this.options.sessionLive(session));
+  }
+
+  private endSocket(sub: Subscriber, code: number, reason: string): void {
+    this.sockets.delete(sub.id);
+    sub.ws.close(code, reason);
+  }
+
   private inScope(change: NotifyChange, who: SocketPrincipal): boolean {
     if (change.scope === 'terminal') return who.terminalId === change.scopeKey;
     if (change.scope === 'user') return who.userKey === change.scopeKey;
     return true;
   }
 
-  /** After commit: tell every subscriber of a channel watching a written connector, except the initiator. */
-  async notify(changes: NotifyChange[], initiator: string | undefined): Promise<void> {
+  /**
+   * After commit: tell every subscriber of a channel watching a written connector, except the initiator.
+   * The initiating socket is skipped only when it belongs to the requesting terminal, so a socket id sent
+   * by another terminal cannot silence someone else's notifications.
+   */
+  async notify(changes: NotifyChange[], initiator: Initiator | undefined): Promise<void> {
+    const isInitiator = (sub: Subscriber) =>
+      initiator !== undefined && sub.id === initiator.socketId && sub.principal.terminalId === initiator.terminalId;
     for (const change of changes) {
       const channels = this.byConnector.get(change.name);
       if (!channels) continue;
@@ -154,7 +185,12 @@ export class RealtimeHub {
           let pushed: ActionFragment | undefined;
           let pushedDone = false;
           for (const sub of this.sockets.values()) {
-            if (sub.id === initiator || !sub.channels.has(channel.name) || !this.inScope(change, sub.principal)) continue;
+            if (isInitiator(sub) || !sub.channels.has(channel.name) || !this.inScope(change, sub.principal)) continue;
+            // a socket outliving its login (logout elsewhere, expiry) gets nothing more; it reconnects as what it now is
+            if (this.sessionEnded(sub)) {
+              this.endSocket(sub, CLOSE_SESSION_CHANGED, 'session ended');
+              continue;
+            }
             if (!pushedDone) {
               pushedDone = true;
               pushed = this.options.renderPush ? await this.options.renderPush(channel, change) : undefined;
@@ -183,7 +219,17 @@ export class RealtimeHub {
   /** Closes the sockets of a revoked terminal. */
   disconnectTerminal(terminalId: string): void {
     for (const sub of this.sockets.values()) {
-      if (sub.principal.terminalId === terminalId) sub.ws.close(4003, 'terminal revoked');
+      if (sub.principal.terminalId === terminalId) this.endSocket(sub, CLOSE_TERMINAL_REVOKED, 'terminal revoked');
+    }
+  }
+
+  /**
+   * A terminal logged in or out: its sockets were opened with the old cookies, so they are closed and
+   * reconnect with the new ones (subscriptions then follow the new login; a logged-out page gets none).
+   */
+  sessionChanged(terminalId: string): void {
+    for (const sub of this.sockets.values()) {
+      if (sub.principal.terminalId === terminalId) this.endSocket(sub, CLOSE_SESSION_CHANGED, 'session changed');
     }
   }
 

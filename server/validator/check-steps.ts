@@ -10,7 +10,7 @@ import { handlerName } from '../actions/steps/run.js';
 import { didYouMean } from '../manifest/did-you-mean.js';
 import { actionsDir, at, isRecord, pathOf, viewPaths, type RouteInfo, type ValidationContext } from './context.js';
 import { inspectExpression, quoteHint } from './expressions.js';
-import { actionRunName, availableData, loopVariable, STEP_KIND_KEYS, walkSteps, type StepVisit } from './step-walk.js';
+import { actionRunName, availableData, loopVariable, STEP_KIND_KEYS, walkSteps, type DataFacts, type StepVisit } from './step-walk.js';
 
 /** What expressions in steps can see besides loop variables and the vetted globals (actions/runner.ts). */
 export const STEP_ROOTS = ['data', 'user', 'body', 'query', 'context', 'terminal', 'zod', 'require'];
@@ -34,7 +34,7 @@ const HANDLER_EXTENSIONS = ['.js', '.cjs', '.mjs', '.ts'];
 interface RouteStepContext {
   ctx: ValidationContext;
   info: RouteInfo;
-  data: Set<string> | null;
+  data: DataFacts;
   handlers: string[] | null;
 }
 
@@ -291,21 +291,24 @@ function expression(rc: RouteStepContext, visit: StepVisit, pathParts: PropertyK
     rc.ctx.findings.error(where, `expression does not compile: ${facts.problem}`, quoteHint(value));
     return;
   }
-  const visible = [...STEP_ROOTS, ...visit.locals];
+  const visible = [...new Set([...STEP_ROOTS, ...visit.locals])];
   for (const root of facts.roots) {
     if (visible.includes(root) || facts.typeofNames.has(root)) continue;
     rc.ctx.findings.error(where, `unknown name "${root}" in ${JSON.stringify(value)}`, unknownRootHint(rc.ctx, root, visible));
   }
-  if (rc.data === null || !facts.roots.includes('data')) return;
+  if (!facts.roots.includes('data')) return;
+  // with a run handler involved the name may come from it: said as a warning, not an error
+  const report = rc.data.open ? rc.ctx.findings.warning.bind(rc.ctx.findings) : rc.ctx.findings.error.bind(rc.ctx.findings);
+  const unless = rc.data.open ? ' (unless an app/actions handler puts it there)' : '';
   for (const name of facts.dataKeys) {
-    if (rc.data.has(name)) continue;
+    if (rc.data.names.has(name)) continue;
     if (Object.hasOwn(rc.ctx.connectors, name)) {
-      rc.ctx.findings.error(where, `reads data.${name}, but "${name}" is not in the reads of ${rc.info.key}`, `add "${name}" to reads`);
+      report(where, `reads data.${name}, but "${name}" is not in the reads of ${rc.info.key}${unless}`, `add "${name}" to reads`);
     } else {
-      rc.ctx.findings.error(
+      report(
         where,
-        `reads data.${name}, which is neither a connector this route reads nor set by its steps`,
-        didYouMean(name, [...rc.data, ...Object.keys(rc.ctx.connectors)]),
+        `reads data.${name}, which is neither a connector this route reads nor set by its steps${unless}`,
+        didYouMean(name, [...rc.data.names, ...Object.keys(rc.ctx.connectors)]),
       );
     }
   }

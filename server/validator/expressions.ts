@@ -73,12 +73,10 @@ function isNode(value: unknown): value is Node {
   return value !== null && typeof value === 'object' && typeof (value as { type?: unknown }).type === 'string';
 }
 
-/** A syntax error caused by text written without quotes: 'hello world' must be "'hello world'". */
+/** A syntax error caused by text written without quotes: note saved must be "'note saved'". */
 export function quoteHint(source: string): string {
   const text = source.trim();
-  if (text === '' || /^['"`]/.test(text)) return '';
-  if (/\s/.test(text) || /^https?:\/\//.test(text) || /[^\w$.[\]()'"`+\-*/%<>=!&|?:,{} ]/u.test(text)) {
-    return `if this is text, quote it inside the string: "'${text.replace(/'/g, "\\'")}'"`;
-  }
-  return '';
+  const prose = /^[\p{L}\p{N}][\p{L}\p{N} ,.!?%'-]*$/u.test(text) && /\s/.test(text);
+  if (!prose && !/^https?:\/\//.test(text)) return '';
+  return `if this is text, quote it inside the string: "'${text.replace(/'/g, "\\'")}'"`;
 }

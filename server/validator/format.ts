@@ -7,7 +7,7 @@ const RESET = '\x1b[0m';
 
 /** `error   routes["GET /"].layout: component "myComponant" does not exist — Did you mean "myComponent"?` */
 export function formatFinding(finding: Finding, options: { color?: boolean } = {}): string {
-  const label = finding.severity.padEnd(8);
+  const label = `${finding.severity} `.padEnd(8);
   const severity = options.color ? `${COLORS[finding.severity]}${label}${RESET}` : label;
   const suggestion = finding.suggestion ? ` — ${finding.suggestion}` : '';
   return `${severity}${finding.location}: ${finding.message}${suggestion}`;

@@ -78,7 +78,7 @@ export function dataRootOf(pathText: unknown): string | undefined {
   return root === 'data' && name ? name : undefined;
 }
 
-interface DataFacts {
+export interface DataFacts {
   names: Set<string>;
   /** a run handler can put anything into data: checks of data.<name> are skipped */
   open: boolean;
@@ -121,19 +121,19 @@ function callers(ctx: ValidationContext, key: string): string[] {
 /**
  * Names a route's expressions may read as data.<name>: its reads, what its steps (or the routes it
  * runs) set, and, for a route run by others, what its callers have. Order is not considered, so a
- * read before the set that provides it is not reported. null: unknowable (a run handler is involved).
+ * read before the set that provides it is not reported. `open`: a run handler is involved, which may
+ * put anything into data.
  */
-export function availableData(ctx: ValidationContext, key: string, seen = new Set<string>()): Set<string> | null {
-  if (seen.has(key)) return new Set();
-  seen.add(key);
+export function availableData(ctx: ValidationContext, key: string, seen = new Set<string>()): DataFacts {
   const own = ownData(ctx, key, new Set());
-  if (own.open) return null;
+  if (seen.has(key)) return own;
+  seen.add(key);
   for (const caller of callers(ctx, key)) {
     const theirs = availableData(ctx, caller, seen);
-    if (theirs === null) return null;
-    for (const name of theirs) own.names.add(name);
+    for (const name of theirs.names) own.names.add(name);
+    own.open ||= theirs.open;
   }
-  return own.names;
+  return own;
 }
 
 export { at };

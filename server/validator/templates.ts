@@ -125,9 +125,14 @@ function mustacheRanges(raw: string): {
     tokens = new Mustache.Writer().parse(raw) as MustacheToken[];
   } catch (error) {
     const message = (error as Error).message;
-    // mustache.js ends its messages with "at <offset>"
-    const offset = /at (\d+)\s*$/.exec(message);
-    return { tags, bodies, error: { message: `Mustache syntax error: ${message}`, line: offset ? lineAt(raw, Number(offset[1])) : 1 } };
+    // mustache.js ends its messages with "at <offset>"; for an unclosed section that is the end of
+    // the file, so the line of the section's opening tag is more useful
+    const offset = /\s*at (\d+)\s*$/.exec(message);
+    const unclosed = /^Unclosed section "(.+)"/.exec(message);
+    const opening = unclosed ? Math.max(raw.lastIndexOf(`{{#${unclosed[1]}`), raw.lastIndexOf(`{{^${unclosed[1]}`)) : -1;
+    const position = opening >= 0 ? opening : offset ? Number(offset[1]) : 0;
+    const text = offset ? message.slice(0, offset.index) : message;
+    return { tags, bodies, error: { message: `Mustache syntax error: ${text}`, line: lineAt(raw, position) } };
   }
   const visit = (list: MustacheToken[]) => {
     for (const token of list) {

@@ -117,7 +117,7 @@ test('live search: debounced, and focus, caret and typing survive the swaps', as
     await page.click('#search-input');
     // marks the rendered input, to prove the swap really replaced it
     await page.$eval('#search-input', (el) => el.setAttribute('data-original', ''));
-    await page.keyboard.type('ap', { delay: 60 });
+    await page.keyboard.type('ap', { delay: 40 });
     await waitForTexts(page, '.result', ['apple', 'apricot']);
     assert.equal(await page.locator('#search-input[data-original]').count(), 0, 'the input was re-rendered');
     assert.equal(await activeId(page), 'search-input');
@@ -215,20 +215,63 @@ test('back and forward after SPA navigation show the right content (D19)', async
   });
 });
 
+test('a redirect answer navigates inside the page', async () => {
+  await withApp(async ({ fixture, terminal }) => {
+    const { page } = await terminal();
+    await page.evaluate(() => ((window as unknown as { samePage: boolean }).samePage = true));
+    await page.click('#redirect-button');
+    await page.waitForSelector('#about-text');
+    assert.equal(page.url(), `${fixture.url}/about`);
+    assert.equal(await page.evaluate(() => (window as unknown as { samePage?: boolean }).samePage), true, 'no full reload');
+  });
+});
+
+test('atom-confirm asks before sending; Cancel sends nothing', async () => {
+  await withApp(async ({ terminal }) => {
+    const { page, requests } = await terminal();
+    const questions: string[] = [];
+    let answer = false;
+    page.on('dialog', (dialog) => {
+      questions.push(dialog.message());
+      void (answer ? dialog.accept() : dialog.dismiss());
+    });
+    await page.click('#confirm-button');
+    assert.deepEqual(questions, ['Увеличить счётчик?']);
+    assert.equal(requests.length, 0);
+    answer = true;
+    await page.click('#confirm-button');
+    await page.waitForFunction(() => document.getElementById('counter-value')?.textContent === '1');
+    assert.equal(questions.length, 2);
+    assert.equal(requests.length, 1);
+  });
+});
+
 test('a second click while the request runs sends nothing: the slow counter ends at 1', async () => {
   await withApp(async ({ fixture, terminal }) => {
     const { page, requests } = await terminal();
-    await page.click('#slow-button');
-    assert.equal(await page.getAttribute('#slow-button', 'aria-busy'), 'true');
-    assert.equal(await page.$eval('#slow-button', (el) => el.classList.contains('atom-busy')), true);
     await page.dblclick('#slow-button');
     await page.waitForFunction(() => document.getElementById('counter-value')?.textContent === '1');
-    // the answer swapped a fresh button in, without busy state
-    assert.equal(await page.getAttribute('#slow-button', 'aria-busy'), null);
+    await page.waitForTimeout(300);
     assert.equal(requests.length, 1);
     assert.equal(await actionsSent(page), 1);
-    const again = await fetch(`${fixture.url}/`).then((response) => response.text());
-    assert.match(again, /<span id="counter-value">1<\/span>/);
+    const counter = async () => /<span id="counter-value">(\d+)<\/span>/.exec(await (await fetch(`${fixture.url}/`)).text())?.[1];
+    assert.equal(await counter(), '1');
+
+    // busy state while it runs; a click in the same moment is dropped
+    const [busy, busyClass] = await page.evaluate(() => {
+      const button = document.getElementById('slow-button')!;
+      button.click();
+      const state = [button.getAttribute('aria-busy'), button.classList.contains('atom-busy')] as const;
+      button.click();
+      return state;
+    });
+    assert.equal(busy, 'true');
+    assert.equal(busyClass, true);
+    await page.waitForFunction(() => document.getElementById('counter-value')?.textContent === '2');
+    // the answer swapped a fresh button in, without busy state
+    assert.equal(await page.getAttribute('#slow-button', 'aria-busy'), null);
+    assert.equal(requests.length, 2);
+    assert.equal(await counter(), '2');
   });
 });
 
@@ -240,6 +283,7 @@ test('a failing action shows its message in the atom-error element or in a toast
     await page.waitForSelector('#validate-error:not([hidden])');
     assert.match((await page.textContent('#validate-error')) ?? '', /Слишком коротко/);
     assert.equal(await page.getAttribute('#validate-error', 'role'), 'alert');
+    assert.equal(await page.inputValue('#validate-input'), 'ab', 'atom-reset gives the text back when the action fails');
 
     // without an atom-error element the message appears in a toast
     await page.click('#validate-toast');
@@ -254,6 +298,7 @@ test('a failing action shows its message in the atom-error element or in a toast
     await page.click('#validate-submit');
     await page.waitForSelector('#validate-error[hidden]', { state: 'attached' });
     assert.equal(await page.textContent('#validate-error'), '');
+    assert.equal(await page.inputValue('#validate-input'), '');
   });
 });
 
@@ -262,12 +307,19 @@ test('a barcode scanner gets one request per Enter and the field keeps focus', a
     const { page, requests } = await terminal();
     // atom-focus="keep" put the focus into the scan field on load
     await page.waitForFunction(() => document.activeElement?.id === 'scan-input');
+    // the scan action answers after 250 ms: the second code is typed and sent while the first runs
     await page.keyboard.type('4600000000017', { delay: 5 });
     await page.keyboard.press('Enter');
+    assert.equal(await page.inputValue('#scan-input'), '', 'the field is free for the next scan at once');
     await page.keyboard.type('4600000000024', { delay: 5 });
     await page.keyboard.press('Enter');
-    await waitForTexts(page, '.scan', ['4600000000017', '4600000000024']);
-    assert.equal(requests.length, 2);
+    await page.keyboard.type('4600000000031', { delay: 5 });
+    await page.keyboard.press('Enter');
+    await waitForTexts(page, '.scan', ['4600000000017', '4600000000024', '4600000000031']);
+    assert.deepEqual(
+      requests.map((request) => request.postDataJSON()),
+      [{ code: '4600000000017' }, { code: '4600000000024' }, { code: '4600000000031' }],
+    );
     assert.equal(await page.inputValue('#scan-input'), '');
     assert.equal(await activeId(page), 'scan-input');
 
@@ -300,10 +352,27 @@ test("another terminal's change reaches subscribers, also after an SPA round tri
     await b.page.click('#nav-home');
     await b.page.waitForFunction(() => window.__serverokey?.subscriptions().join() === 'notes-ch,notes-push');
 
+    // B is typing inside the component that the refresh will replace
+    await b.page.click('#note-draft');
+    await b.page.$eval('#note-draft', (el) => el.setAttribute('data-original', ''));
+    await b.page.keyboard.type('черновик');
+    await b.page.keyboard.press('ArrowLeft');
+    await b.page.keyboard.press('ArrowLeft');
+    for (let i = 0; i < 3; i++) await b.page.keyboard.press('Shift+ArrowLeft');
+
     await a.page.fill('#note-input', 'С другой кассы');
     await a.page.press('#note-input', 'Enter');
     await waitForTexts(a.page, '.note', ['Купить хлеб ✓', 'Позвонить поставщику', 'С другой кассы']);
     await waitForTexts(b.page, '.note', ['Купить хлеб ✓', 'Позвонить поставщику', 'С другой кассы']);
+    assert.equal(await b.page.locator('#note-draft[data-original]').count(), 0, 'the draft field was re-rendered');
+    assert.equal(await activeId(b.page), 'note-draft');
+    assert.deepEqual(
+      await b.page.$eval('#note-draft', (el) => {
+        const input = el as HTMLInputElement;
+        return [input.value, input.selectionStart, input.selectionEnd, input.selectionDirection];
+      }),
+      ['черновик', 3, 6, 'backward'],
+    );
     // the pushed fragment updated the count without a request
     await waitForTexts(b.page, '#note-count', ['3']);
     assert.equal(b.requests.filter((r) => r.url().endsWith('/action/note-count')).length, 0);

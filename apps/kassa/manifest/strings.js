@@ -32,7 +32,7 @@ module.exports = {
 
   scan: {
     label: 'Штрихкод или код товара',
-    placeholder: 'Отсканируйте товар или введите код и нажмите Enter',
+    placeholder: 'Отсканируйте товар или введите код',
     add: 'Добавить',
   },
 
@@ -55,16 +55,18 @@ module.exports = {
     less: 'Уменьшить количество',
     more: 'Увеличить количество',
     remove: 'Удалить строку',
-    clear: 'Очистить чек',
+    clear: 'Очистить',
     clearConfirm: 'Очистить чек? Все позиции будут удалены.',
     coupon: 'Купон',
-    couponPlaceholder: 'Код купона',
+    couponPlaceholder: 'Код',
     applyCoupon: 'Применить',
     bonus: 'Бонус +5 %',
     paid: 'Оплачен',
     number: 'Чек №',
     change: 'Сдача',
-    print: 'Печать чека',
+    print: 'Печать',
+    printTitle: 'Печать последнего чека (повторно — тоже)',
+    clearTitle: 'Очистить чек',
   },
 
   pay: {

@@ -1,18 +1,12 @@
-// client:redirect ends the action with a redirect. A bare path ("/login") is taken literally, where the
-// original evaluated it to undefined and silently sent nothing.
-import { compileExpression, ExpressionError } from '../expression.js';
+// client:redirect ends the action with a redirect. A bare path ("/login", "/orders/") is taken literally,
+// where the original evaluated it to undefined and silently sent nothing.
 import { evaluate, stepFailure } from '../evaluate.js';
 import type { StepKind } from '../context.js';
 import type { Redirect } from '../../../protocol/wire.js';
 
+// An expression cannot start with "/" except as a regular expression, which is never a redirect target.
 function isBarePath(value: string): boolean {
-  if (!value.startsWith('/')) return false;
-  try {
-    compileExpression(value);
-    return false;
-  } catch (error) {
-    return error instanceof ExpressionError;
-  }
+  return value.startsWith('/');
 }
 
 export const clientRedirectStep: StepKind = {

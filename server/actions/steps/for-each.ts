@@ -17,18 +17,20 @@ export const forEachStep: StepKind = {
     }
     const body = step.steps as Step[] | undefined;
     if (!Array.isArray(body)) return;
-    const had = Object.hasOwn(state.vars, name);
-    const previous = state.vars[name];
+    // both bindings are restored afterwards, so a nested loop reusing the name leaves the outer one intact
+    const indexName = `${name}Index`;
+    const saved = [name, indexName].map((key) => ({ key, had: Object.hasOwn(state.vars, key), value: state.vars[key] }));
     try {
       for (let i = 0; i < list.length && !state.interrupted; i++) {
         state.vars[name] = list[i];
-        state.vars[`${name}Index`] = i;
+        state.vars[indexName] = i;
         await runSteps(body, state, childPath(path, 'steps'));
       }
     } finally {
-      if (had) state.vars[name] = previous;
-      else delete state.vars[name];
-      delete state.vars[`${name}Index`];
+      for (const { key, had, value } of saved) {
+        if (had) state.vars[key] = value;
+        else delete state.vars[key];
+      }
     }
   },
 };

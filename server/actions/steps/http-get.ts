@@ -9,6 +9,12 @@ const MAX_REDIRECTS = 5;
 const DEFAULT_TIMEOUT_MS = 5000;
 const DEFAULT_MAX_BYTES = 1_000_000;
 
+function networkError(error: unknown, timeoutMs: number): Error {
+  const err = error as Error;
+  if (err.name === 'TimeoutError' || err.name === 'AbortError') return new Error(`timed out after ${timeoutMs} ms`);
+  return new Error(`request failed: ${(err.cause as Error | undefined)?.message ?? err.message}`);
+}
+
 export async function fetchJson(
   url: string,
   options: { timeoutMs: number; maxBytes: number; allowHosts?: string[] },
@@ -26,9 +32,7 @@ export async function fetchJson(
     try {
       response = await fetch(current, { redirect: 'manual', signal, headers: { accept: 'application/json' } });
     } catch (error) {
-      const err = error as Error;
-      if (err.name === 'TimeoutError' || err.name === 'AbortError') throw new Error(`timed out after ${options.timeoutMs} ms`);
-      throw new Error(`request failed: ${(err.cause as Error | undefined)?.message ?? err.message}`);
+      throw networkError(error, options.timeoutMs);
     }
     if (response.status >= 300 && response.status < 400 && response.headers.get('location')) {
       await response.body?.cancel();
@@ -45,7 +49,10 @@ export async function fetchJson(
     let size = 0;
     if (reader) {
       for (;;) {
-        const { done, value } = await reader.read();
+        // the deadline also covers a body that trickles in after the headers
+        const { done, value } = await reader.read().catch((error: unknown) => {
+          throw networkError(error, options.timeoutMs);
+        });
         if (done) break;
         size += value.byteLength;
         if (size > options.maxBytes) {
@@ -84,6 +91,10 @@ export const httpGetStep: StepKind = {
     } catch (error) {
       result = { error: (error as Error).message };
     }
-    assignPath(state.vars, spec.saveTo, result);
+    try {
+      assignPath(state.vars, spec.saveTo, result);
+    } catch (error) {
+      throw stepFailure(error, state, `${childPath(path, 'http:get')}.saveTo`);
+    }
   },
 };

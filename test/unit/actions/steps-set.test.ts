@@ -125,7 +125,7 @@ test('set refuses prototype paths and non-string paths', async (t) => {
     const error = await failure(b.run(key));
     assert.ok(error instanceof ActionError, key);
     assert.equal(error.status, 500, key);
-    assert.match(error.details.step, /steps\[0\]/, key);
+    assert.match(String(error.details.step), /steps\[0\]/, key);
   }
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
 });
@@ -268,4 +268,22 @@ test('a writes connector that was not read is replaced by what the steps built',
   const out = await b.run('POST /a');
   assert.equal(out.vars.context.seen, undefined, 'an unread connector is not shown to steps');
   assert.deepEqual(await b.read('log'), { fresh: 1 });
+});
+
+test('a literal object value is copied: later steps never change the manifest for the next request', async (t) => {
+  const b = await bench(t, {
+    routes: {
+      'POST /a': {
+        type: 'action',
+        steps: [
+          { set: 'context.obj', to: { n: 1, list: [] } },
+          { set: 'context.obj.n', to: 'context.obj.n + 1' },
+          { set: 'context.obj.list.0', to: "'x'" },
+        ],
+      },
+    },
+  });
+  assert.deepEqual((await b.run('POST /a')).vars.context.obj, { n: 2, list: ['x'] });
+  assert.deepEqual((await b.run('POST /a')).vars.context.obj, { n: 2, list: ['x'] });
+  assert.deepEqual((b.manifest.routes['POST /a'] as { steps: Array<{ to: unknown }> }).steps[0].to, { n: 1, list: [] });
 });

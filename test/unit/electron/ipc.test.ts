@@ -24,7 +24,6 @@ describe('IPC argument validation', () => {
 
   it('refuses wrong types, unknown keys, extra arguments and oversize content', () => {
     const cases: unknown[][] = [
-      [],
       [42],
       [''],
       ['x'.repeat(MAX_PRINT_HTML_CHARS + 1)],
@@ -39,6 +38,11 @@ describe('IPC argument validation', () => {
       assert.equal(result.ok, false, JSON.stringify(args).slice(0, 60));
       if (!result.ok) assert.match(result.error, /^invalid arguments for pos:print/);
     }
+  });
+
+  it('prints the page in launch.print.path when given no content', () => {
+    assert.deepEqual(parseIpcArgs(IPC_CHANNELS.print, []), { ok: true, args: [] });
+    assert.deepEqual(parseIpcArgs(IPC_CHANNELS.print, [undefined, { copies: 2 }]), { ok: true, args: [undefined, { copies: 2 }] });
   });
 
   it('takes no arguments for printers() and terminal()', () => {

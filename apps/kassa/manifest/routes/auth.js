@@ -48,6 +48,13 @@ module.exports = {
       { 'client:redirect': "'/login?registered=true'" },
     ],
   },
+  // The till's logout button posts (a state change carries the CSRF token); the original's GET route
+  // stays for clients written against it.
+  'POST /auth/logout': {
+    type: 'action',
+    public: true,
+    steps: [{ 'auth:logout': true }, { 'client:redirect': "({ url: '/login', full: true })" }],
+  },
   'GET /auth/logout': {
     type: 'action',
     public: true,

@@ -1,0 +1,228 @@
+// The `serverokey` command: serve, dev, validate, seed, new and schema. Each command's --help says
+// what it does; errors that reach the terminal say what happened and what to do.
+import { writeFile } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { createHost } from './host.js';
+import { createLogger } from './log.js';
+import { acquireDataLock } from './dev/data-lock.js';
+import { startDevLoop } from './dev/dev-loop.js';
+import { createNewApp } from './dev/new-app.js';
+import { seedApp } from './dev/seed.js';
+import { findingsAsJson, formatReport, validateApp } from './validator/index.js';
+import { manifestJsonSchema } from './validator/json-schema.js';
+
+/** Where the commands write: the terminal, or a test's buffers. */
+export interface CliOutput {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const terminal: CliOutput = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+interface HostFlags {
+  port?: number;
+  data?: string;
+  lan?: boolean;
+  debug?: boolean;
+}
+
+/** `validate` found errors: the command succeeded, but its exit code is 1. */
+const validationFailed = new WeakSet<CliOutput>();
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535 (0: any free port)');
+  return port;
+}
+
+/** <appDir>/.data unless --data says otherwise (the host's own default). */
+function dataDirOf(appDir: string, data: string | undefined): string {
+  return path.resolve(data ?? path.join(appDir, '.data'));
+}
+
+/** Resolves when the process is asked to stop (Ctrl+C, or a service manager's SIGTERM). */
+function stopSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+async function serve(io: CliOutput, appDirArg: string, flags: HostFlags): Promise<void> {
+  const appDir = path.resolve(appDirArg);
+  const dataDir = dataDirOf(appDir, flags.data);
+  const lock = await acquireDataLock(dataDir);
+  try {
+    const host = await createHost({ appDir, dataDir, port: flags.port, lan: flags.lan, debug: flags.debug });
+    lock.update(host.url);
+    if (flags.lan) {
+      const { code } = host.terminals.pairingCode();
+      io.out(`other devices: open http://<this computer's address>:${host.port}/__pair and enter the code ${code}\n`);
+    }
+    io.out('press Ctrl+C to stop\n');
+    await stopSignal();
+    await host.close();
+  } finally {
+    lock.release();
+  }
+}
+
+async function dev(io: CliOutput, appDirArg: string, flags: HostFlags): Promise<void> {
+  const appDir = path.resolve(appDirArg);
+  const loop = await startDevLoop({
+    appDir,
+    dataDir: dataDirOf(appDir, flags.data),
+    port: flags.port,
+    lan: flags.lan,
+    debug: flags.debug,
+    print: (line) => io.out(`${line}\n`),
+  });
+  io.out(`watching ${appDir} for changes; press Ctrl+C to stop\n`);
+  await stopSignal();
+  await loop.close();
+}
+
+async function validate(io: CliOutput, appDirArg: string, flags: { json?: boolean }): Promise<void> {
+  const report = await validateApp(path.resolve(appDirArg));
+  const color = io === terminal && process.stdout.isTTY;
+  io.out(`${flags.json ? findingsAsJson(report.findings) : formatReport(report.findings, { color })}\n`);
+  if (!report.ok) validationFailed.add(io);
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+async function seed(io: CliOutput, appDirArg: string, flags: { data?: string; yes?: boolean }): Promise<void> {
+  const appDir = path.resolve(appDirArg);
+  const dataDir = dataDirOf(appDir, flags.data);
+  if (!flags.yes) {
+    if (io !== terminal || !process.stdin.isTTY) {
+      throw new Error('seed deletes the stored data of the app; run it in a terminal to confirm, or add --yes');
+    }
+    if (!(await confirm(`Reset every stored connector of ${appDir} in ${dataDir} to its initialState? This deletes the data. [y/N] `))) {
+      io.out('nothing changed\n');
+      return;
+    }
+  }
+  const { reset } = await seedApp({ appDir, dataDir, log: createLogger(true) });
+  io.out(`${reset.length > 0 ? `reset to initialState: ${reset.join(', ')}` : 'the app has no stored connectors; nothing to reset'}\n`);
+}
+
+async function create(io: CliOutput, dir: string): Promise<void> {
+  const files = await createNewApp(dir);
+  const shown = path.relative(process.cwd(), path.resolve(dir)) || '.';
+  io.out(`created ${shown}: ${files.join(', ')}\nnext: serverokey dev ${shown}\n`);
+}
+
+async function schema(io: CliOutput, flags: { out: string }): Promise<void> {
+  const text = `${JSON.stringify(manifestJsonSchema(), null, 2)}\n`;
+  if (flags.out === '-') {
+    io.out(text);
+    return;
+  }
+  await writeFile(flags.out, text);
+  io.out(`wrote ${flags.out}; in VS Code map it to manifest files with "json.schemas", or use the Manifest type with JSDoc\n`);
+}
+
+function addHostOptions(command: Command): Command {
+  return command
+    .option('-p, --port <port>', 'port to listen on (default: PORT, then launch.port, then a free port)', parsePort)
+    .option('-d, --data <dir>', 'folder for stored connectors (default: <appDir>/.data)')
+    .option('--lan', 'listen on the local network; other devices pair with a code')
+    .option('--debug', 'log action bodies and failed conditions; mark pages for the client debug log');
+}
+
+export function buildProgram(io: CliOutput = terminal): Command {
+  const program = new Command('serverokey')
+    .description('Serve, develop and check Serverokey apps (a manifest.js, templates and actions)')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    // errors and --help end the command, never the process: main() sets the exit code
+    .exitOverride();
+
+  addHostOptions(program.command('serve').argument('[appDir]', 'the app folder (holding manifest.js)', '.'))
+    .description('serve an app')
+    .action((appDir: string, flags: HostFlags) => serve(io, appDir, flags));
+
+  addHostOptions(program.command('dev').argument('[appDir]', 'the app folder (holding manifest.js)', '.'))
+    .description('serve an app and reload it on every change; errors show in the terminal and over open pages')
+    .action((appDir: string, flags: HostFlags) => dev(io, appDir, flags));
+
+  program
+    .command('validate')
+    .argument('[appDir]', 'the app folder (holding manifest.js)', '.')
+    .option('--json', 'print the findings as JSON: [{ severity, location, message, suggestion }]')
+    .description('check an app: manifest, expressions, templates; exit code 1 when there are errors')
+    .action((appDir: string, flags: { json?: boolean }) => validate(io, appDir, flags));
+
+  program
+    .command('seed')
+    .argument('[appDir]', 'the app folder (holding manifest.js)', '.')
+    .option('-d, --data <dir>', 'the data folder to reset (default: <appDir>/.data)')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .description('reset every stored connector of an app to its initialState (refused while a host serves the folder)')
+    .action((appDir: string, flags: { data?: string; yes?: boolean }) => seed(io, appDir, flags));
+
+  program
+    .command('new')
+    .argument('<dir>', 'the folder to create')
+    .description('create a minimal working app')
+    .action((dir: string) => create(io, dir));
+
+  program
+    .command('schema')
+    .option('-o, --out <file>', 'where to write the JSON Schema ("-" for standard output)', 'manifest.schema.json')
+    .description('write the JSON Schema of the manifest, for editor completion and checks')
+    .action((flags: { out: string }) => schema(io, flags));
+
+  return program;
+}
+
+/** Runs the command line; returns the exit code (also set as process.exitCode when run from the terminal). */
+export async function main(argv: string[] = process.argv, io: CliOutput = terminal): Promise<number> {
+  let code = 0;
+  try {
+    await buildProgram(io).parseAsync(argv);
+    code = validationFailed.has(io) ? 1 : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      code = error.exitCode; // commander has printed its message or the help
+    } else {
+      io.err(`serverokey: ${(error as Error).message}\n`);
+      code = 1;
+    }
+  } finally {
+    validationFailed.delete(io);
+  }
+  if (io === terminal) process.exitCode = code;
+  return code;
+}
+
+function isEntryPoint(): boolean {
+  if (!process.argv[1]) return false;
+  try {
+    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) void main();
