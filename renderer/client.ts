@@ -11,7 +11,7 @@ import { handleHotkey } from './client/hotkey-listener.js';
 import { RealtimeLink, type EventFrame } from './client/socket.js';
 import { watchSocketElements } from './client/socket-elements.js';
 import { SpaNavigator } from './client/spa.js';
-import { autoprintIfAsked, handlePrintClick } from './client/print.js';
+import { autoprintIfAsked, fillPrinterSelects, handlePrintClick } from './client/print.js';
 import { UI } from './client/ui-strings.js';
 
 // read while the script runs: document.currentScript is null afterwards
@@ -108,6 +108,8 @@ function start(): void {
   });
   if (devMode) startLink();
   autoprintIfAsked();
+  fillPrinterSelects();
+  new MutationObserver(() => fillPrinterSelects()).observe(document.body, { childList: true, subtree: true });
   if (debug) console.debug('[serverokey] client ready');
 }
 

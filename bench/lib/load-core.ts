@@ -74,6 +74,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
           ({ status, body } = await once(agent, spec, spec.requests[index]));
         } catch (error) {
           result.firstError ??= (error as Error).message;
+          // the server is gone (a kill -9 soak): do not spin on refused connections
+          await new Promise((resolve) => setTimeout(resolve, 5));
         }
         const t1 = performance.now();
         result.statuses[status] = (result.statuses[status] ?? 0) + 1;

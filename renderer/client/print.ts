@@ -8,6 +8,22 @@ import { UI } from './ui-strings.js';
 interface DesktopBridge {
   isDesktop?: boolean;
   print?: (content?: string | { path: string }, options?: Record<string, unknown>) => Promise<unknown>;
+  printers?: () => Promise<Array<{ name: string; displayName?: string }>>;
+}
+
+function bridge(): DesktopBridge | undefined {
+  const pos = (window as unknown as { pos?: DesktopBridge }).pos;
+  return pos?.isDesktop ? pos : undefined;
+}
+
+/** Printer options an atom-print element names: atom-printer="<name>", atom-print-width="58". */
+function printOptions(el: Element): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  const printer = el.getAttribute('atom-printer')?.trim();
+  if (printer) options.printer = printer;
+  const width = Number(el.getAttribute('atom-print-width'));
+  if (width === 58 || width === 80) options.widthMm = width;
+  return options;
 }
 
 export const AUTOPRINT_PARAM = 'autoprint';
@@ -18,15 +34,15 @@ export function handlePrintClick(event: Event): boolean {
   const el = event.target.closest(`[${ATTR.print}]`);
   if (!el || el.hasAttribute(ATTR.action)) return false;
   event.preventDefault();
-  void printPath(el.getAttribute(ATTR.print)?.trim() || location.pathname);
+  void printPath(el.getAttribute(ATTR.print)?.trim() || location.pathname, printOptions(el));
   return true;
 }
 
-export async function printPath(path: string): Promise<void> {
-  const bridge = (window as unknown as { pos?: DesktopBridge }).pos;
-  if (bridge?.isDesktop && typeof bridge.print === 'function') {
+export async function printPath(path: string, options: Record<string, unknown> = {}): Promise<void> {
+  const desktop = bridge();
+  if (desktop && typeof desktop.print === 'function') {
     try {
-      await bridge.print({ path });
+      await (Object.keys(options).length > 0 ? desktop.print({ path }, options) : desktop.print({ path }));
       showToast(UI.printed, 'info');
     } catch (error) {
       showToast((error as Error)?.message || UI.printFailed);
@@ -48,4 +64,31 @@ export function autoprintIfAsked(): void {
   };
   if (document.readyState === 'complete') setTimeout(go, 50);
   else window.addEventListener('load', () => setTimeout(go, 50), { once: true });
+}
+
+/**
+ * <select atom-printers data-selected="name">: in the desktop host, filled with this computer's printers
+ * (the current choice kept); in a browser it keeps what the template rendered (the browser's own dialog
+ * picks the printer there).
+ */
+export function fillPrinterSelects(root: ParentNode = document): void {
+  const desktop = bridge();
+  if (!desktop || typeof desktop.printers !== 'function') return;
+  const selects = [...root.querySelectorAll('select[atom-printers]:not([data-printers-filled])')] as HTMLSelectElement[];
+  for (const select of selects) select.setAttribute('data-printers-filled', '');
+  if (selects.length === 0) return;
+  void desktop.printers().then(
+    (printers) => {
+      for (const select of selects) {
+        const chosen = select.getAttribute('data-selected') ?? select.value;
+        const keep = [...select.options].filter((o) => o.value === '');
+        select.replaceChildren(...keep);
+        for (const printer of printers) {
+          const option = new Option(printer.displayName || printer.name, printer.name, false, printer.name === chosen);
+          select.add(option);
+        }
+      }
+    },
+    (error: unknown) => showToast((error as Error)?.message || UI.printFailed),
+  );
 }

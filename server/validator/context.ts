@@ -67,10 +67,6 @@ export function viewPaths(ctx: ValidationContext): string[] {
   return ctx.routeList.filter((r) => r.type === 'view' && r.method === 'GET').map((r) => r.path);
 }
 
-export function actionRouteKeys(ctx: ValidationContext): string[] {
-  return ctx.routeList.filter((r) => r.type === 'action').map((r) => r.key);
-}
-
 /** The path part of a URL written in a template or a redirect: no query, no fragment. */
 export function pathOf(url: string): string {
   const cut = url.search(/[?#]/);

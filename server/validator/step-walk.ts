@@ -2,7 +2,7 @@
 // questions several checks ask about routes: which routes an action runs, which connectors its steps
 // put into data, whether a step kind is reached.
 import { stepKindOf, STEP_KINDS } from '../actions/run-steps.js';
-import { at, isRecord, stringsOf, type Dict, type ValidationContext } from './context.js';
+import { isRecord, stringsOf, type Dict, type ValidationContext } from './context.js';
 
 export interface StepVisit {
   step: Dict;
@@ -136,4 +136,3 @@ export function availableData(ctx: ValidationContext, key: string, seen = new Se
   return own;
 }
 
-export { at };

@@ -67,12 +67,16 @@ test('dev loop: live template changes, an overlay for a broken manifest, gone on
   const late = await browser.newPage();
   await late.goto(url);
   await late.locator('#atom-dev-errors').waitFor({ state: 'visible', ...WAIT });
-  await late.close();
+  await late.getByText('written while broken').waitFor(WAIT);
+  await socketConnected(late);
+  await page.evaluate(() => ((window as unknown as { beforeFix: boolean }).beforeFix = true));
 
   // 3. the fix: the pages reload into the new version, without the overlay
   await edit(manifest, "layout: 'layuot', reads", "layout: 'layout', reads");
-  await page.waitForFunction(() => !document.getElementById('atom-dev-errors') && document.title === 'Notes', undefined, WAIT);
+  await late.locator('#atom-dev-errors').waitFor({ state: 'detached', ...WAIT });
+  await late.getByRole('heading', { name: 'Notes (edited)' }).waitFor(WAIT);
+  await page.waitForFunction(() => !(window as unknown as { beforeFix?: boolean }).beforeFix, undefined, WAIT);
   await page.getByText('written while broken').waitFor(WAIT);
-  await page.getByRole('heading', { name: 'Notes (edited)' }).waitFor(WAIT);
+  assert.equal(await page.locator('#atom-dev-errors').count(), 0);
   assert.deepEqual(loop.errors(), []);
 });

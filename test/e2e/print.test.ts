@@ -42,7 +42,11 @@ test('in the desktop host, atom-print asks window.pos.print for the path and sho
         window.__calls.push(content);
         if (window.__calls.length === 2) throw new Error('Принтер «TM-T20» не отвечает: нет бумаги');
       },
+      print2: null,
+      printers: async () => [{ name: 'TM-T20', displayName: 'Epson TM-T20' }, { name: 'Kitchen', displayName: 'Кухня' }],
     };
+    const original = window.pos.print;
+    window.pos.print = async (content, options) => { window.__options = options; return original(content); };
   `);
   const page = await context.newPage();
   await page.goto(fixture.url + '/about');
@@ -52,5 +56,10 @@ test('in the desktop host, atom-print asks window.pos.print for the path and sho
   assert.equal(context.pages().length, 1);
   await page.click('#print-about');
   await page.getByText('нет бумаги').waitFor();
+  await page.click('#print-58');
+  await page.waitForFunction(() => (window as unknown as { __calls: unknown[] }).__calls.length === 3);
+  assert.deepEqual(await page.evaluate(() => (window as unknown as { __options: unknown }).__options), { printer: 'Kitchen', widthMm: 58 });
+  await page.waitForFunction(() => document.querySelectorAll('#printer-choice option').length === 3);
+  assert.equal(await page.inputValue('#printer-choice'), 'Kitchen');
   await context.close();
 });

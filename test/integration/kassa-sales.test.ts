@@ -128,7 +128,7 @@ describe('kassa: scanning, payment, journal, shift and reports', () => {
     const sale = await till.action('/action/completeSale', { method: 'cash', tendered: '500' });
     assert.equal(sale.status, 200);
     assert.equal(field(sale.body.html, 'change'), '7.70');
-    assert.match(sale.body.html, /Чек №1 оплачен/);
+    assert.match(sale.body.html, /Чек №1 · Оплачен/);
     assert.equal(field(sale.body.html, 'count'), '0', 'a new empty receipt');
     assert.equal(field(sale.body.html, 'percent'), '10', 'with the default discount again');
 
@@ -160,7 +160,7 @@ describe('kassa: scanning, payment, journal, shift and reports', () => {
     await till.action('/action/applyCoupon', { coupon_code: 'SALE15' });
     const card = await till.action('/action/completeSale', { method: 'card', tendered: 'ignored' });
     assert.equal(card.status, 200);
-    assert.match(card.body.html, /Чек №2 оплачен/);
+    assert.match(card.body.html, /Чек №2 · Оплачен/);
     const records = await journal(host.dataDir, 'sales');
     assert.deepEqual(records.map((r) => r.number), [1, 2]);
     assert.deepEqual([records[1].total, records[1].discount, records[1].finalTotal], [16000, 2400, 13600]);
@@ -229,7 +229,7 @@ describe('kassa: scanning, payment, journal, shift and reports', () => {
   it('starts receipt numbers again in the next shift', async () => {
     await till.action('/action/openShift', { float: '0' });
     const sale = await till.action('/action/completeSale', { method: 'card' });
-    assert.match(sale.body.html, /Чек №1 оплачен/);
+    assert.match(sale.body.html, /Чек №1 · Оплачен/);
     const records = await journal(host.dataDir, 'sales');
     assert.deepEqual(records.map((r) => [r.shift, r.number]), [[1, 1], [1, 2], [2, 1]]);
   });

@@ -90,7 +90,6 @@ module.exports = {
     bonusApplied: 'Бонус +5% применён',
     bonusAlready: 'Бонус уже применён',
     bonusTooSmall: 'Сумма заказа меньше 300',
-    sold: 'Чек №{number} оплачен',
   },
 
   errors: {

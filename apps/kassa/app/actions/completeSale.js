@@ -4,8 +4,6 @@
 // for printing, and starts a new receipt showing the change due. The action commits all of it or
 // nothing (manifest/routes/sale.js).
 const clock = require('../lib/clock.js');
-const { fill } = require('../lib/text.js');
-const t = require('../../manifest/strings.js');
 const { emptyReceipt } = require('../../manifest/connectors.js');
 
 function addTo(totals, method, amount) {
@@ -67,7 +65,6 @@ module.exports = function completeSale(context) {
   data.lastSale = { sale };
   data.receipt = {
     ...structuredClone(emptyReceipt),
-    statusMessage: fill(t.status.sold, { number }),
     paid: { number, finalTotal: sale.finalTotal, method: payment.method, tendered: payment.tendered, change: payment.change },
   };
 };
