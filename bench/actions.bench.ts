@@ -40,9 +40,14 @@ interface Point {
 
 async function prepare(kind: ServerKind): Promise<Side> {
   const server = await startServer({ kind, ...serverOptions(profile), from: flags.from });
-  const client = await profile.login(server.url);
-  await profile.openShift(client);
-  return { kind, server, client };
+  try {
+    const client = await profile.login(server.url);
+    await profile.openShift(client);
+    return { kind, server, client };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
 }
 
 /** The receipt every half starts from: cleared, then one piece each of the first products. */
@@ -61,7 +66,14 @@ const addRequests = profile.productIds.slice(0, LINES).map((id) => ({ path: prof
 const refreshRequests = [{ path: profile.refresh.path, body: JSON.stringify(profile.refresh.body) }];
 
 const sides: Side[] = [await prepare('engine')];
-if (flags.baseline) sides.push(await prepare('baseline'));
+if (flags.baseline) {
+  try {
+    sides.push(await prepare('baseline'));
+  } catch (error) {
+    await sides[0].server.stop();
+    throw error;
+  }
+}
 const load = await LoadGenerator.start();
 
 async function measure(side: Side, action: 'addItem' | 'refresh', concurrency: number, seconds: number): Promise<LoadResult & { grew: number }> {

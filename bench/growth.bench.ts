@@ -12,7 +12,7 @@ import { LoadGenerator } from './lib/load.js';
 import { loadProfile, serverOptions } from './lib/profile.js';
 import { checkList, mdTable, Report } from './lib/results.js';
 import { startServer, type ServerHandle } from './lib/servers.js';
-import { actionHeaders, type BenchClient } from './lib/session.js';
+import { actionHeaders, BenchClient } from './lib/session.js';
 import { count, ms, ratio, summarize } from './lib/stats.js';
 import { TARGETS } from './lib/targets.js';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -106,9 +106,10 @@ try {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bench-growth-'));
     const bytes = await prefill(dataDir, size);
     const server = await startServer({ kind: 'engine', ...serverOptions(profile), from: flags.from, dataDir });
-    const client = await profile.login(server.url);
-    await profile.openShift(client);
-    hosts.push({ size, bytes, dataDir, server, client, adds: [], sales: [], ackedSales: 0, failed: 0, elapsed: 0 });
+    const host: Host = { size, bytes, dataDir, server, client: new BenchClient(server.url), adds: [], sales: [], ackedSales: 0, failed: 0, elapsed: 0 };
+    hosts.push(host);
+    host.client = await profile.login(server.url);
+    await profile.openShift(host.client);
   }
   const cycle = [
     { path: profile.addItem.path, body: JSON.stringify(profile.addItem.body(profile.productIds[0])) },
@@ -131,10 +132,16 @@ try {
       host.firstError ??= result.firstError;
     }
   }
-} finally {
+} catch (error) {
   load.close();
-  for (const host of hosts) await host.server.stop();
+  for (const host of hosts) {
+    await host.server.stop();
+    await rm(host.dataDir, { recursive: true, force: true });
+  }
+  throw error;
 }
+load.close();
+for (const host of hosts) await host.server.stop();
 
 const rows = [];
 const empty = hosts[0];

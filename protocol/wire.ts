@@ -7,6 +7,29 @@ export const SPA_HEADER = 'X-Requested-With';
 export const SPA_HEADER_VALUE = 'ServerokeySPA';
 export const CLIENT_SCRIPT_PATH = '/engine-client.js';
 
+/** The atom-* attributes the browser client understands (documented in docs/ATTRIBUTES.md). */
+export const ATTR = {
+  action: 'atom-action',
+  target: 'atom-target',
+  event: 'atom-event',
+  link: 'atom-link',
+  socket: 'atom-socket',
+  onEvent: 'atom-on-event',
+  debounce: 'atom-debounce',
+  error: 'atom-error',
+  confirm: 'atom-confirm',
+  reset: 'atom-reset',
+  focus: 'atom-focus',
+  hotkey: 'atom-hotkey',
+  print: 'atom-print',
+  printer: 'atom-printer',
+  printWidth: 'atom-print-width',
+  printers: 'atom-printers',
+} as const;
+
+/** DOM events the delegated listener handles for atom-action elements. */
+export const ACTION_EVENTS = ['click', 'input', 'change', 'submit'] as const;
+
 export type Redirect = string | { url: string; full?: boolean };
 
 export interface ErrorBody {

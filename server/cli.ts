@@ -8,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { createHost } from './host.js';
 import { createLogger } from './log.js';
-import { acquireDataLock } from './dev/data-lock.js';
 import { startDevLoop } from './dev/dev-loop.js';
 import { createNewApp } from './dev/new-app.js';
 import { seedApp } from './dev/seed.js';
@@ -63,10 +62,8 @@ function stopSignal(): Promise<string> {
 async function serve(io: CliOutput, appDirArg: string, flags: HostFlags): Promise<void> {
   const appDir = path.resolve(appDirArg);
   const dataDir = dataDirOf(appDir, flags.data);
-  const lock = await acquireDataLock(dataDir);
-  try {
+  {
     const host = await createHost({ appDir, dataDir, port: flags.port, lan: flags.lan, debug: flags.debug });
-    lock.update(host.url);
     if (flags.lan) {
       const { code } = host.terminals.pairingCode();
       io.out(`other devices: open http://<this computer's address>:${host.port}/__pair and enter the code ${code}\n`);
@@ -74,8 +71,6 @@ async function serve(io: CliOutput, appDirArg: string, flags: HostFlags): Promis
     io.out('press Ctrl+C to stop\n');
     await stopSignal();
     await host.close();
-  } finally {
-    lock.release();
   }
 }
 
@@ -139,7 +134,7 @@ async function schema(io: CliOutput, flags: { out: string }): Promise<void> {
     return;
   }
   await writeFile(flags.out, text);
-  io.out(`wrote ${flags.out}; in VS Code map it to manifest files with "json.schemas", or use the Manifest type with JSDoc\n`);
+  io.out(`wrote ${flags.out}; in manifest.js, the Manifest type (server/manifest/types.ts) gives completion through JSDoc\n`);
 }
 
 function addHostOptions(command: Command): Command {

@@ -1,11 +1,18 @@
-// One host per data folder: two processes writing the same files would lose sales. The lock file holds
-// the owner's pid; a lock left by a process that no longer runs is taken over.
-import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+// One host per data folder: two processes (or two hosts in one process) writing the same files would
+// lose sales, and `serverokey seed` must not reset data a running host holds in memory. The lock file
+// names its holder; a lock left by a process that no longer runs is taken over.
+import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 
-export const LOCK_FILE = 'host.lock';
+export const DATA_LOCK_FILE = '.host-lock.json';
 
-function running(pid: number): boolean {
+export interface DataLockInfo {
+  pid: number;
+  url?: string;
+  startedAt: string;
+}
+
+function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -14,42 +21,63 @@ function running(pid: number): boolean {
   }
 }
 
-/** The pid holding the data folder, or null when it is free. */
-export function dataFolderOwner(dataDir: string): number | null {
+const heldHere = new Set<string>();
+
+/** The live holder of the folder's lock, or null (no lock, or left behind by a process that ended). */
+export function readDataLock(dataDir: string): DataLockInfo | null {
+  const file = path.join(path.resolve(dataDir), DATA_LOCK_FILE);
+  let info: DataLockInfo;
   try {
-    const pid = Number(readFileSync(path.join(dataDir, LOCK_FILE), 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 && pid !== process.pid && running(pid) ? pid : null;
+    info = JSON.parse(readFileSync(file, 'utf8')) as DataLockInfo;
   } catch {
     return null;
   }
+  if (typeof info?.pid !== 'number') return null;
+  if (info.pid === process.pid) return heldHere.has(file) ? info : null;
+  return alive(info.pid) ? info : null;
 }
 
-const heldHere = new Set<string>();
+export class DataFolderBusyError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly holder: DataLockInfo,
+  ) {
+    super(
+      `the data folder ${dataDir} is in use by another host (process ${holder.pid}${holder.url ? `, ${holder.url}` : ''}, since ${holder.startedAt}): ` +
+        'stop that host first (Ctrl+C in its terminal, or quit the desktop app), or use another folder with --data',
+    );
+    this.name = 'DataFolderBusyError';
+  }
+}
 
-export function lockDataFolder(dataDir: string): () => void {
+export interface DataLock {
+  update(url: string): void;
+  release(): void;
+}
+
+/** Takes the folder's lock for this process. Throws DataFolderBusyError while another host holds it. */
+export function acquireDataLock(dataDir: string, details: { url?: string } = {}): DataLock {
   mkdirSync(dataDir, { recursive: true });
-  const file = path.join(dataDir, LOCK_FILE);
-  if (heldHere.has(file)) {
-    throw new Error(`the data folder ${dataDir} is in use by another host in this process: close it first, or use another --data folder`);
-  }
-  for (let attempt = 0; attempt < 2; attempt++) {
+  const file = path.join(path.resolve(dataDir), DATA_LOCK_FILE);
+  const holder = readDataLock(dataDir);
+  if (holder) throw new DataFolderBusyError(dataDir, holder);
+  const startedAt = new Date().toISOString();
+  const write = (url?: string) => writeFileSync(file, `${JSON.stringify({ pid: process.pid, url, startedAt } satisfies DataLockInfo)}\n`);
+  write(details.url);
+  heldHere.add(file);
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    heldHere.delete(file);
+    process.off('exit', release);
     try {
-      const fd = openSync(file, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      heldHere.add(file);
-      return () => {
-        heldHere.delete(file);
-        rmSync(file, { force: true });
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = dataFolderOwner(dataDir);
-      if (owner !== null) {
-        throw new Error(`the data folder ${dataDir} is in use by another host (pid ${owner}): stop it first, or start with another --data folder`);
-      }
-      rmSync(file, { force: true });
+      const current = JSON.parse(readFileSync(file, 'utf8')) as DataLockInfo;
+      if (current.pid === process.pid) rmSync(file, { force: true });
+    } catch {
+      // already gone
     }
-  }
-  throw new Error(`could not lock the data folder ${dataDir}`);
+  };
+  process.on('exit', release);
+  return { update: (url) => !released && write(url), release };
 }

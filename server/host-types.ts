@@ -18,6 +18,8 @@ export interface HostOptions {
   quiet?: boolean;
   /** a secret shared with trusted local windows (Electron) so they get a terminal identity without pairing */
   localTerminalSecret?: string;
+  /** the caller (serverokey dev) already holds the data folder's lock */
+  dataLockHeld?: boolean;
 }
 
 export interface Host {

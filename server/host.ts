@@ -13,11 +13,11 @@ import { loadHostSecret } from './auth/secret.js';
 import { TerminalRegistry } from './auth/terminals.js';
 import { redactState } from './auth/user.js';
 import { createApp, type AppDeps } from './http/app.js';
-import { identify, originAllowed } from './http/identity.js';
+import { hostAllowed, identify, originAllowed } from './http/identity.js';
 import { RouteTable } from './http/routes.js';
-import { RealtimeHub } from './realtime/hub.js';
+import { RealtimeHub, type HubOptions } from './realtime/hub.js';
 import { TERMINAL_COOKIE } from './auth/cookies.js';
-import { lockDataFolder } from './data-lock.js';
+import { acquireDataLock } from './data-lock.js';
 
 export type { Host, HostOptions } from './host-types.js';
 
@@ -81,7 +81,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const dataDir = path.resolve(options.dataDir ?? path.join(appDir, '.data'));
   const log = createLogger(options.quiet);
   const debug = Boolean(options.debug);
-  const unlock = lockDataFolder(dataDir);
+  const lock = options.dataLockHeld ? null : acquireDataLock(dataDir);
+  const unlock = () => lock?.release();
   let engine: Engine;
   try {
     engine = await createEngine({ appDir, dataDir, debug, log });
@@ -97,8 +98,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const inFlight = { count: 0, idle: [] as Array<() => void> };
 
   let hub: RealtimeHub | undefined;
-  const makeHub = (current: Engine) =>
-    new RealtimeHub({
+  const hubOptions = (current: Engine): HubOptions => ({
       channels: current.channels,
       log,
       redact: (connector, state) =>
@@ -106,6 +106,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
           ? redactState(state, current.secrets)
           : state,
       async authorize(req) {
+        if (!hostAllowed(req)) return 'unknown host name (DNS rebinding?): connect by IP address or this computer\'s name';
         if (!originAllowed(req)) return 'foreign origin';
         const identity = await identify(current, terminals, req, { lan, issueBrowserTerminal: false });
         if (!identity.terminal) return lan ? 'this device is not paired' : 'no terminal identity: open a page first';
@@ -129,7 +130,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
         });
         return { html: rendered.html, styles: rendered.styles.map((s) => s.css).join('\n'), scripts: rendered.scripts, componentName: channel.render };
       },
-    });
+  });
 
   const deps: AppDeps = {
     engine: () => engine,
@@ -145,7 +146,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const app = createApp(deps);
   const server: Server = createServer(app);
   server.keepAliveTimeout = 65_000;
-  hub = makeHub(engine);
+  hub = new RealtimeHub(hubOptions(engine));
   hub.start();
   server.on('upgrade', (req, socket, head) => {
     if (hub) void hub.handleUpgrade(req, socket, head);
@@ -173,6 +174,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const address = server.address() as AddressInfo;
   const shownHost = bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}`;
+  lock?.update(url);
   log.info(`serving ${path.basename(appDir)} at ${url}${lan ? ' (LAN mode: other devices pair at /__pair)' : ''}`);
 
   let closing: Promise<void> | undefined;
@@ -201,9 +203,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       const previous = engine;
       engine = next;
       routes = new RouteTable(next.manifest);
-      await hub?.close();
-      hub = makeHub(next);
-      hub.start();
+      hub?.reconfigure(hubOptions(next));
       await previous.close();
     },
     close() {

@@ -10,7 +10,7 @@ const components = require('./manifest/components.js');
 
 /** @type {import('../../server/manifest/types').Manifest} */
 module.exports = {
-  globals: { appName: t.appName, appVersion: '4.0.0', t, shop: settings.shop },
+  globals: { appName: t.appName, appVersion: '4.0.0', t, shop: settings.shop, printer: settings.printer },
   sockets: {
     // the original's channel: windows (and the customer display) of the same terminal re-render
     // the receipt when it changes; the terminal-scoped receipt never reaches another terminal
@@ -33,7 +33,7 @@ module.exports = {
     mode: 'native',
     window: { title: t.appName, width: 1280, height: 820 },
     customerDisplay: { path: '/display' },
-    print: { path: '/print/receipt?sale=last', widthMm: 80 },
+    print: { path: `/print/receipt?sale=last&width=${settings.printer.widthMm}`, widthMm: settings.printer.widthMm },
   },
   connectors,
   components,

@@ -22,7 +22,8 @@ export interface BenchFlags {
 
 export const FLAG_HELP = `flags (all optional):
   --app DIR            application folder (default apps/kassa; falls back to test/fixtures/original-kassa)
-  --seconds N          seconds measured per point (actions, growth, runner; default per benchmark)
+  --seconds N          seconds measured per point (actions, growth, runner, render) or of the flood
+                       (soak-flood); each benchmark has its own default
   --write-seconds N    length of the sustained write run in memory (default 60)
   --from dist|source   run the engine compiled from dist/ (default, rebuilt when stale) or from sources via tsx
   --no-baseline        skip the bare express + ws + lowdb baseline

@@ -62,10 +62,6 @@ process.stdout.write(`READY ${running.url}\n`);
 process.on('message', async (message: { type?: string }) => {
   if (message?.type === 'memory') send({ type: 'memory', usage: process.memoryUsage() });
   if (message?.type === 'syncs') send({ type: 'syncs', times: syncTimes });
-  if (message?.type === 'gc') {
-    (globalThis as { gc?: () => void }).gc?.();
-    send({ type: 'gc-done' });
-  }
   if (message?.type === 'close') {
     await running.close();
     send({ type: 'closed' });

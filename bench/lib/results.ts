@@ -22,8 +22,11 @@ below; nothing here is edited by hand. How to read a section:
   the same run**, is the figure to compare across runs.
 - "original" is the figure the original engine gave on a machine of this kind (quoted in the issue);
   targets are listed under each table with ✅ (met) or ❌ (missed) for that run.
-- Latencies are milliseconds measured by a separate client process over loopback; p50/p99 are
-  percentiles of every request in the measured window.
+- Latencies are milliseconds, measured over loopback by a client process separate from the host
+  (runner, render and store run in process); p50/p99 are percentiles of every request in the
+  measured window.
+- The final figures are meant to come from a quiet machine: the load average in the first line says
+  how quiet it was.
 
 See \`bench/README.md\` for what each benchmark does.
 `;
@@ -43,6 +46,10 @@ export function checkList(checks: Check[]): string {
   return checks.map((c) => `- ${c.pass === null ? '➖' : c.pass ? '✅' : '❌'} ${c.label}: ${c.detail}`).join('\n');
 }
 
+export async function ensureResultsFile(): Promise<void> {
+  if (!existsSync(resultsFile)) await writeFile(resultsFile, RESULTS_HEADER);
+}
+
 export class Report {
   private readonly parts: string[] = [];
   readonly facts: MachineFacts = machineFacts();
@@ -54,9 +61,9 @@ export class Report {
     console.log(`\n## ${title}\n\n${machineLine(this.facts)}\n`);
   }
 
-  /** Prints a block now and keeps it for RESULTS.md. */
-  add(markdown: string): void {
-    console.log(`${markdown}\n`);
+  /** Prints a block now (unless it was printed already) and keeps it for RESULTS.md. */
+  add(markdown: string, options: { echo?: boolean } = {}): void {
+    if (options.echo !== false) console.log(`${markdown}\n`);
     this.parts.push(markdown);
   }
 
@@ -69,7 +76,7 @@ export class Report {
       console.log('(not recorded: --no-record)');
       return;
     }
-    if (!existsSync(resultsFile)) await writeFile(resultsFile, RESULTS_HEADER);
+    await ensureResultsFile();
     const when = this.facts.date.replace('T', ' ').slice(0, 16);
     const section = `\n## ${when} UTC — ${this.title}\n\n${machineLine(this.facts)}\n\n${this.parts.join('\n\n')}\n`;
     await appendFile(resultsFile, section);

@@ -96,7 +96,7 @@ export async function startServer(options: StartOptions): Promise<ServerHandle> 
   const started = performance.now();
   const child = fork(childFile('host-child'), [JSON.stringify(args)], {
     cwd: projectRoot,
-    execArgv: options.kind === 'engine' && from === 'source' ? ['--import', 'tsx', '--expose-gc'] : ['--expose-gc'],
+    execArgv: options.kind === 'engine' && from === 'source' ? ['--import', 'tsx'] : [],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const ready = await new Promise<{ url: string; pid: number }>((resolve, reject) => {
@@ -151,9 +151,4 @@ export async function startServer(options: StartOptions): Promise<ServerHandle> 
     },
   };
   return handle;
-}
-
-/** Asks the server process for a full garbage collection (it runs with --expose-gc), for steadier RSS. */
-export async function collectGarbage(server: ServerHandle): Promise<void> {
-  await request(server.child, 'gc', 'gc-done');
 }

@@ -239,9 +239,10 @@ export class ActionRunner {
     } else {
       headers['Content-Type'] = 'application/json';
       payloadText = JSON.stringify(body);
-      const csrf = document.querySelector('meta[name="csrf-token"]')?.getAttribute('content');
-      if (csrf) headers[CSRF_HEADER] = csrf;
     }
+    // every action, GET ones too (a GET logout is still a state change), carries the page's CSRF token
+    const csrf = document.querySelector('meta[name="csrf-token"]')?.getAttribute('content');
+    if (csrf) headers[CSRF_HEADER] = csrf;
     if (this.env.debug) console.debug('[serverokey] action', spec.method, url, body);
     this.env.countAction();
     let response: Response;
@@ -291,7 +292,8 @@ export class ActionRunner {
           target = null;
         }
         if (!target) {
-          showToast(UI.targetMissing(prepared.targetSelector));
+          // an answer for a trigger that has left the page (its component was redrawn) is simply late
+          if (prepared.el.isConnected) showToast(UI.targetMissing(prepared.targetSelector));
         } else {
           swapContent(target, fragmentContent(answer as unknown as ActionFragment), {
             kind: prepared.kind,

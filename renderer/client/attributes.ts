@@ -1,23 +1,7 @@
 // The atom-* attributes the client understands (documented in docs/ATTRIBUTES.md) and their parsing.
 
-export const ATTR = {
-  action: 'atom-action',
-  target: 'atom-target',
-  event: 'atom-event',
-  link: 'atom-link',
-  socket: 'atom-socket',
-  onEvent: 'atom-on-event',
-  debounce: 'atom-debounce',
-  error: 'atom-error',
-  confirm: 'atom-confirm',
-  reset: 'atom-reset',
-  focus: 'atom-focus',
-  hotkey: 'atom-hotkey',
-  print: 'atom-print',
-} as const;
-
-/** DOM events the delegated listener handles for atom-action elements. */
-export const ACTION_EVENTS = ['click', 'input', 'change', 'submit'] as const;
+export { ATTR, ACTION_EVENTS } from '../../protocol/wire.js';
+import { ATTR } from '../../protocol/wire.js';
 
 export const BUSY_CLASS = 'atom-busy';
 

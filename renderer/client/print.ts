@@ -19,9 +19,9 @@ function bridge(): DesktopBridge | undefined {
 /** Printer options an atom-print element names: atom-printer="<name>", atom-print-width="58". */
 function printOptions(el: Element): Record<string, unknown> {
   const options: Record<string, unknown> = {};
-  const printer = el.getAttribute('atom-printer')?.trim();
+  const printer = el.getAttribute(ATTR.printer)?.trim();
   if (printer) options.printer = printer;
-  const width = Number(el.getAttribute('atom-print-width'));
+  const width = Number(el.getAttribute(ATTR.printWidth));
   if (width === 58 || width === 80) options.widthMm = width;
   return options;
 }
@@ -74,7 +74,7 @@ export function autoprintIfAsked(): void {
 export function fillPrinterSelects(root: ParentNode = document): void {
   const desktop = bridge();
   if (!desktop || typeof desktop.printers !== 'function') return;
-  const selects = [...root.querySelectorAll('select[atom-printers]:not([data-printers-filled])')] as HTMLSelectElement[];
+  const selects = [...root.querySelectorAll(`select[${ATTR.printers}]:not([data-printers-filled])`)] as HTMLSelectElement[];
   for (const select of selects) select.setAttribute('data-printers-filled', '');
   if (selects.length === 0) return;
   void desktop.printers().then(

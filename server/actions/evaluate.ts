@@ -11,6 +11,12 @@ export function scopeOf(vars: Vars): ExpressionScope {
 export function stepFailure(error: unknown, state: RunState, path: string, expression?: string): ActionError {
   if (error instanceof ActionError) return error;
   if (isZodError(error)) return validationError(error, path);
+  // a handler may refuse with its own status: throw Object.assign(new Error('…'), { status: 409 })
+  const refusal = error as { status?: unknown; message?: unknown; fields?: unknown };
+  if (typeof refusal?.status === 'number' && refusal.status >= 400 && refusal.status < 500 && typeof refusal.message === 'string') {
+    const fields = refusal.fields && typeof refusal.fields === 'object' ? (refusal.fields as Record<string, string>) : undefined;
+    return new ActionError(refusal.status, refusal.message, { step: path, fields, cause: error });
+  }
   const err = error instanceof Error ? error : new Error(String(error));
   const where = path;
   const expr = expression === undefined ? '' : ` (expression: ${expression})`;

@@ -10,6 +10,8 @@ import { randomToken, signedValue, verifySigned } from './tokens.js';
 
 const PURPOSE = 'terminal';
 const PAIRING_CODE_TTL_MS = 5 * 60_000;
+/** wrong codes tolerated before the current code is dropped: a 6-digit code must not be guessable by trying */
+const PAIRING_ATTEMPTS = 5;
 
 export interface TerminalIdentity {
   id: string;
@@ -19,7 +21,7 @@ export interface TerminalIdentity {
 
 export class TerminalRegistry {
   private readonly paired = new Map<string, TerminalInfo>();
-  private code: { code: string; expiresAt: number } | null = null;
+  private code: { code: string; expiresAt: number; failures: number } | null = null;
   private readonly revokeListeners: Array<(id: string) => void> = [];
   private readonly file: string;
 
@@ -62,14 +64,18 @@ export class TerminalRegistry {
 
   pairingCode(now = Date.now()): { code: string; expiresAt: number } {
     if (!this.code || this.code.expiresAt <= now) {
-      this.code = { code: String(randomInt(0, 1_000_000)).padStart(6, '0'), expiresAt: now + PAIRING_CODE_TTL_MS };
+      this.code = { code: String(randomInt(0, 1_000_000)).padStart(6, '0'), expiresAt: now + PAIRING_CODE_TTL_MS, failures: 0 };
     }
-    return this.code;
+    return { code: this.code.code, expiresAt: this.code.expiresAt };
   }
 
-  /** Pairs a device when the code matches; the code is single-use. */
+  /** Pairs a device when the code matches; the code is single-use and dropped after a few wrong tries. */
   async pair(code: string, name: string, now = Date.now()): Promise<TerminalIdentity | null> {
-    if (!this.code || this.code.expiresAt <= now || code.trim() !== this.code.code) return null;
+    if (!this.code || this.code.expiresAt <= now) return null;
+    if (code.trim() !== this.code.code) {
+      if (++this.code.failures >= PAIRING_ATTEMPTS) this.code = null;
+      return null;
+    }
     this.code = null;
     const id = `lan-${randomToken(6).toLowerCase().replace(/[^a-z0-9]/g, '')}`;
     const info: TerminalInfo = { id, name: name.trim().slice(0, 60) || `Терминал ${this.paired.size + 1}`, pairedAt: new Date(now).toISOString() };

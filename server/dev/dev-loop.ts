@@ -6,7 +6,7 @@ import { createHost } from '../host.js';
 import type { Host, HostOptions } from '../host-types.js';
 import type { RealtimeHub } from '../realtime/hub.js';
 import { formatFinding, validateApp, type Finding } from '../validator/index.js';
-import { acquireDataLock } from './data-lock.js';
+import { acquireDataLock } from '../data-lock.js';
 import { watchApp, type AppWatcher } from './watch.js';
 
 /** What createHost returns beyond the Host contract: reload() and the socket hub (see server/host.ts). */
@@ -34,7 +34,7 @@ export async function startDevLoop(options: DevLoopOptions): Promise<DevLoop> {
   const appDir = path.resolve(options.appDir);
   const dataDir = path.resolve(options.dataDir ?? path.join(appDir, '.data'));
   const print = options.print ?? ((line: string) => console.log(line));
-  const lock = await acquireDataLock(dataDir);
+  const lock = acquireDataLock(dataDir);
   let host: DevHost | undefined;
   let errors: string[] = [];
   let running: Promise<void> | undefined;
@@ -79,7 +79,7 @@ export async function startDevLoop(options: DevLoopOptions): Promise<DevLoop> {
     }
     try {
       if (!host) {
-        host = (await createHost({ ...options, appDir, dataDir, dev: true })) as DevHost;
+        host = (await createHost({ ...options, appDir, dataDir, dev: true, dataLockHeld: true })) as DevHost;
         lock.update(host.url);
       } else {
         await reloadWithPages(host);
@@ -92,8 +92,10 @@ export async function startDevLoop(options: DevLoopOptions): Promise<DevLoop> {
     }
     report(result.findings);
     const warnings = result.findings.length;
-    const what = changed.length > 0 ? `reloaded after changes to ${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ', …' : ''}` : `serving at ${host.url}`;
-    print(`${what}${warnings > 0 ? ` (${warnings} warning${warnings === 1 ? '' : 's'})` : ''}`);
+    const counted = warnings > 0 ? ` (${warnings} warning${warnings === 1 ? '' : 's'})` : '';
+    // the host announces its own start
+    if (changed.length > 0) print(`reloaded after changes to ${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ', …' : ''}${counted}`);
+    else if (counted) print(`started${counted}`);
     errors = [];
   };
 
@@ -148,25 +150,8 @@ export async function startDevLoop(options: DevLoopOptions): Promise<DevLoop> {
   };
 }
 
-/**
- * host.reload() swaps in the new engine and then closes the old socket hub, which drops every page's
- * socket. The pages are told to reload on that old socket just before it closes: by then the new
- * engine serves, so the reloaded page is the new version.
- */
+/** host.reload() swaps in the new engine and keeps the pages' sockets; then every open page reloads. */
 async function reloadWithPages(host: DevHost): Promise<void> {
-  const hub = host.hub();
-  if (hub) {
-    const close = hub.close.bind(hub);
-    hub.close = async () => {
-      hub.broadcast({ type: 'reload' });
-      return close();
-    };
-  }
-  try {
-    await host.reload();
-  } catch (error) {
-    // the old hub keeps serving: give it its own close back
-    if (hub) delete (hub as { close?: unknown }).close;
-    throw error;
-  }
+  await host.reload();
+  host.hub()?.broadcast({ type: 'reload' });
 }

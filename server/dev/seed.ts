@@ -6,7 +6,7 @@ import path from 'node:path';
 import { loadManifest } from '../manifest/load.js';
 import { createStore, findKind, type Logger } from '../store/index.js';
 import { connectorFile } from '../store/paths.js';
-import { DataFolderBusyError, readDataLock } from './data-lock.js';
+import { DataFolderBusyError, readDataLock } from '../data-lock.js';
 
 export interface SeedResult {
   /** connectors whose stored data was removed */

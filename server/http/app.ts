@@ -13,8 +13,8 @@ import { RateLimiter } from '../auth/rate-limit.js';
 import type { TerminalRegistry } from '../auth/terminals.js';
 import { publicUser } from '../auth/user.js';
 import type { RealtimeHub } from '../realtime/hub.js';
-import { csrfToken, csrfValid, identify, isSecure, originAllowed, requesterOf, type Identity } from './identity.js';
-import { contentSecurityPolicy, finishPage } from './page.js';
+import { csrfToken, csrfValid, hostAllowed, identify, isSecure, originAllowed, requesterOf, type Identity } from './identity.js';
+import { contentSecurityPolicy, enginePage, escapeHtml, finishPage } from './page.js';
 import { RouteTable } from './routes.js';
 import { pairingRouter } from './pairing.js';
 
@@ -40,8 +40,22 @@ function locals(res: Response): Locals {
   return res.locals as Locals;
 }
 
+/** A person loading a page gets a page; the client (fetch, Accept: application/json) gets JSON. */
+function wantsPage(req: Request): boolean {
+  return (req.method === 'GET' || req.method === 'HEAD') && !isSpa(req) && req.accepts(['json', 'html']) === 'html';
+}
+
 function sendError(res: Response, error: ErrorBody, redirect?: Redirect): void {
   if (res.headersSent) return;
+  const req = res.req as Request;
+  if (req && wantsPage(req)) {
+    const back = typeof redirect === 'string' ? redirect : (redirect?.url ?? '/');
+    res
+      .status(error.status)
+      .type('html')
+      .send(enginePage(`Ошибка ${error.status}`, `<h1>${escapeHtml(error.message)}</h1><p><a href="${escapeHtml(back)}">Вернуться</a></p>`));
+    return;
+  }
   const body: ActionResponse = redirect ? { error, redirect } : { error };
   res.status(error.status).json(body);
 }
@@ -113,6 +127,14 @@ export function createApp(deps: AppDeps): express.Express {
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Cache-Control', 'no-store');
     next();
+  });
+
+  app.use((req, res, next) => {
+    if (hostAllowed(req)) return next();
+    sendError(res, {
+      status: 403,
+      message: `Запрос к кассе по чужому имени (Host: ${req.get('host')}) отклонён: откройте кассу по её IP-адресу или по имени этого компьютера`,
+    });
   });
 
   app.get('/engine-client.js', async (_req, res, next) => {

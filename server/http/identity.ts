@@ -1,6 +1,8 @@
 // Who is asking: the terminal (signed cookie), the session and the user behind it, and the CSRF token that
 // binds state-changing requests to them.
 import type { IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
+import os from 'node:os';
 import type { Engine } from '../engine.js';
 import type { SessionRecord } from '../auth/sessions.js';
 import { parseCookies, SESSION_COOKIE, TERMINAL_COOKIE, serializeCookie } from '../auth/cookies.js';
@@ -105,6 +107,27 @@ export function requesterOf(engine: Engine, identity: Identity): Requester {
     userKey: identity.session?.userKey ?? null,
     terminal: identity.terminal ? { id: identity.terminal.id, name: identity.terminal.name } : null,
   };
+}
+
+/**
+ * DNS-rebinding guard: a page of another site whose name an attacker points at this machine arrives with
+ * a Host of that name (and a matching Origin). Only names this machine really answers to are served: IP
+ * addresses (how LAN devices are told to connect), localhost, and this computer's own host name.
+ */
+export function hostAllowed(req: IncomingMessage): boolean {
+  const header = req.headers.host;
+  if (!header) return true;
+  let name: string;
+  try {
+    name = new URL(`http://${header}`).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  if (name.startsWith('[') && name.endsWith(']')) name = name.slice(1, -1);
+  if (isIP(name) !== 0) return true;
+  if (name === 'localhost' || name.endsWith('.localhost')) return true;
+  const own = os.hostname().toLowerCase();
+  return name === own || name === `${own}.local`;
 }
 
 /** Origin check for actions and upgrades: a browser's Origin must be this host. */

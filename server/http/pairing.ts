@@ -4,6 +4,7 @@ import express, { type Request, type Response, Router } from 'express';
 import os from 'node:os';
 import QRCode from 'qrcode';
 import { serializeCookie, TERMINAL_COOKIE } from '../auth/cookies.js';
+import { randomToken } from '../auth/tokens.js';
 import { csrfToken, csrfValid, isSecure, originAllowed, type Identity } from './identity.js';
 import { enginePage, escapeHtml } from './page.js';
 import type { AppDeps } from './app.js';
@@ -37,7 +38,7 @@ ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
     const identity = res.locals.identity as Identity;
     let anon = identity.cookies['sok_pair'];
     if (!anon) {
-      anon = Math.random().toString(36).slice(2) + Date.now().toString(36);
+      anon = randomToken(16);
       res.append('Set-Cookie', serializeCookie('sok_pair', anon, { maxAgeSeconds: 600, secure: isSecure(req) }));
     }
     return csrfToken(deps.secret, { sessionToken: null, terminalCookie: `pair:${anon}` });

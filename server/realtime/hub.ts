@@ -68,12 +68,26 @@ export class RealtimeHub {
   private heartbeat?: NodeJS.Timeout;
   counters = { delivered: 0, dropped: 0, refused: 0 };
 
-  constructor(private readonly options: HubOptions) {
+  constructor(private options: HubOptions) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, clientTracking: false });
-    for (const channel of options.channels.values()) {
+    this.index();
+  }
+
+  private index(): void {
+    this.byConnector.clear();
+    for (const channel of this.options.channels.values()) {
       const list = this.byConnector.get(channel.watch) ?? [];
       list.push(channel);
       this.byConnector.set(channel.watch, list);
+    }
+  }
+
+  /** After the app is loaded again (dev mode): new channels and hooks, the same open sockets. */
+  reconfigure(options: HubOptions): void {
+    this.options = options;
+    this.index();
+    for (const sub of this.sockets.values()) {
+      for (const name of sub.channels) if (!options.channels.has(name)) sub.channels.delete(name);
     }
   }
 

@@ -4,6 +4,12 @@ import { findKind } from '../store/kinds.js';
 import { COMMIT_INTENT_FILE } from '../store/paths.js';
 import { at, isRecord, type ValidationContext } from './context.js';
 
+function sessionConnector(ctx: ValidationContext): string | undefined {
+  const auth = ctx.manifest.auth;
+  if (!isRecord(auth)) return undefined;
+  return typeof auth.sessionConnector === 'string' ? auth.sessionConnector : 'session';
+}
+
 const FORMULA = /^\s*(\w+)\s*\((.*)\)\s*$/s;
 
 export function checkConnectors(ctx: ValidationContext): void {
@@ -15,10 +21,13 @@ export function checkConnectors(ctx: ValidationContext): void {
     if (`${encodeURIComponent(name)}.json` === COMMIT_INTENT_FILE) {
       findings.error(at('connectors', name), `the name "${name}" is reserved for the store's commit record`, 'rename the connector');
     }
-    if (kind && !kind.persistent && config.initialState === undefined) {
+    // §9.3 #5: without initialState a connector starts as {} (a journal starts with no records, and
+    // the session connector is filled by the engine)
+    const exempt = type === 'wise-json' || kind?.type === 'journal' || name === sessionConnector(ctx);
+    if (kind && !exempt && config.initialState === undefined) {
       findings.warning(
         at('connectors', name),
-        `memory connector "${name}" has no initialState, so it starts as {} after every restart`,
+        `connector "${name}" has no initialState, so it starts as {}${kind.persistent ? '' : ' after every restart'}`,
         'add initialState with the fields templates and steps use, e.g. { items: [] }',
       );
     }

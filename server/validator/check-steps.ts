@@ -11,6 +11,7 @@ import { didYouMean } from '../manifest/did-you-mean.js';
 import { actionsDir, at, isRecord, pathOf, viewPaths, type RouteInfo, type ValidationContext } from './context.js';
 import { inspectExpression, quoteHint } from './expressions.js';
 import { actionRunName, availableData, loopVariable, STEP_KIND_KEYS, walkSteps, type DataFacts, type StepVisit } from './step-walk.js';
+import { isBarePath } from '../actions/steps/client-redirect.js';
 
 /** What expressions in steps can see besides loop variables and the vetted globals (actions/runner.ts). */
 export const STEP_ROOTS = ['data', 'user', 'body', 'query', 'context', 'terminal', 'zod', 'require'];
@@ -189,17 +190,6 @@ function literalString(source: string): string | undefined {
     return undefined;
   }
   return undefined;
-}
-
-/** A bare path ("/login") is taken literally by the runtime when it does not compile (steps/client-redirect.ts). */
-function isBarePath(text: string): boolean {
-  if (!text.startsWith('/')) return false;
-  try {
-    compileExpression(text);
-    return false;
-  } catch {
-    return true;
-  }
 }
 
 function checkRedirect(rc: RouteStepContext, visit: StepVisit): void {

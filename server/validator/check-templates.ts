@@ -13,26 +13,8 @@ import { inspectExpression, quoteHint } from './expressions.js';
 import { pagesWith, templateScanOf } from './pages.js';
 import { parseTarget, selectorMatchesAny } from './selectors.js';
 import type { TemplateElement, TemplateScan } from './templates.js';
+import { ACTION_EVENTS, ATTR } from '../../protocol/wire.js';
 
-/**
- * The atom-* attributes the browser client understands (renderer/client/attributes.ts, which the
- * server cannot import: renderer/ is bundled separately; a unit test keeps the two lists equal).
- */
-export const ATTR = {
-  action: 'atom-action',
-  target: 'atom-target',
-  event: 'atom-event',
-  link: 'atom-link',
-  socket: 'atom-socket',
-  onEvent: 'atom-on-event',
-  debounce: 'atom-debounce',
-  error: 'atom-error',
-  confirm: 'atom-confirm',
-  reset: 'atom-reset',
-  focus: 'atom-focus',
-  hotkey: 'atom-hotkey',
-} as const;
-export const ACTION_EVENTS = ['click', 'input', 'change', 'submit'] as const;
 /** attributes the server handles itself */
 const SERVER_ATTRIBUTES = ['atom-if', 'atom-run'];
 const KNOWN_ATTRIBUTES: string[] = [...Object.values(ATTR), ...SERVER_ATTRIBUTES];
@@ -111,6 +93,14 @@ function checkElement(check: TemplateCheck, element: TemplateElement): void {
   checkRealtime(check, element, line);
   const link = get(ATTR.link);
   if (link !== undefined && !dynamic(link)) checkLink(check, element, link, line(ATTR.link));
+  const print = get(ATTR.print)?.trim();
+  if (print && !dynamic(print) && print.startsWith('/') && !print.startsWith('//')) {
+    const pages = viewPaths(ctx);
+    const target = pathOf(print);
+    if (!pages.includes(target)) {
+      ctx.findings.error(line(ATTR.print), `atom-print prints ${target}, which is not a page (no GET view route)`, didYouMean(target, pages));
+    }
+  }
 }
 
 function checkCondition(check: TemplateCheck, element: TemplateElement, source: string, where: string): void {

@@ -1,7 +1,7 @@
 // serverokey dev in a browser: a template change updates the open page by itself; a broken manifest
 // leaves the page working under an error overlay; the fix removes the overlay.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
@@ -12,10 +12,14 @@ import { launchBrowser } from './browser.js';
 
 const WAIT = { timeout: 20_000 };
 
-async function edit(file: string, from: string, to: string): Promise<void> {
+/** Changes a file in place, or (`replace`) as many editors save: a new copy renamed over the old one. */
+async function edit(file: string, from: string, to: string, how: 'in-place' | 'replace' = 'in-place'): Promise<void> {
   const text = await readFile(file, 'utf8');
   assert.ok(text.includes(from), `${file} holds ${JSON.stringify(from)}`);
-  await writeFile(file, text.replace(from, to));
+  if (how === 'in-place') return writeFile(file, text.replace(from, to));
+  const copy = path.join(path.dirname(file), `.${path.basename(file)}.saving`);
+  await writeFile(copy, text.replace(from, to));
+  await rename(copy, file);
 }
 
 async function socketConnected(page: Page): Promise<void> {
@@ -51,7 +55,7 @@ test('dev loop: live template changes, an overlay for a broken manifest, gone on
 
   // 2. a broken manifest: the page keeps working (on the last good version) and shows the errors
   const manifest = path.join(app, 'manifest.js');
-  await edit(manifest, "layout: 'layout', reads", "layout: 'layuot', reads");
+  await edit(manifest, "layout: 'layout', reads", "layout: 'layuot', reads", 'replace');
   const overlay = page.locator('#atom-dev-errors');
   await overlay.waitFor({ state: 'visible', ...WAIT });
   assert.match(await overlay.innerText(), /routes\["GET \/"\]\.layout: component "layuot" does not exist — Did you mean "layout"\?/);
@@ -72,7 +76,7 @@ test('dev loop: live template changes, an overlay for a broken manifest, gone on
   await page.evaluate(() => ((window as unknown as { beforeFix: boolean }).beforeFix = true));
 
   // 3. the fix: the pages reload into the new version, without the overlay
-  await edit(manifest, "layout: 'layuot', reads", "layout: 'layout', reads");
+  await edit(manifest, "layout: 'layuot', reads", "layout: 'layout', reads", 'replace');
   await late.locator('#atom-dev-errors').waitFor({ state: 'detached', ...WAIT });
   await late.getByRole('heading', { name: 'Notes (edited)' }).waitFor(WAIT);
   await page.waitForFunction(() => !(window as unknown as { beforeFix?: boolean }).beforeFix, undefined, WAIT);

@@ -108,6 +108,25 @@ describe('kassa in Chromium: a cashier’s day on two terminals', () => {
     assert.equal(await text(display1, '.d-final'), '338.62');
   });
 
+  it('re-renders the receipt in another window of the same terminal; the scanner keeps focus', async () => {
+    const window2 = await terminal1.newPage();
+    await window2.goto('/');
+    await window2.locator('#scan-input:focus').waitFor();
+    await till1.locator('#scan-input').focus();
+    await till1.keyboard.type('46070'); // a scan in progress on window 1 …
+    await scan(window2, '4607000010280'); // … while window 2 adds kefir
+    await till1.locator('.line[data-id="4"]').waitFor();
+    await till1.locator('#scan-input:focus').waitFor();
+    assert.equal(await till1.inputValue('#scan-input'), '46070', 'typing survives the refresh');
+    await till1.keyboard.press('Escape');
+    await window2.locator('.line[data-id="4"] .remove').click();
+    await till1.locator('.line[data-id="4"]').waitFor({ state: 'detached' });
+    await display1.locator('.display .line').nth(3).waitFor({ state: 'detached' });
+    await window2.close();
+    await till1.keyboard.press('Backspace'); // the selected partial code is gone
+    assert.equal(await till1.inputValue('#scan-input'), '');
+  });
+
   it('shows a clear message for an unknown code and keeps working', async () => {
     await scan(till1, '2000000000017');
     await till1.locator('#scan-error:not([hidden])').waitFor();
@@ -197,9 +216,16 @@ describe('kassa in Chromium: a cashier’s day on two terminals', () => {
   });
 
   it('prints the receipt of the last sale (80 mm HTML with the right lines and totals)', async () => {
-    assert.equal(await till1.locator('button[atom-print="/print/receipt?sale=last"]').count(), 1);
+    // Ctrl+P: in a browser terminal the receipt page opens in a small window that prints itself
+    const [popup] = await Promise.all([terminal1.waitForEvent('page'), till1.keyboard.press('Control+P')]);
+    await popup.waitForURL(/\/print\/receipt/);
+    const opened = new URL(popup.url());
+    assert.equal(opened.pathname, '/print/receipt');
+    assert.equal(opened.searchParams.get('sale'), 'last');
+    assert.equal(opened.searchParams.get('width'), '80');
+    await popup.close().catch(() => undefined);
     const printed = await terminal1.newPage();
-    await printed.goto('/print/receipt?sale=last');
+    await printed.goto('/print/receipt?sale=last&width=80');
     assert.deepEqual(await printed.locator('.line .name').allInnerTexts(), ['Хлеб Бородинский', 'Молоко 3.2%', 'Сыр Российский']);
     assert.deepEqual(await printed.locator('.line-sum').allInnerTexts(), ['=45.50', '=80.00', '=752.25']);
     assert.equal(await text(printed, '.p-total'), '=877.75');
@@ -219,8 +245,15 @@ describe('kassa in Chromium: a cashier’s day on two terminals', () => {
     assert.equal(await dashboard.locator('.terminals tbody tr').count(), 2);
     assert.equal(await text(dashboard, '.day-total'), '1106.00 ₽');
     assert.equal(await text(dashboard, '.day-count'), '2');
-    await scan(till2, MILK);
-    await till2.locator('.lines .line').first().waitFor();
+    // terminal 2 finds milk by live search, keyboard only: F3, type, Tab to the product, Enter
+    await till2.keyboard.press('F3');
+    await till2.locator('#search-input:focus').waitFor();
+    await till2.keyboard.type('молоко');
+    await till2.locator('.products .product').nth(1).waitFor({ state: 'detached' });
+    assert.deepEqual(await till2.locator('.products .product .name').allInnerTexts(), ['Молоко 3.2%']);
+    await till2.keyboard.press('Tab');
+    await till2.keyboard.press('Enter');
+    await till2.locator('.lines .line[data-id="2"]').waitFor();
     await till2.keyboard.press('F10');
     await dashboard.locator('.day-count', { hasText: '3' }).waitFor();
     assert.equal(await text(dashboard, '.day-total'), '1178.00 ₽');
@@ -244,7 +277,7 @@ describe('kassa in Chromium: a cashier’s day on two terminals', () => {
     assert.equal(await text(till1, '.z-card'), '0.00');
     assert.equal(await text(till1, '.z-float'), '1000.00');
     assert.equal(await text(till1, '.z-expected'), '1746.09');
-    await till1.screenshot({ path: path.join(shots, 'kassa-z-report.png') });
+    await till1.screenshot({ path: path.join(shots, 'kassa-z-report.png'), fullPage: true });
   });
 
   it('logs out, and the till is closed again', async () => {

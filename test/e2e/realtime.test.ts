@@ -190,24 +190,36 @@ test('after a host restart open pages show offline, reconnect by themselves and 
   }
 });
 
-test('without a session no channel payload ever reaches the page', async () => {
+test('without a session no channel payload ever reaches a page, also one left open after logging out', async () => {
   await withHost(async (host, till) => {
     const visitor = await till(null);
     await visitor.page.goto(host.url + '/');
     assert.equal(new URL(visitor.page.url()).pathname, '/login');
+
+    const a = await till('alice');
+    const aTab2 = await a.window('/');
+    await subscribed(aTab2, 'receipt-ch');
+    await Promise.all([aTab2.waitForURL(host.url + '/login'), aTab2.click('#logout')]);
+    // the first tab's socket was opened with the ended login: it reconnects and every channel refuses it
+    await a.page.waitForFunction(
+      () => window.__serverokey?.connected === true && window.__serverokey.subscriptions().length === 0,
+    );
+    const eventsBefore = await a.page.evaluate(() => window.__serverokey!.events);
+
     const writer = new TestTerminal(host.url);
     await writer.login('bob', 'secret');
     await writer.action('/action/receipt-add', { name: 'Секрет' });
-    await settle(visitor.page);
-    const state = await visitor.page.evaluate(() => ({
+    await settle(a.page);
+
+    const visitorState = await visitor.page.evaluate(() => ({
       events: window.__serverokey?.events,
-      log: window.__serverokey?.eventLog,
       subscriptions: window.__serverokey?.subscriptions(),
-      // the login page is connected, not shown as "offline"
-      connected: window.__serverokey?.connected,
       offline: document.documentElement.hasAttribute('data-offline'),
     }));
-    assert.deepEqual(state, { events: 0, log: [], subscriptions: [], connected: true, offline: false });
+    assert.deepEqual(visitorState, { events: 0, subscriptions: [], offline: false });
     assert.doesNotMatch(await visitor.page.content(), /Секрет/);
+    assert.equal(await a.page.evaluate(() => window.__serverokey!.events), eventsBefore);
+    assert.doesNotMatch(await a.page.content(), /Секрет/);
+    assert.equal(await a.page.evaluate(() => document.documentElement.hasAttribute('data-offline')), false);
   });
 });

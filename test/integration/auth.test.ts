@@ -256,6 +256,22 @@ describe('auth: LAN devices', () => {
     assert.match(wrongCode.text, /Неверный или просроченный код/);
   });
 
+  it('drops the pairing code after a few wrong tries, so it cannot be found by guessing', async () => {
+    const { code } = host.terminals.pairingCode();
+    const guesser = new Device(host.url, LAN_ADDRESS);
+    for (let i = 0; i < 5; i++) {
+      const wrong = String((Number(code) + 1 + i) % 1_000_000).padStart(6, '0');
+      assert.equal((await guesser.pair(wrong, 'Угадайка')).status, 403);
+    }
+    const late = await guesser.pair(code, 'Угадайка');
+    assert.equal(late.status, 403, 'the code still worked after 5 wrong tries');
+    assert.equal(guesser.cookies.has('sok_terminal'), false);
+    const fresh = host.terminals.pairingCode().code;
+    const device = new Device(host.url, LAN_ADDRESS);
+    assert.equal((await device.pair(fresh, 'Новый код')).status, 303);
+    assert.ok(host.terminals.list().some((t) => t.name === 'Новый код'));
+  });
+
   it('pairs a device that then works and joins channels; revoking it cuts it off within one second', async () => {
     const device = new Device(host.url, LAN_ADDRESS);
     const paired = await device.pair(host.terminals.pairingCode().code, 'Планшет');

@@ -8,7 +8,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import WebSocket from 'ws';
 import { fixtures, startHost, type TestHost } from '../helpers/host.js';
 import { TestTerminal, type TestSocket } from '../helpers/http-client.js';
-import { attemptUpgrade } from '../fixtures/realtime-app/support.js';
+import { attemptUpgrade, Device } from '../fixtures/realtime-app/support.js';
 
 const appDir = path.join(fixtures, 'realtime-app');
 
@@ -124,9 +124,27 @@ describe('bad input', () => {
     { name: 'GET on an action', expect: 405, send: () => t.action('GET /action/receipt-add') },
     { name: 'HEAD on an action', expect: 405, send: () => fetch(host.url + '/action/receipt-add', { method: 'HEAD' }).then((r) => ({ status: r.status })) },
     { name: 'internal route called directly', expect: 403, send: () => t.action('/recalc', {}) },
-    { name: 'dot segments in the path', expect: 404, send: () => rawRequest(host.port, 'GET /../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n').then((status) => ({ status })) },
-    { name: 'encoded dot segments', expect: 404, send: () => rawRequest(host.port, 'GET /%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n').then((status) => ({ status })) },
+    { name: 'dot segments in the path', expect: 404, send: () => rawRequest(host.port, 'GET /../../etc/passwd HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n').then((status) => ({ status })) },
+    { name: 'encoded dot segments', expect: 404, send: () => rawRequest(host.port, 'GET /%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n').then((status) => ({ status })) },
     { name: 'broken percent-encoding', expect: 404, send: () => t.action('/action/%E0%A4%A', { name: 'x' }) },
+    {
+      name: 'Host of another site (DNS rebinding)',
+      expect: 403,
+      send: () => rawRequest(host.port, `GET /login HTTP/1.1\r\nHost: evil.example:${host.port}\r\n\r\n`).then((status) => ({ status })),
+    },
+    {
+      name: 'action under another site’s Host and matching Origin',
+      expect: 403,
+      send: async () => {
+        // fetch will not send a Host of its choosing; node:http will
+        const rebound = new Device(host.url);
+        for (const [name, value] of t.cookies) rebound.cookies.set(name, value);
+        rebound.csrf = t.csrf;
+        const answer = await rebound.action('/action/receipt-add', { name: 'x' }, { host: `evil.example:${host.port}`, origin: `http://evil.example:${host.port}` });
+        return { status: answer.status, body: answer.json };
+      },
+      check: (outcome) => assert.match(outcome.body.error.message, /Host: evil\.example/),
+    },
     { name: 'garbage request line', expect: 400, send: () => rawRequest(host.port, 'HELLO THERE\r\n\r\n').then((status) => ({ status })) },
     { name: 'URL longer than the header limit', expect: 431, send: () => fetch(host.url + '/?' + 'q'.repeat(20_000)).then((r) => ({ status: r.status })) },
     { name: 'cookie longer than the header limit', expect: 431, send: () => t.action('/action/receipt-add', { name: 'x' }, { headers: { cookie: 'a=' + 'b'.repeat(20_000) } }) },
@@ -166,6 +184,13 @@ describe('bad input', () => {
     // upgrades
     { name: 'upgrade without any cookie', expect: 403, send: () => attemptUpgrade(host.url) },
     { name: 'upgrade from a foreign Origin', expect: 403, send: () => attemptUpgrade(host.url, { headers: { cookie: t.cookieHeader(), origin: 'http://evil.example' } }) },
+    {
+      name: 'upgrade under another site’s Host and matching Origin',
+      expect: 403,
+      send: () =>
+        attemptUpgrade(host.url, { headers: { cookie: t.cookieHeader(), host: `evil.example:${host.port}`, origin: `http://evil.example:${host.port}` } }),
+      check: (outcome) => assert.match(outcome.body, /unknown host name/),
+    },
     { name: 'upgrade with a forged terminal cookie', expect: 403, send: () => attemptUpgrade(host.url, { headers: { cookie: 'sok_terminal=local|x|y.zzz', origin: host.url } }) },
   ];
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import test from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { buildProgram, main } from '../../server/cli.js';
-import { DATA_LOCK_FILE } from '../../server/dev/data-lock.js';
+import { DATA_LOCK_FILE } from '../../server/data-lock.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = path.join(root, 'server/cli.ts');
@@ -125,16 +125,20 @@ test('new makes an app that validates clean and serves; seed refuses while it is
 
   const refused = await runHere(['seed', app, '--data', data, '--yes']);
   assert.equal(refused.code, 1);
-  assert.match(refused.stderr, /in use by a running host \(process \d+, http:\/\/127\.0\.0\.1:\d+/);
+  assert.match(refused.stderr, /in use by another host \(process \d+, http:\/\/127\.0\.0\.1:\d+/);
   const second = await runHere(['serve', app, '--port', '0', '--data', data]);
   assert.equal(second.code, 1);
-  assert.match(second.stderr, /in use by a running host/);
+  assert.match(second.stderr, /in use by another host/);
 
   const stopped = new Promise<number | null>((resolve) => server.on('close', resolve));
   server.kill('SIGINT');
   assert.equal(await stopped, 0);
   assert.ok(!existsSync(path.join(data, DATA_LOCK_FILE)), 'the lock is released');
 
+  // a lock left behind by a host that was killed does not block anything
+  const gone = spawn(process.execPath, ['-e', '0']);
+  await new Promise((resolve) => gone.on('close', resolve));
+  await writeFile(path.join(data, DATA_LOCK_FILE), JSON.stringify({ pid: gone.pid, startedAt: new Date().toISOString() }));
   await writeFile(path.join(data, 'notes.json'), JSON.stringify({ items: [{ text: 'sold out' }] }));
   const unconfirmed = await runHere(['seed', app, '--data', data]);
   assert.equal(unconfirmed.code, 1);

@@ -47,6 +47,15 @@ describe('action protocol statuses', () => {
       check: (body) => assert.deepEqual(body.error.fields, { why: 'Нельзя: закрыто' }),
     },
     {
+      name: 'a run handler refusing with its own status → that status and message',
+      status: 409,
+      send: () => t.action('/action/handler-refuses'),
+      check: (body) => {
+        assert.equal(body.error.message, 'Смена закрыта: откройте смену');
+        assert.deepEqual(body.error.fields, { shift: 'closed' });
+      },
+    },
+    {
       name: 'failing step → 500 naming the step path, no stack',
       status: 500,
       send: () => t.action('/action/crash'),
@@ -67,6 +76,13 @@ describe('action protocol statuses', () => {
       assert.equal(await stored(), before, 'stored data changed');
     });
   }
+
+  it('a person loading an unknown page gets an HTML page, not JSON', async () => {
+    const r = await fetch(host.url + '/nope', { headers: { accept: 'text/html,application/xhtml+xml' } });
+    assert.equal(r.status, 404);
+    assert.match(r.headers.get('content-type') ?? '', /text\/html/);
+    assert.match(await r.text(), /Нет такой страницы/);
+  });
 
   it('405 names the allowed methods', async () => {
     const r = await fetch(host.url + '/action/increment', { method: 'DELETE' });

@@ -1,17 +1,19 @@
 // Components: templates (and scoped styles) in app/components/.
+const t = require('./strings.js');
+
 module.exports = {
   mainLayout: { template: 'main-layout.html', style: 'main-layout.css' },
   authLayout: { template: 'auth-layout.html', style: 'auth-layout.css' },
-  loginForm: { template: 'login-form.html', title: 'Вход' },
-  registerForm: { template: 'register-form.html', title: 'Регистрация' },
-  cashierPage: { template: 'cashier-page.html', style: 'cashier-page.css', title: 'Касса' },
+  loginForm: { template: 'login-form.html', title: t.titles.login },
+  registerForm: { template: 'register-form.html', title: t.titles.register },
+  cashierPage: { template: 'cashier-page.html', style: 'cashier-page.css', title: t.titles.till },
   positionsList: { template: 'positionsList.html', style: 'positionsList.css' },
   receipt: { template: 'receipt.html', style: 'receipt.css' },
   changePreview: { template: 'change-preview.html' },
-  shiftPage: { template: 'shift-page.html', style: 'shift-page.css', title: 'Смена' },
-  shiftReportPage: { template: 'shift-report-page.html', style: 'shift-page.css', title: 'Отчёт о смене' },
+  shiftPage: { template: 'shift-page.html', style: 'shift-page.css', title: t.titles.shift },
+  shiftReportPage: { template: 'shift-report-page.html', style: 'shift-page.css', title: t.titles.report },
   shiftReport: { template: 'shift-report.html', style: 'shift-report.css' },
-  dashboardPage: { template: 'dashboard-page.html', title: 'Продажи за день' },
+  dashboardPage: { template: 'dashboard-page.html', title: t.titles.dashboard },
   dashboard: { template: 'dashboard.html', style: 'dashboard.css' },
   displayLayout: { template: 'display-layout.html', style: 'display-layout.css' },
   customerDisplay: { template: 'customer-display.html', style: 'customer-display.css' },

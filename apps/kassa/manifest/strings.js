@@ -191,6 +191,17 @@ module.exports = {
     inn: 'ИНН',
   },
 
+  // Page titles (SPA navigation sets document.title from these).
+  titles: {
+    login: 'Вход',
+    register: 'Регистрация',
+    till: 'Касса',
+    shift: 'Смена',
+    report: 'Отчёт о смене',
+    dashboard: 'Продажи за день',
+  },
+
+  hintsLabel: 'Клавиши',
   // Shortcut hints shown under the till (the shortcuts themselves are atom-hotkey attributes).
   hints: [
     { key: 'F2', label: 'Смена' },

@@ -5,7 +5,7 @@ import type { StepKind } from '../context.js';
 import type { Redirect } from '../../../protocol/wire.js';
 
 // An expression cannot start with "/" except as a regular expression, which is never a redirect target.
-function isBarePath(value: string): boolean {
+export function isBarePath(value: string): boolean {
   return value.startsWith('/');
 }
 

@@ -252,16 +252,16 @@ test('a missing component names the known ones and suggests the closest', (t) =>
   const { renderer, cleanup } = rendererFor(files, components);
   t.after(cleanup);
   assert.throws(
-    () => renderer.renderComponent('lsit', input()),
+    () => renderer.renderComponent('lst', input()),
     (error: unknown) =>
       error instanceof RenderError &&
-      error.message.includes('Unknown component "lsit"') &&
+      error.message.includes('Unknown component "lst"') &&
       error.message.includes('Did you mean "list"?') &&
       error.message.includes('"footer"'),
   );
   assert.throws(
-    () => renderer.renderPage({ layout: 'layout', inject: { pageContent: 'pgae' } }, input()),
-    /Unknown component "pgae"\. Did you mean "page"\?/,
+    () => renderer.renderPage({ layout: 'layout', inject: { pageContent: 'pag' } }, input()),
+    /Unknown component "pag"\. Did you mean "page"\?/,
   );
 });
 

@@ -1,0 +1,127 @@
+// `npm run bench` runs every benchmark in turn (a few minutes); `npm run bench -- <name> [<name>...]
+// [flags]` runs the named ones. Each benchmark runs in its own process, prints the machine's facts and its
+// tables, and appends a dated section to bench/RESULTS.md. `npm run bench -- list` shows the names.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { FLAG_HELP, parseFlags } from './lib/flags.js';
+import { benchDir, projectRoot, Report } from './lib/results.js';
+import { prepareBuild } from './lib/servers.js';
+
+interface Benchmark {
+  name: string;
+  file: string;
+  what: string;
+  /** expected seconds with default flags; the run is stopped at 3× this (plus any --write-seconds) */
+  seconds: number;
+  /** a script that only prints: its output is recorded here */
+  recordOutput?: boolean;
+}
+
+const BENCHMARKS: Benchmark[] = [
+  { name: 'actions', file: 'actions.bench.ts', seconds: 70, what: 'addItem and soft refresh at c = 1 / 8 / 32, engine vs baseline, lost-update check' },
+  { name: 'fanout', file: 'fanout.bench.ts', seconds: 30, what: 'event delivery to 10 / 100 / 300 subscribers and the refresh storm, engine vs baseline' },
+  { name: 'coldstart', file: 'coldstart.bench.ts', seconds: 20, what: 'launch of the built host to its first page (first start and restart), vs baseline' },
+  { name: 'memory', file: 'memory.bench.ts', seconds: 100, what: 'RSS idle, at 300 subscribers, over a sustained write run (--write-seconds, default 60); stalls' },
+  { name: 'growth', file: 'growth.bench.ts', seconds: 30, what: 'sale-cycle latency with 0 / 10 k / 100 k sales in the journal' },
+  { name: 'runner', file: 'runner.bench.ts', seconds: 25, what: 'durable read-modify-write actions/s on a 100-line receipt, alone and beside a 10 MB connector' },
+  { name: 'render', file: 'render.bench.ts', seconds: 8, what: 'rendering a 100-line receipt component, engine vs template string' },
+  { name: 'store', file: 'store.bench.ts', seconds: 20, recordOutput: true, what: 'the store alone: durable commits and journal appends (prints a table)' },
+  { name: 'soak-kill', file: 'soak-kill.bench.ts', seconds: 30, what: 'kill -9 during write streams: no acknowledged write lost' },
+  { name: 'soak-flood', file: 'soak-flood.bench.ts', seconds: 30, what: '1,000 WebSocket connections sending garbage: the host keeps serving' },
+];
+const ALIASES: Record<string, string[]> = { soak: ['soak-kill', 'soak-flood'], all: BENCHMARKS.map((b) => b.name) };
+
+function usage(): string {
+  const width = Math.max(...BENCHMARKS.map((b) => b.name.length));
+  return [
+    'usage: npm run bench [-- <name>... [flags]]   (no name: all of them, in this order)',
+    '',
+    ...BENCHMARKS.map((b) => `  ${b.name.padEnd(width)}  ${b.what}`),
+    `  ${'soak'.padEnd(width)}  soak-kill and soak-flood`,
+    '',
+    FLAG_HELP,
+  ].join('\n');
+}
+
+const argv = process.argv.slice(2);
+if (argv.includes('--help') || argv.includes('-h') || argv[0] === 'list') {
+  console.log(usage());
+  process.exit(0);
+}
+const flags = parseFlags(argv);
+const names = flags.rest.length ? flags.rest.flatMap((n) => ALIASES[n] ?? [n]) : ALIASES.all;
+const unknown = names.filter((n) => !BENCHMARKS.some((b) => b.name === n));
+if (unknown.length) {
+  console.error(`unknown benchmark ${unknown.map((n) => `"${n}"`).join(', ')}\n\n${usage()}`);
+  process.exit(2);
+}
+const passThrough = argv.filter((a) => !flags.rest.includes(a));
+const selected = BENCHMARKS.filter((b) => names.includes(b.name));
+
+// build once up front, so no benchmark's figures include a build
+await prepareBuild(flags.from);
+
+let current: number | undefined;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    // benchmarks run in their own process group (so a time limit stops their servers too): stop it
+    if (current) {
+      try {
+        process.kill(-current, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    process.exit(130);
+  });
+}
+
+function runOne(bench: Benchmark): Promise<{ code: number | null; timedOut: boolean; output: string }> {
+  const limitMs = (bench.seconds * 3 + (bench.name === 'memory' ? (flags.writeSeconds ?? 60) * 2 : 0)) * 1000;
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(benchDir, bench.file), ...(bench.recordOutput ? [] : passThrough)], {
+      cwd: projectRoot,
+      stdio: ['ignore', bench.recordOutput ? 'pipe' : 'inherit', 'inherit'],
+      detached: true,
+    });
+    current = child.pid;
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      process.stdout.write(chunk);
+    });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      console.error(`\n${bench.name}: still running after ${Math.round(limitMs / 1000)} s — stopped`);
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    }, limitMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      current = undefined;
+      resolve({ code, timedOut, output });
+    });
+  });
+}
+
+const summary: string[] = [];
+const started = performance.now();
+for (const bench of selected) {
+  const t0 = performance.now();
+  let report: Report | undefined;
+  if (bench.recordOutput) report = new Report(`${bench.name} — ${bench.file}`, flags.record);
+  const { code, timedOut, output } = await runOne(bench);
+  if (report && code === 0) {
+    report.add(output.trim(), { echo: false });
+    await report.save();
+  }
+  const seconds = ((performance.now() - t0) / 1000).toFixed(0);
+  summary.push(`  ${bench.name.padEnd(11)} ${timedOut ? 'STOPPED (time limit)' : code === 0 ? 'done' : `FAILED (exit ${code})`}  ${seconds} s`);
+}
+console.log(`\nbenchmarks (${((performance.now() - started) / 1000).toFixed(0)} s in all):\n${summary.join('\n')}`);
+if (summary.some((line) => !/ done /.test(line))) process.exitCode = 1;
