@@ -127,6 +127,7 @@ function run(options: DesktopOptions): void {
       {
         newTerminal: () => void openNewTerminal(started),
         showCustomerDisplay: () => void windows?.showCustomerDisplay(started.launch).catch((e) => log(String(e))),
+        showTerminals: () => void BrowserWindow.getFocusedWindow()?.loadURL(new URL('/__terminals', started.url).href),
         reload: () => BrowserWindow.getFocusedWindow()?.webContents.reload(),
         toggleFullscreen: () => {
           const win = BrowserWindow.getFocusedWindow();

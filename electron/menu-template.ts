@@ -5,6 +5,8 @@ import type { MenuItemConstructorOptions } from 'electron';
 export interface MenuActions {
   newTerminal(): void;
   showCustomerDisplay(): void;
+  /** the host's page of LAN terminals: pairing code, QR code, revoke */
+  showTerminals(): void;
   reload(): void;
   toggleFullscreen(): void;
   toggleDevTools(): void;
@@ -22,6 +24,7 @@ export interface MenuContext {
 export const MENU_IDS = {
   newTerminal: 'new-terminal',
   customerDisplay: 'customer-display',
+  terminals: 'terminals',
   reload: 'reload',
   fullscreen: 'fullscreen',
   devtools: 'devtools',
@@ -83,6 +86,12 @@ export function buildMenuTemplate(actions: MenuActions, context: MenuContext): M
           label: 'Экран покупателя',
           accelerator: 'CmdOrCtrl+Shift+D',
           click: () => actions.showCustomerDisplay(),
+        },
+        {
+          id: MENU_IDS.terminals,
+          label: 'Терминалы в сети…',
+          accelerator: 'CmdOrCtrl+Shift+T',
+          click: () => actions.showTerminals(),
         },
         ...(isMac ? [] : [{ type: 'separator' } as const, quitItem]),
       ],

@@ -110,8 +110,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
         if (!originAllowed(req)) return 'foreign origin';
         const identity = await identify(current, terminals, req, { lan, issueBrowserTerminal: false });
         if (!identity.terminal) return lan ? 'this device is not paired' : 'no terminal identity: open a page first';
-        // a known terminal without a login may connect (its login page must not look offline), but channels
-        // that need a login refuse its subscriptions, so it never receives a payload
+        // a known terminal without a login may connect, but channels that need a login refuse its
+        // subscriptions, so it never receives a payload; a page left open after logging out stays online
         return {
           terminalId: identity.terminal.id,
           userKey: identity.session?.userKey ?? null,

@@ -12,6 +12,7 @@ function recordingActions(calls: string[]): MenuActions {
   return {
     newTerminal: record('newTerminal'),
     showCustomerDisplay: record('showCustomerDisplay'),
+    showTerminals: record('showTerminals'),
     reload: record('reload'),
     toggleFullscreen: record('toggleFullscreen'),
     toggleDevTools: record('toggleDevTools'),
@@ -27,12 +28,13 @@ describe('application menu', () => {
     const byId = (id: string) => items.find((i) => i.id === id);
     assert.equal(byId(MENU_IDS.newTerminal)?.accelerator, 'CmdOrCtrl+Shift+N');
     assert.equal(byId(MENU_IDS.customerDisplay)?.accelerator, 'CmdOrCtrl+Shift+D');
+    assert.equal(byId(MENU_IDS.terminals)?.accelerator, 'CmdOrCtrl+Shift+T');
     assert.equal(byId(MENU_IDS.quit)?.accelerator, 'Ctrl+Q');
     assert.equal(byId(MENU_IDS.fullscreen)?.accelerator, 'F11');
-    for (const id of [MENU_IDS.newTerminal, MENU_IDS.customerDisplay, MENU_IDS.quit]) {
+    for (const id of [MENU_IDS.newTerminal, MENU_IDS.customerDisplay, MENU_IDS.terminals, MENU_IDS.quit]) {
       (byId(id)!.click as () => void)();
     }
-    assert.deepEqual(calls, ['newTerminal', 'showCustomerDisplay', 'quit']);
+    assert.deepEqual(calls, ['newTerminal', 'showCustomerDisplay', 'showTerminals', 'quit']);
   });
 
   it('shows developer tools only when launch.window.devtools is on', () => {
