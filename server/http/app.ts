@@ -181,6 +181,10 @@ export function createApp(deps: AppDeps): express.Express {
     if ((length > 0 || req.get('transfer-encoding')) && type && !req.is(['application/json', 'application/x-www-form-urlencoded'])) {
       return sendError(res, { status: 415, message: `unsupported body type ${type}: send application/json or a form` });
     }
+    const charset = /;\s*charset=([^;\s]+)/i.exec(type ?? '')?.[1]?.replace(/"/g, '').toLowerCase();
+    if (charset && charset !== 'utf-8' && charset !== 'utf8') {
+      return sendError(res, { status: 415, message: `unsupported charset ${charset}: send UTF-8` });
+    }
     next();
   });
   app.use(express.json({ limit: JSON_LIMIT, strict: false }));
@@ -299,7 +303,9 @@ async function serveAction(
   if (body && typeof body === 'object' && !Array.isArray(body)) delete (body as Record<string, unknown>)._csrf;
 
   const isLogin = engine.loginRoutes.has(key);
-  const address = req.socket.remoteAddress ?? 'unknown';
+  // every window on the host machine shares 127.0.0.1: there the terminal is the "address", so one
+  // till's typos cannot lock the others out
+  const address = identity.local && identity.terminal ? `terminal:${identity.terminal.id}` : (req.socket.remoteAddress ?? 'unknown');
   const identityField = engine.manifest.auth?.identityField ?? 'login';
   const loginName = isLogin && body && typeof body === 'object' ? String((body as Record<string, unknown>)[identityField] ?? '') : '';
   if (isLogin) {

@@ -110,6 +110,7 @@ describe('bad input', () => {
     { name: 'JSON nested 100 000 deep', expect: 422, send: () => post('/action/receipt-add', '['.repeat(100_000) + ']'.repeat(100_000)) },
     { name: 'text/plain body', expect: 415, send: () => post('/action/receipt-add', 'name=x', 'text/plain') },
     { name: 'multipart body', expect: 415, send: () => post('/action/receipt-add', '--b\r\n\r\nx\r\n--b--', 'multipart/form-data; boundary=b') },
+    { name: 'JSON declared as UTF-7', expect: 415, send: () => post('/action/receipt-add', '{"name":"+ADw-x"}', 'application/json; charset=utf-7') },
     { name: 'JSON in an unsupported charset', expect: 415, send: () => post('/action/receipt-add', '{"name":"x"}', 'application/json; charset=latin1') },
     {
       name: 'gzip-encoded body that is not gzip',

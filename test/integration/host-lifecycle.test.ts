@@ -29,8 +29,10 @@ describe('host lifecycle', () => {
     try {
       const host = await createHost({ appDir, dataDir, port: 0, quiet: true });
       const t = await new TestTerminal(host.url).open('/');
+      const started = () => (globalThis as { __slowActionStarted?: number }).__slowActionStarted ?? 0;
+      const before = started();
       const pending = t.action('/action/slow', { by: 5, ms: 400 });
-      await new Promise((r) => setTimeout(r, 150));
+      while (started() === before) await new Promise((r) => setTimeout(r, 5));
       const closing = host.close();
       const result = await pending;
       await closing;
