@@ -18,6 +18,7 @@ import { RouteTable } from './http/routes.js';
 import { RealtimeHub, type HubOptions } from './realtime/hub.js';
 import { TERMINAL_COOKIE } from './auth/cookies.js';
 import { acquireDataLock } from './data-lock.js';
+import { announceHost, type Announcement } from './http/discovery.js';
 
 export type { Host, HostOptions } from './host-types.js';
 
@@ -175,6 +176,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const shownHost = bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}`;
   lock?.update(url);
+  const announcement: Announcement | null = lan
+    ? await announceHost(address.port, String(engine.manifest.globals?.appName ?? 'Serverokey'), log)
+    : null;
   log.info(`serving ${path.basename(appDir)} at ${url}${lan ? ' (LAN mode: other devices pair at /__pair)' : ''}`);
 
   let closing: Promise<void> | undefined;
@@ -208,6 +212,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     },
     close() {
       closing ??= (async () => {
+        await announcement?.stop();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         // requests already received finish (bounded, so a stuck client cannot hold the till open)

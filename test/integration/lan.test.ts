@@ -44,6 +44,9 @@ function makeNetwork(): string | null {
     for (const [space, link] of [[ns.host, veth.host], [ns.device, veth.device], [ns.host, 'lo'], [ns.device, 'lo']]) {
       ip('-n', space, 'link', 'set', link, 'up');
     }
+    // mDNS is multicast: without a default route it needs one for 224.0.0.0/4 on the shop side
+    ip('-n', ns.host, 'route', 'add', '224.0.0.0/4', 'dev', veth.host);
+    ip('-n', ns.device, 'route', 'add', '224.0.0.0/4', 'dev', veth.device);
     return null;
   } catch (error) {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
@@ -178,6 +181,14 @@ describe('LAN: a host and a device in two network namespaces', () => {
     assert.match(probe.upgrade.body, /not paired/);
     assert.equal(probe.upgrade.frames, 0);
     assert.equal(probe.terminals, 403, 'the terminals page is for the host machine only');
+  });
+
+  it('a device finds the host by mDNS as well as by the typed address', async (t) => {
+    if (skip(t)) return;
+    const found = await device!.call('discover');
+    assert.equal(found.port, PORT);
+    assert.ok(found.addresses.includes(HOST_ADDRESS), `announced addresses: ${found.addresses.join(', ')}`);
+    assert.equal(found.pair, '/__pair');
   });
 
   it('a device that pairs works and joins the channels; revoked, it is cut off at once', async (t) => {
