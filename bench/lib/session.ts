@@ -1,49 +1,34 @@
 // A logged-in till as the benchmarks' clients use it: its cookies (terminal, session) and the CSRF token
 // from the page's meta tag. Plain data, so it can be handed to the load-generator processes.
+import { CookieJar } from '../../test/helpers/cookie-jar.js';
+
 export interface SessionInfo {
   url: string;
   cookie: string;
   csrf: string;
 }
 
-export class BenchClient {
-  readonly cookies = new Map<string, string>();
-  csrf = '';
-
-  constructor(readonly url: string) {}
+export class BenchClient extends CookieJar {
+  constructor(readonly url: string) {
+    super();
+  }
 
   info(): SessionInfo {
     return { url: this.url, cookie: this.cookieHeader(), csrf: this.csrf };
-  }
-
-  cookieHeader(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-
-  private keep(headers: Headers): void {
-    for (const line of headers.getSetCookie()) {
-      const [pair, ...attrs] = line.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      if (value === '' || attrs.some((a) => /max-age=(0|-)/i.test(a.trim()))) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
   }
 
   async get(path: string): Promise<{ status: number; text: string }> {
     let target = path;
     for (let hops = 0; hops < 5; hops++) {
       const response = await fetch(this.url + target, { headers: { cookie: this.cookieHeader() }, redirect: 'manual' });
-      this.keep(response.headers);
+      this.keep(response.headers.getSetCookie());
       const text = await response.text();
       const location = response.headers.get('location');
       if (response.status >= 300 && response.status < 400 && location) {
         target = location.startsWith('http') ? new URL(location).pathname : location;
         continue;
       }
-      const meta = /<meta name="csrf-token" content="([^"]+)"/.exec(text);
-      if (meta) this.csrf = meta[1];
+      this.keepCsrf(text);
       return { status: response.status, text };
     }
     throw new Error(`GET ${path}: too many redirects`);
@@ -63,7 +48,7 @@ export class BenchClient {
       body: JSON.stringify(body),
       redirect: 'manual',
     });
-    this.keep(response.headers);
+    this.keep(response.headers.getSetCookie());
     const text = await response.text();
     let parsed: any = text;
     try {

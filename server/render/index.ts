@@ -12,6 +12,7 @@ import { RenderError } from './errors.js';
 import { finishComponentHtml } from './html-fragment.js';
 import { Markers } from './markers.js';
 import { insertBeforeHeadEnd, markDebugBody, styleTags } from './page-assembly.js';
+import { finishTemplateMarkup, type MarkupMarkers } from './template-markup.js';
 import { ATOM_IF_SECTION_PREFIX, prepareTemplate } from './template-prepare.js';
 import { TemplateWriter, type Condition } from './template-writer.js';
 
@@ -90,6 +91,13 @@ export function createRenderer(options: RendererOptions): Renderer & RendererDia
   const globals = options.globals ?? {};
   const title = appTitle(options.windowTitle, globals);
   const markers = new Markers();
+  const markupMarkers: MarkupMarkers = {
+    id: markers.html('id', ''),
+    runOpen: markers.html('run', 'open'),
+    runBody: markers.html('run', 'body'),
+    runEnd: markers.html('run', 'end'),
+    runClose: markers.html('run', 'close'),
+  };
   let sectionCounter = 0;
 
   const onConditionFailure = (condition: Condition, error: unknown) => {
@@ -112,6 +120,11 @@ export function createRenderer(options: RendererOptions): Renderer & RendererDia
         nextSectionName: () => `${ATOM_IF_SECTION_PREFIX}${sectionCounter++}`,
         placeholderMarker: (name) => markers.html('inject', name),
       });
+      const finished = finishTemplateMarkup(prepared.text, markupMarkers);
+      if (finished !== null) {
+        prepared.text = finished;
+        prepared.markupFinished = true;
+      }
       for (const source of prepared.conditions) {
         const condition = writer.addCondition({ ...source, file, component });
         if (condition.compileError) {
@@ -166,18 +179,7 @@ export function createRenderer(options: RendererOptions): Renderer & RendererDia
     }
 
     const own = writer.render(component.template.text, pass.context);
-    const finished = finishComponentHtml(own, {
-      id,
-      extractScripts: pass.extractScripts,
-      scriptMarker: (index) => markers.commentText('script', String(index)),
-    });
-
-    const html = markers.fill(finished.html, (marker) => {
-      if (marker.kind === 'script') {
-        pass.scripts.push(finished.scripts[Number(marker.value)] ?? '');
-        return '';
-      }
-      const placeholder = marker.value;
+    const renderChild = (placeholder: string): string => {
       const child = Object.hasOwn(pass.inject, placeholder) ? pass.inject[placeholder] : undefined;
       if (child === undefined || child === '') {
         if (debug) {
@@ -199,13 +201,53 @@ export function createRenderer(options: RendererOptions): Renderer & RendererDia
         throw new RenderError(`Placeholders nested deeper than ${MAX_INJECT_DEPTH} levels: ${describeChain(childChain)}.`);
       }
       return renderInstance(child, pass, childChain);
-    });
+    };
+    const html = component.template.markupFinished ? fillFinished(own, id, pass, renderChild) : finishPerRender(own, id, pass, renderChild);
 
     if (!debug) return html;
     return (
       debugComment({ component: name, id, data: pass.context.data, user: pass.context.user, url: pass.context.url }) +
       html
     );
+  }
+
+  /** Output of a template whose markup was finished when it was prepared: fill its markers by index. */
+  function fillFinished(own: string, id: string, pass: RenderPass, renderChild: (placeholder: string) => string): string {
+    const parts: string[] = [];
+    let cursor = 0;
+    let inScript = false;
+    let scriptBody = 0;
+    for (const marker of markers.find(own)) {
+      if (!inScript) parts.push(own.slice(cursor, marker.start));
+      cursor = marker.end;
+      if (marker.kind === 'id') parts.push(id);
+      else if (marker.kind === 'inject') parts.push(renderChild(marker.value));
+      else if (marker.kind === 'run' && pass.extractScripts) {
+        // fragments take <script atom-run> out and hand its text over; full pages keep it in place
+        if (marker.value === 'open') inScript = true;
+        else if (marker.value === 'body') scriptBody = marker.end;
+        else if (marker.value === 'end') pass.scripts.push(own.slice(scriptBody, marker.start));
+        else if (marker.value === 'close') inScript = false;
+      }
+    }
+    if (!inScript) parts.push(own.slice(cursor));
+    return parts.join('');
+  }
+
+  /** Output of a template that could not be finished in advance: the DOM pass runs on every render. */
+  function finishPerRender(own: string, id: string, pass: RenderPass, renderChild: (placeholder: string) => string): string {
+    const finished = finishComponentHtml(own, {
+      id,
+      extractScripts: pass.extractScripts,
+      scriptMarker: (index) => markers.commentText('script', String(index)),
+    });
+    return markers.fill(finished.html, (marker) => {
+      if (marker.kind === 'script') {
+        pass.scripts.push(finished.scripts[Number(marker.value)] ?? '');
+        return '';
+      }
+      return marker.kind === 'inject' ? renderChild(marker.value) : '';
+    });
   }
 
   return {

@@ -1,15 +1,24 @@
 // Opaque markers stand for things that are filled in after a component's own template pass:
-// placeholders (children render from their own templates, so data is never templated twice, D9)
-// and extracted <script atom-run> elements. A marker is an HTML comment carrying a per-renderer
-// random nonce, so rendered data cannot forge one. Filling is done by index splicing, never
+// placeholders (children render from their own templates, so data is never templated twice, D9),
+// component ids and <script atom-run> elements (extracted from fragments). A marker is an HTML
+// comment carrying a per-renderer random nonce, so rendered data cannot forge one. Filling is done by index splicing, never
 // String.replace, so `$&` and friends in inserted HTML stay literal (D10).
 import { randomBytes } from 'node:crypto';
 
-export type MarkerKind = 'inject' | 'script';
+export type MarkerKind = 'inject' | 'script' | 'id' | 'run';
+const KINDS: ReadonlySet<string> = new Set<MarkerKind>(['inject', 'script', 'id', 'run']);
 
 export interface Marker {
   kind: MarkerKind;
   value: string;
+}
+
+/** A marker found in rendered output; kind null: one of ours of no known kind (dropped). */
+export interface FoundMarker {
+  kind: MarkerKind | null;
+  value: string;
+  start: number;
+  end: number;
 }
 
 export class Markers {
@@ -28,25 +37,34 @@ export class Markers {
     return `<!--${this.commentText(kind, value)}-->`;
   }
 
-  /** Replaces every marker in `html` by what `fill` returns for it, in document order. */
-  fill(html: string, fill: (marker: Marker) => string): string {
+  /** Every marker in `html`, in document order, with where it starts and ends. */
+  *find(html: string): Generator<FoundMarker> {
     const opening = `<!--${this.prefix}`;
-    const parts: string[] = [];
     let cursor = 0;
     for (;;) {
       const start = html.indexOf(opening, cursor);
-      if (start === -1) break;
+      if (start === -1) return;
       const bodyStart = start + opening.length;
-      const end = html.indexOf('-->', bodyStart);
-      if (end === -1) break;
-      const body = html.slice(bodyStart, end);
+      const close = html.indexOf('-->', bodyStart);
+      if (close === -1) return;
+      const body = html.slice(bodyStart, close);
       const colon = body.indexOf(':');
       const kind = body.slice(0, colon);
-      parts.push(html.slice(cursor, start));
-      if (colon > 0 && (kind === 'inject' || kind === 'script')) {
-        parts.push(fill({ kind, value: decodeURIComponent(body.slice(colon + 1)) }));
-      }
-      cursor = end + 3;
+      cursor = close + 3;
+      // an unknown kind is dropped like a known one (it cannot come from data: the nonce is secret)
+      if (colon > 0 && KINDS.has(kind)) yield { kind: kind as MarkerKind, value: decodeURIComponent(body.slice(colon + 1)), start, end: cursor };
+      else yield { kind: null, value: '', start, end: cursor };
+    }
+  }
+
+  /** Replaces every marker in `html` by what `fill` returns for it, in document order. */
+  fill(html: string, fill: (marker: Marker) => string): string {
+    const parts: string[] = [];
+    let cursor = 0;
+    for (const marker of this.find(html)) {
+      parts.push(html.slice(cursor, marker.start));
+      if (marker.kind !== null) parts.push(fill({ kind: marker.kind, value: marker.value }));
+      cursor = marker.end;
     }
     parts.push(html.slice(cursor));
     return parts.join('');

@@ -27,6 +27,11 @@ export interface PreparedTemplate {
   conditions: ConditionSource[];
   /** placeholder names in source order (for diagnostics) */
   placeholders: string[];
+  /**
+   * true when `text` already carries the component-id and atom-run markers and its markup is written
+   * as it renders (template-markup.ts); false: the rendered output gets that DOM pass per render
+   */
+  markupFinished?: boolean;
 }
 
 export interface PrepareOptions {

@@ -1,6 +1,7 @@
 // A test terminal over real HTTP: keeps its cookies (terminal, session), picks up the page's CSRF token
 // and sends actions the way the browser client does.
 import WebSocket from 'ws';
+import { CookieJar } from './cookie-jar.js';
 
 export interface ActionResult {
   status: number;
@@ -9,33 +10,32 @@ export interface ActionResult {
 }
 
 export class TestTerminal {
-  readonly cookies = new Map<string, string>();
-  csrf = '';
+  private readonly jar = new CookieJar();
+  readonly cookies = this.jar.cookies;
 
   constructor(readonly baseUrl: string) {}
 
+  get csrf(): string {
+    return this.jar.csrf;
+  }
+
+  set csrf(value: string) {
+    this.jar.csrf = value;
+  }
+
   cookieHeader(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    return this.jar.cookieHeader();
   }
 
   private keep(headers: Headers): void {
-    for (const line of headers.getSetCookie()) {
-      const [pair, ...attrs] = line.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      const expired = attrs.some((a) => /max-age=(0|-)/i.test(a.trim()));
-      if (expired || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
+    this.jar.keep(headers.getSetCookie());
   }
 
   async get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string; headers: Headers }> {
     const response = await fetch(this.baseUrl + path, { headers: { cookie: this.cookieHeader(), ...headers }, redirect: 'manual' });
     this.keep(response.headers);
     const text = await response.text();
-    const meta = /<meta name="csrf-token" content="([^"]+)"/.exec(text);
-    if (meta) this.csrf = meta[1];
+    this.jar.keepCsrf(text);
     return { status: response.status, text, headers: response.headers };
   }
 

@@ -1,0 +1,178 @@
+// The DOM pass over a component's markup, done once per template file instead of once per render:
+//  - every top-level element gets data-component-id (D11); its value is a marker that the renderer
+//    fills with the instance id after the Mustache pass;
+//  - every <script atom-run> is framed by markers, so fragments and SPA payloads can take it out
+//    (and keep its rendered text) by index, while full pages keep it in place (D15);
+//  - the markup is written back the way dom-serializer writes it (quoting, implied end tags,
+//    empty attribute values), which is what rendered output used to look like after its own DOM pass.
+// Mustache tags are swapped for opaque tokens while the HTML is parsed, so the parser never sees
+// (or rewrites) them, and swapped back afterwards. A template this cannot handle faithfully
+// (changed delimiters, the tokens' characters in the source, tags that would be lost or reordered)
+// is left to the per-render pass.
+import Mustache from 'mustache';
+import { Parser, DomUtils } from 'htmlparser2';
+import { DomHandler, Text, type ChildNode, type Element, type ParentNode } from 'domhandler';
+import renderDom from 'dom-serializer';
+import { COMPONENT_ID_ATTRIBUTE } from './component-id.js';
+
+/** Marker texts the renderer recognises in rendered output. */
+export interface MarkupMarkers {
+  /** the value written into data-component-id of every top-level element */
+  id: string;
+  /** before <script atom-run>, right after its start tag, right before </script>, after it */
+  runOpen: string;
+  runBody: string;
+  runEnd: string;
+  runClose: string;
+}
+
+const TOKEN_START = '\uE000';
+const TOKEN_END = '\uE001';
+const TOKEN = /\uE000(\d+)\uE001/g;
+const TRAILING_TOKENS = /(?:\s*\uE000\d+\uE001)+\s*$/;
+
+interface MustacheTag {
+  start: number;
+  end: number;
+  /** index of the other end of a section ({{#x}} ↔ {{/x}}), null for other tags */
+  partner: number | null;
+}
+
+type MustacheToken = [string, string, number, number, MustacheToken[]?, number?];
+
+/** Every Mustache tag of `text` in source order, or null when the template changes its delimiters. */
+function mustacheTags(text: string): MustacheTag[] | null {
+  const tokens = new Mustache.Writer().parse(text) as MustacheToken[];
+  const found: Array<{ start: number; end: number; pair?: { start: number } }> = [];
+  let delimitersChanged = false;
+  const visit = (list: MustacheToken[]) => {
+    for (const token of list) {
+      const [type, , start, end, children] = token;
+      if (type === 'text') continue;
+      if (type === '=') delimitersChanged = true;
+      if ((type === '#' || type === '^') && Array.isArray(children)) {
+        const closeStart = token[5] as number;
+        const closeEnd = text.indexOf('}}', closeStart);
+        const close = { start: closeStart, end: closeEnd === -1 ? text.length : closeEnd + 2 };
+        const open = { start, end, pair: close };
+        found.push(open, { ...close, pair: open });
+        visit(children);
+      } else {
+        found.push({ start, end });
+      }
+    }
+  };
+  visit(tokens);
+  if (delimitersChanged) return null;
+  found.sort((a, b) => a.start - b.start);
+  const indexByStart = new Map(found.map((tag, index) => [tag.start, index]));
+  return found.map((tag) => ({ start: tag.start, end: tag.end, partner: tag.pair ? (indexByStart.get(tag.pair.start) ?? null) : null }));
+}
+
+/** Remembers which elements the parser closed without an end tag of their own. */
+class ClosingHandler extends DomHandler {
+  readonly impliedClose: Element[] = [];
+
+  override onclosetag(_name?: string, isImplied?: boolean): void {
+    const element = this.tagStack[this.tagStack.length - 1];
+    super.onclosetag();
+    if (isImplied && element && element.type !== 'root') this.impliedClose.push(element as Element);
+  }
+}
+
+function tokensIn(nodes: readonly ChildNode[], into: Set<number>): Set<number> {
+  const collect = (text: string) => {
+    for (const match of text.matchAll(TOKEN)) into.add(Number(match[1]));
+  };
+  for (const node of nodes) {
+    if (node.type === 'text' || node.type === 'comment' || node.type === 'directive') collect((node as Text).data);
+    else if ('attribs' in node) {
+      collect(node.name);
+      for (const [name, value] of Object.entries(node.attribs)) collect(name + value);
+      tokensIn(node.children, into);
+    }
+  }
+  return into;
+}
+
+/**
+ * An element closed by what follows it (the next <li>, its parent's end tag, the end of the file) has
+ * its end tag written where the parser closed it, which can be after Mustache tags that close sections
+ * opened before the element (an atom-if section, a loop). Those move out behind the end tag, so a
+ * rendered `{{#items}}<li>{{name}}{{/items}}` still reads `<li>a</li><li>b</li>`.
+ */
+function moveOpenSectionsOut(element: Element, tags: MustacheTag[]): void {
+  const last = element.children[element.children.length - 1];
+  if (!last || last.type !== 'text') return;
+  const text = last as Text;
+  const tail = TRAILING_TOKENS.exec(text.data);
+  if (!tail) return;
+  const inside = tokensIn([element], new Set());
+  let cut = -1;
+  for (const match of text.data.slice(tail.index).matchAll(TOKEN)) {
+    const partner = tags[Number(match[1])].partner;
+    if (partner !== null && !inside.has(partner)) {
+      cut = tail.index + match.index;
+      break;
+    }
+  }
+  if (cut === -1) return;
+  const moved = new Text(text.data.slice(cut));
+  text.data = text.data.slice(0, cut);
+  if (text.data === '') DomUtils.removeElement(text);
+  DomUtils.append(element, moved);
+}
+
+function frameRunScripts(document: ParentNode, markers: MarkupMarkers): void {
+  const runnable = DomUtils.findAll(
+    (element) => element.name === 'script' && Object.hasOwn(element.attribs, 'atom-run'),
+    document.children,
+  );
+  for (const script of runnable) {
+    DomUtils.prepend(script, new Text(markers.runOpen));
+    DomUtils.append(script, new Text(markers.runClose));
+    DomUtils.prependChild(script, new Text(markers.runBody));
+    DomUtils.appendChild(script, new Text(markers.runEnd));
+  }
+}
+
+/**
+ * The template text with ids and script markers in place and its markup written as dom-serializer
+ * writes it; null when the template has to be finished per render instead.
+ */
+export function finishTemplateMarkup(text: string, markers: MarkupMarkers): string | null {
+  if (text.includes(TOKEN_START) || text.includes(TOKEN_END)) return null;
+  const tags = mustacheTags(text);
+  if (!tags) return null;
+
+  const parts: string[] = [];
+  let cursor = 0;
+  tags.forEach((tag, index) => {
+    parts.push(text.slice(cursor, tag.start), `${TOKEN_START}${index}${TOKEN_END}`);
+    cursor = tag.end;
+  });
+  parts.push(text.slice(cursor));
+
+  const handler = new ClosingHandler();
+  new Parser(handler, { decodeEntities: false }).end(parts.join(''));
+  const document = handler.root;
+  for (const element of handler.impliedClose) moveOpenSectionsOut(element, tags);
+  for (const node of document.children) {
+    // <script>/<style> have their own node types and stay untouched, as do doctype and comments.
+    if (node.type === 'tag') (node as Element).attribs[COMPONENT_ID_ATTRIBUTE] = markers.id;
+  }
+  frameRunScripts(document, markers);
+  const written = renderDom(document, { decodeEntities: false, encodeEntities: false });
+
+  // every tag must come back exactly once and in order, or the Mustache structure would change
+  let expected = 0;
+  for (const match of written.matchAll(TOKEN)) {
+    if (Number(match[1]) !== expected) return null;
+    expected++;
+  }
+  if (expected !== tags.length) return null;
+  return written.replace(TOKEN, (_token, index: string) => {
+    const tag = tags[Number(index)];
+    return text.slice(tag.start, tag.end);
+  });
+}
