@@ -10,8 +10,8 @@
 // (changed delimiters, the tokens' characters in the source, tags that would be lost or reordered)
 // is left to the per-render pass.
 import Mustache from 'mustache';
-import { Parser, DomUtils } from 'htmlparser2';
-import { DomHandler, Text, type ChildNode, type Element, type ParentNode } from 'domhandler';
+import { DomUtils, parseDocument } from 'htmlparser2';
+import { Text, type ChildNode, type Element, type ParentNode } from 'domhandler';
 import renderDom from 'dom-serializer';
 import { COMPONENT_ID_ATTRIBUTE } from './component-id.js';
 
@@ -29,7 +29,6 @@ export interface MarkupMarkers {
 const TOKEN_START = '\uE000';
 const TOKEN_END = '\uE001';
 const TOKEN = /\uE000(\d+)\uE001/g;
-const TRAILING_TOKENS = /(?:\s*\uE000\d+\uE001)+\s*$/;
 
 interface MustacheTag {
   start: number;
@@ -69,58 +68,34 @@ function mustacheTags(text: string): MustacheTag[] | null {
   return found.map((tag) => ({ start: tag.start, end: tag.end, partner: tag.pair ? (indexByStart.get(tag.pair.start) ?? null) : null }));
 }
 
-/** Remembers which elements the parser closed without an end tag of their own. */
-class ClosingHandler extends DomHandler {
-  readonly impliedClose: Element[] = [];
-
-  override onclosetag(_name?: string, isImplied?: boolean): void {
-    const element = this.tagStack[this.tagStack.length - 1];
-    super.onclosetag();
-    if (isImplied && element && element.type !== 'root') this.impliedClose.push(element as Element);
-  }
-}
-
-function tokensIn(nodes: readonly ChildNode[], into: Set<number>): Set<number> {
-  const collect = (text: string) => {
-    for (const match of text.matchAll(TOKEN)) into.add(Number(match[1]));
+/**
+ * Whether every element starts and ends inside the same Mustache sections: then each rendering of the
+ * template has the element tree the template has, and the markup can be written once. An element that a
+ * section cuts (an atom-if element closed by whatever follows it, `{{#items}}<li>{{name}}{{/items}}`,
+ * a start tag in a section whose end tag is not) gets its structure from the data, per render.
+ */
+function sectionsNested(nodes: readonly ChildNode[], tags: MustacheTag[], found: number[] = []): boolean {
+  const collect = (text: string, into: number[]) => {
+    for (const match of text.matchAll(TOKEN)) into.push(Number(match[1]));
   };
   for (const node of nodes) {
-    if (node.type === 'text' || node.type === 'comment' || node.type === 'directive') collect((node as Text).data);
-    else if ('attribs' in node) {
-      collect(node.name);
-      for (const [name, value] of Object.entries(node.attribs)) collect(name + value);
-      tokensIn(node.children, into);
+    if (node.type === 'text' || node.type === 'comment' || node.type === 'directive') {
+      collect((node as Text).data, found);
+      continue;
     }
-  }
-  return into;
-}
-
-/**
- * An element closed by what follows it (the next <li>, its parent's end tag, the end of the file) has
- * its end tag written where the parser closed it, which can be after Mustache tags that close sections
- * opened before the element (an atom-if section, a loop). Those move out behind the end tag, so a
- * rendered `{{#items}}<li>{{name}}{{/items}}` still reads `<li>a</li><li>b</li>`.
- */
-function moveOpenSectionsOut(element: Element, tags: MustacheTag[]): void {
-  const last = element.children[element.children.length - 1];
-  if (!last || last.type !== 'text') return;
-  const text = last as Text;
-  const tail = TRAILING_TOKENS.exec(text.data);
-  if (!tail) return;
-  const inside = tokensIn([element], new Set());
-  let cut = -1;
-  for (const match of text.data.slice(tail.index).matchAll(TOKEN)) {
-    const partner = tags[Number(match[1])].partner;
-    if (partner !== null && !inside.has(partner)) {
-      cut = tail.index + match.index;
-      break;
+    if (!('attribs' in node)) continue;
+    const own: number[] = [];
+    collect(node.name, own);
+    for (const [name, value] of Object.entries(node.attribs)) collect(name + value, own);
+    if (!sectionsNested(node.children, tags, own)) return false;
+    const inside = new Set(own);
+    for (const index of own) {
+      const partner = tags[index].partner;
+      if (partner !== null && !inside.has(partner)) return false;
     }
+    found.push(...own);
   }
-  if (cut === -1) return;
-  const moved = new Text(text.data.slice(cut));
-  text.data = text.data.slice(0, cut);
-  if (text.data === '') DomUtils.removeElement(text);
-  DomUtils.append(element, moved);
+  return true;
 }
 
 function frameRunScripts(document: ParentNode, markers: MarkupMarkers): void {
@@ -153,10 +128,8 @@ export function finishTemplateMarkup(text: string, markers: MarkupMarkers): stri
   });
   parts.push(text.slice(cursor));
 
-  const handler = new ClosingHandler();
-  new Parser(handler, { decodeEntities: false }).end(parts.join(''));
-  const document = handler.root;
-  for (const element of handler.impliedClose) moveOpenSectionsOut(element, tags);
+  const document = parseDocument(parts.join(''), { decodeEntities: false });
+  if (!sectionsNested(document.children, tags)) return null;
   for (const node of document.children) {
     // <script>/<style> have their own node types and stay untouched, as do doctype and comments.
     if (node.type === 'tag') (node as Element).attribs[COMPONENT_ID_ATTRIBUTE] = markers.id;
