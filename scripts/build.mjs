@@ -8,6 +8,27 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+/**
+ * Left out of the start-up bundles and loaded from node_modules when first used: the TypeScript loader and
+ * esbuild (development only), the pairing QR code, LAN discovery, bcrypt for expressions, the character
+ * set tables of request bodies (iconv-lite: loaded by the first request with a body), Electron, and ws's
+ * optional native helpers. mime-db stays outside too: Node reads its JSON file faster than it compiles the
+ * same data written into the bundle as an object literal.
+ */
+const UNBUNDLED_PACKAGES = [
+  'esbuild',
+  'tsx',
+  'tsx/*',
+  'electron',
+  'qrcode',
+  'bonjour-service',
+  'bcryptjs',
+  'iconv-lite',
+  'mime-db',
+  'bufferutil',
+  'utf-8-validate',
+];
+
 async function tsFiles(dir) {
   const out = [];
   for (const entry of await readdir(path.join(root, dir), { withFileTypes: true })) {
@@ -44,6 +65,26 @@ export async function buildNode() {
     bundle: false,
     logLevel: 'warning',
   });
+  // The two files that start the engine (Electron's main imports dist/server/host.js; the CLI runs
+  // dist/server/cli.js) are bundled with the engine and its npm dependencies into one file each, written
+  // over their per-file builds: a start then reads and compiles one module instead of resolving a few
+  // hundred. What start-up does not need stays outside and is imported when first used.
+  for (const entry of ['server/host.ts', 'server/cli.ts']) {
+    await build({
+      entryPoints: [path.join(root, entry)],
+      outfile: path.join(root, 'dist', entry.replace(/\.ts$/, '.js')),
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      external: UNBUNDLED_PACKAGES,
+      // the CommonJS dependencies inside an ES module bundle need a require of their own
+      banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+      minifyWhitespace: true,
+      legalComments: 'none',
+      logLevel: 'warning',
+    });
+  }
   await build({
     entryPoints: [path.join(root, 'electron/preload.ts')],
     outfile: path.join(root, 'dist/electron/preload.cjs'),

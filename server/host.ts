@@ -122,13 +122,23 @@ export async function createHost(options: HostOptions): Promise<Host> {
         };
       },
       sessionLive: (session) => current.sessions?.isLive(session) ?? false,
-      async renderPush(channel, change) {
+      renderPush(channel, change) {
         if (!channel.render) return undefined;
-        const rendered = current.renderer.renderComponent(channel.render, {
-          data: { [change.name]: change.state },
-          user: null,
-          url: { pathname: '/', query: {} },
-        });
+        // the component sees what emit.reads names: the changed state itself, a connector of the same scope
+        // for the change's scope key, a global one as it is; without a login or a terminal of its own
+        const data: Record<string, unknown> = {};
+        for (const name of channel.reads) {
+          if (name === change.name) {
+            data[name] = change.state;
+            continue;
+          }
+          const { scope } = current.store.info(name);
+          const scopeKey = scope === 'global' ? 'global' : scope === change.scope ? change.scopeKey : undefined;
+          const state = scopeKey === undefined ? undefined : current.store.peek(name, scopeKey);
+          if (state === undefined) return undefined; // whose state, or not loaded yet: subscribers refresh instead
+          data[name] = state;
+        }
+        const rendered = current.renderer.renderComponent(channel.render, { data, user: null, url: { pathname: '/', query: {} } });
         return { html: rendered.html, styles: rendered.styles.map((s) => s.css).join('\n'), scripts: rendered.scripts, componentName: channel.render };
       },
   });

@@ -1,7 +1,9 @@
 // Fan-out as the host's subscribers see it: N WebSocket subscribers (windows of one till: same cookies) and
 // an initiator socket. Delivery rounds: the initiator's action is sent and every subscriber notes when its
 // event arrives (the initiator must get none). Storm rounds: every subscriber answers its event with a soft
-// refresh, as the browser client does, and the round ends when the last refresh has been answered.
+// refresh, as the browser client does, and the round ends when the last refresh has been answered; an event
+// that carries its rendered fragment (emit.render) is swapped in by the client without a refresh, so it
+// counts as answered when it arrives.
 // All times are taken in this one process, from the moment the action is sent.
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -60,6 +62,13 @@ interface Round {
 
 const ROUND_TIMEOUT_MS = 5000;
 
+/** Whether an event frame carries a rendered fragment (a channel with emit.render), as the client checks it. */
+function pushedFragment(text: string): boolean {
+  if (!text.includes('"html"')) return false;
+  const frame = JSON.parse(text) as { html?: { html?: unknown } };
+  return typeof frame.html?.html === 'string';
+}
+
 function wsUrl(url: string): string {
   return url.replace(/^http/, 'ws') + '/';
 }
@@ -106,8 +115,14 @@ export async function runFanout(spec: FanoutSpec): Promise<FanoutResult> {
           }
           if (!current) return;
           current.arrivals.push(at - current.t0);
-          if (current.storm) refresh(sub, current);
-          else if (current.arrivals.length === spec.subscribers) current.finish?.();
+          if (!current.storm) {
+            if (current.arrivals.length === spec.subscribers) current.finish?.();
+          } else if (pushedFragment(text)) {
+            // the browser client swaps a pushed fragment in and sends no refresh: neither does this window
+            current.refreshed++;
+            current.lastRefreshAt = performance.now();
+            if (current.refreshed === spec.subscribers) current.finish?.();
+          } else refresh(sub, current);
           return;
         }
         const frame = JSON.parse(text) as { type?: string; id?: string; channel?: string; message?: string };

@@ -2,7 +2,9 @@
 // memory (RSS) is the host's alone. Started by servers.ts with one JSON argument; reports
 // { type: 'ready', url, pid, startedMs } over IPC (and a READY line on stdout), answers { type: 'memory' }
 // answers { type: 'syncs' } with fsync completion times, and shuts down cleanly on { type: 'close' }.
+import fs from 'node:fs';
 import { open } from 'node:fs/promises';
+import { syncBuiltinESMExports } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -38,6 +40,11 @@ async function start(args: HostChildArgs): Promise<Running> {
 const syncTimes: number[] = [];
 const now = () => performance.timeOrigin + performance.now();
 
+const noteSync = () => {
+  syncTimes.push(now());
+  if (syncTimes.length > 20_000) syncTimes.splice(0, 10_000);
+};
+
 async function traceSyncs(): Promise<void> {
   const probe = await open(process.execPath, 'r');
   const proto = Object.getPrototypeOf(probe) as Record<'sync' | 'datasync', (...a: unknown[]) => Promise<void>>;
@@ -46,10 +53,20 @@ async function traceSyncs(): Promise<void> {
     const original = proto[name];
     proto[name] = async function (this: unknown, ...rest: unknown[]) {
       await original.apply(this, rest);
-      syncTimes.push(now());
-      if (syncTimes.length > 20_000) syncTimes.splice(0, 10_000);
+      noteSync();
     };
   }
+  // fsyncs through the callback API (fs.fsync(fd, cb)) count too, whichever API a server uses
+  const callbacks = fs as unknown as Record<'fsync' | 'fdatasync', (fd: number, cb: (error: Error | null) => void) => void>;
+  for (const name of ['fsync', 'fdatasync'] as const) {
+    const original = callbacks[name];
+    callbacks[name] = (fd, cb) =>
+      original(fd, (error) => {
+        if (!error) noteSync();
+        cb(error);
+      });
+  }
+  syncBuiltinESMExports();
 }
 
 const args = JSON.parse(process.argv[2] ?? '{}') as HostChildArgs;

@@ -3,8 +3,12 @@
 // names. Modules that reach the disk, processes or the network are left out on purpose.
 import { createRequire, builtinModules } from 'node:module';
 import path from 'node:path';
-import bcryptjs from 'bcryptjs';
 import { z } from 'zod';
+
+// bcrypt is loaded when an expression first asks for it (a login), not at start-up
+const engineRequire = createRequire(import.meta.url);
+let bcryptjs: unknown;
+const loadBcrypt = () => (bcryptjs ??= engineRequire('bcryptjs'));
 
 const SAFE_BUILTINS = new Set(['crypto', 'util', 'path', 'url', 'querystring', 'string_decoder', 'buffer', 'events', 'assert']);
 
@@ -26,7 +30,7 @@ export function createAppRequire(appDir: string, allowModules: string[] = []): (
   const zodView = Object.freeze({ z, ...z, default: z });
   return (name: string) => {
     if (typeof name !== 'string') throw new Error('require() needs a module name');
-    if (name === 'bcrypt' || name === 'bcryptjs') return frozenView(bcryptjs);
+    if (name === 'bcrypt' || name === 'bcryptjs') return frozenView(loadBcrypt());
     if (name === 'zod') return zodView;
     const bare = name.startsWith('node:') ? name.slice(5) : name;
     if (SAFE_BUILTINS.has(bare) && builtinModules.includes(bare)) return frozenView(appRequire(`node:${bare}`));

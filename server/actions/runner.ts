@@ -28,6 +28,11 @@ export interface ActionInput {
 }
 
 export interface ActionOutcome {
+  /**
+   * true for an action without steps that writes nothing: it only reads, and vars.data holds the store's
+   * own (frozen) states, so the same states give the same answer
+   */
+  readOnly: boolean;
   vars: Vars;
   redirect?: Redirect;
   login?: Record<string, unknown>;
@@ -79,9 +84,16 @@ export class ActionRunner {
     return 'global';
   }
 
-  async readFor(names: readonly string[], requester: Requester): Promise<Record<string, unknown>> {
+  /**
+   * The states a route reads. `shared`: for callers that only render them (views, actions without steps):
+   * the store's own frozen states instead of copies.
+   */
+  async readFor(names: readonly string[], requester: Requester, options: { shared?: boolean } = {}): Promise<Record<string, unknown>> {
     const data: Record<string, unknown> = {};
-    for (const name of names) data[name] = await this.store.read(name, this.scopeKey(name, requester));
+    for (const name of names) {
+      const scopeKey = this.scopeKey(name, requester);
+      data[name] = (options.shared ? this.store.peek(name, scopeKey) : undefined) ?? (await this.store.read(name, scopeKey));
+    }
     return data;
   }
 
@@ -108,8 +120,12 @@ export class ActionRunner {
     const release = targets.length > 0 ? await this.store.lock(targets) : () => {};
     let durable: Promise<void> | undefined;
     let state: RunState;
+    let readOnly = false;
     try {
-      const data = await this.readFor(route.reads ?? [], requester);
+      // nothing can change what an action without steps reads: it is only rendered
+      const onlyRenders = targets.length === 0 && !route.steps?.length;
+      readOnly = onlyRenders;
+      const data = await this.readFor(route.reads ?? [], requester, { shared: onlyRenders });
       // the store commits only what it has loaded; connectors written but not read keep the original
       // semantics (steps build the new state from scratch), so they are loaded without being shown
       for (const target of targets) if (!Object.hasOwn(data, target.name)) await this.store.read(target.name, target.scopeKey);
@@ -148,6 +164,7 @@ export class ActionRunner {
     if (durable) await durable;
     const done = state as RunState & { changes: Change[] };
     return {
+      readOnly,
       vars: done.vars,
       redirect: done.redirect,
       login: done.login,

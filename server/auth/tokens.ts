@@ -1,15 +1,22 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { memoized } from './memo.js';
 
 export function randomToken(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
 }
 
-export function sha256(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
-}
+/** sha256 in hex (session ids are the hash of their cookie token, looked up on every request). */
+export const sha256: (value: string) => string = memoized((value) => createHash('sha256').update(value).digest('hex'));
+
+const signers = new WeakMap<Buffer, (message: string) => string>();
 
 export function sign(secret: Buffer, purpose: string, value: string): string {
-  return createHmac('sha256', secret).update(`${purpose}\n${value}`).digest('base64url');
+  let signer = signers.get(secret);
+  if (!signer) {
+    signer = memoized((message) => createHmac('sha256', secret).update(message).digest('base64url'));
+    signers.set(secret, signer);
+  }
+  return signer(`${purpose}\n${value}`);
 }
 
 export function safeEqual(a: string, b: string): boolean {

@@ -17,6 +17,7 @@ import { csrfToken, csrfValid, hostAllowed, identify, isSecure, originAllowed, r
 import { contentSecurityPolicy, enginePage, escapeHtml, finishPage } from './page.js';
 import { RouteTable } from './routes.js';
 import { pairingRouter } from './pairing.js';
+import { FragmentCache } from './fragment-cache.js';
 
 export interface AppDeps {
   /** the current engine (replaced in dev mode when the app is reloaded) */
@@ -35,6 +36,20 @@ export interface AppDeps {
 type Locals = { identity: Identity; nonce: string };
 
 const JSON_LIMIT = '1mb';
+
+// CSP nonces: 16 random bytes each, cut from a larger random block (one call into the CSPRNG per 256 requests)
+let noncePool = Buffer.alloc(0);
+let nonceOffset = 0;
+
+function newNonce(): string {
+  if (nonceOffset + 16 > noncePool.length) {
+    noncePool = randomBytes(4096);
+    nonceOffset = 0;
+  }
+  const nonce = noncePool.toString('base64', nonceOffset, nonceOffset + 16);
+  nonceOffset += 16;
+  return nonce;
+}
 
 function locals(res: Response): Locals {
   return res.locals as Locals;
@@ -103,8 +118,9 @@ export function createApp(deps: AppDeps): express.Express {
   const loginByIdentity = new RateLimiter({ max: 5, windowMs: 5 * 60_000 });
   const loginByAddress = new RateLimiter({ max: 20, windowMs: 5 * 60_000 });
 
-  // every request counts as in flight until answered, so close() can let it finish
-  app.use((_req, res, next) => {
+  // one middleware for what every request gets: counted as in flight until answered (so close() can let
+  // it finish), the security headers, and the DNS-rebinding guard
+  app.use((req, res, next) => {
     deps.inFlight.count++;
     let done = false;
     const finished = () => {
@@ -115,21 +131,15 @@ export function createApp(deps: AppDeps): express.Express {
     };
     res.on('finish', finished);
     res.on('close', finished);
-    next();
-  });
 
-  app.use((req, res, next) => {
-    const nonce = randomBytes(16).toString('base64');
+    const nonce = newNonce();
     res.locals.nonce = nonce;
     res.setHeader('Content-Security-Policy', contentSecurityPolicy(nonce));
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'same-origin');
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Cache-Control', 'no-store');
-    next();
-  });
 
-  app.use((req, res, next) => {
     if (hostAllowed(req)) return next();
     sendError(res, {
       status: 403,
@@ -164,18 +174,22 @@ export function createApp(deps: AppDeps): express.Express {
     }
   });
 
-  app.use(pairingRouter(deps));
-
-  // a LAN device that has not paired sees the pairing page and nothing else
+  // the pairing pages live under two prefixes; other requests skip the router's matching
+  const pairing = pairingRouter(deps);
   app.use((req, res, next) => {
-    const { identity } = locals(res);
-    if (identity.terminal) return next();
-    if (req.method === 'GET' && !isSpa(req) && req.accepts(['html', 'json']) === 'html') return res.redirect(303, '/__pair');
-    sendError(res, { status: 403, message: 'Это устройство не подключено к кассе: откройте /__pair и введите код с экрана кассы' }, '/__pair');
+    const lower = req.path.toLowerCase();
+    if (lower.startsWith('/__pair') || lower.startsWith('/__terminals')) return pairing(req, res, next);
+    next();
   });
 
-  // bodies: JSON or form up to 1 MB; anything else is refused before parsing
   app.use((req, res, next) => {
+    // a LAN device that has not paired sees the pairing page and nothing else
+    const { identity } = locals(res);
+    if (!identity.terminal) {
+      if (req.method === 'GET' && !isSpa(req) && req.accepts(['html', 'json']) === 'html') return res.redirect(303, '/__pair');
+      return sendError(res, { status: 403, message: 'Это устройство не подключено к кассе: откройте /__pair и введите код с экрана кассы' }, '/__pair');
+    }
+    // bodies: JSON or form up to 1 MB; anything else is refused before parsing
     const length = Number(req.get('content-length') ?? 0);
     const type = req.get('content-type');
     if ((length > 0 || req.get('transfer-encoding')) && type && !req.is(['application/json', 'application/x-www-form-urlencoded'])) {
@@ -245,6 +259,26 @@ export function createApp(deps: AppDeps): express.Express {
   return app;
 }
 
+const fragmentCaches = new WeakMap<Engine, FragmentCache>();
+
+function fragmentCacheOf(engine: Engine): FragmentCache {
+  let cache = fragmentCaches.get(engine);
+  if (!cache) {
+    cache = new FragmentCache();
+    fragmentCaches.set(engine, cache);
+  }
+  return cache;
+}
+
+/**
+ * res.json for a body already serialised to UTF-8: the same headers and bytes (res.json of an answer sets
+ * application/json, and res.send adds the charset it encodes the string in).
+ */
+function sendJsonText(res: Response, body: Buffer): void {
+  res.set('Content-Type', 'application/json; charset=utf-8');
+  res.send(body);
+}
+
 function renderInput(engine: Engine, identity: Identity, data: Record<string, unknown>, url: RenderInput['url'], csrf: string, user = identity.user): RenderInput {
   return {
     data,
@@ -261,7 +295,7 @@ async function serveView(deps: AppDeps, req: Request, res: Response, route: View
   const engine = deps.engine();
   const { identity, nonce } = locals(res);
   const requester = requesterOf(engine, identity);
-  const data = await engine.runner.readFor(route.reads ?? [], requester);
+  const data = await engine.runner.readFor(route.reads ?? [], requester, { shared: true });
   const csrf = csrfToken(deps.secret, identity);
   const input = renderInput(engine, identity, data, { pathname: req.path, query: queryOf(req) }, csrf);
   if (isSpa(req)) {
@@ -365,19 +399,33 @@ async function serveAction(
     }
     if (route.update) {
       const csrf = csrfToken(deps.secret, { sessionToken, terminalCookie: identity.terminalCookie });
+      const url = pageUrl(req);
+      // a read-only action over states already answered a moment ago (a refresh storm): the same JSON
+      const cache = outcome.readOnly ? fragmentCacheOf(engine) : undefined;
+      const cacheKey = cache ? JSON.stringify([key, url, identity.terminal?.id, identity.terminal?.name, csrf]) : '';
+      const inputs = cache ? [identity.storedUser, ...Object.values(outcome.vars.data)] : [];
+      const cached = cache?.get(cacheKey, inputs);
+      if (cached !== undefined) return sendJsonText(res, cached);
       let rendered;
       try {
-        rendered = engine.renderer.renderComponent(route.update, renderInput(engine, identity, outcome.vars.data, pageUrl(req), csrf, user));
+        rendered = engine.renderer.renderComponent(route.update, renderInput(engine, identity, outcome.vars.data, url, csrf, user));
       } catch (error) {
         const saved = outcome.changes.length > 0 ? 'Данные сохранены, но ' : '';
         throw new ActionError(500, `${saved}компонент "${route.update}" не удалось отрисовать: ${(error as Error).message}`, { cause: error });
       }
-      res.json({
+      const answer: ActionResponse = {
         html: rendered.html,
         styles: rendered.styles.map((s) => s.css).join('\n'),
         scripts: rendered.scripts,
         componentName: route.update,
-      });
+      };
+      if (!cache) {
+        res.json(answer);
+        return;
+      }
+      const body = Buffer.from(JSON.stringify(answer));
+      cache.set(cacheKey, inputs, body);
+      sendJsonText(res, body);
       return;
     }
     res.json({});

@@ -18,7 +18,7 @@ export interface Identity {
   terminalCookie: string | null;
   sessionToken: string | null;
   session: SessionRecord | null;
-  /** stored user record (with secrets), for role checks only */
+  /** stored user record (with secrets; the store's own, frozen object), for role checks only */
   storedUser: Record<string, unknown> | null;
   user: Record<string, unknown> | null;
   roles: string[];
@@ -39,7 +39,10 @@ export function isSecure(req: IncomingMessage): boolean {
 export async function findUser(engine: Engine, userKey: string): Promise<Record<string, unknown> | null> {
   const auth = engine.manifest.auth;
   if (!auth) return null;
-  const state = (await engine.store.read(auth.userConnector, 'global')) as { items?: unknown } | unknown[];
+  // the store's own state, not a copy of every user: this only looks one up (publicUser copies what it returns)
+  const state = (engine.store.peek(auth.userConnector, 'global') ?? (await engine.store.read(auth.userConnector, 'global'))) as
+    | { items?: unknown }
+    | unknown[];
   const items = Array.isArray(state) ? state : Array.isArray(state?.items) ? state.items : [];
   const found = (items as Array<Record<string, unknown>>).find(
     (u) => u && String(u[auth.identityField]) === userKey,

@@ -2,7 +2,6 @@
 // The host machine (loopback only) sees the code, a QR code of its address and the paired terminals.
 import express, { type Request, type Response, Router } from 'express';
 import os from 'node:os';
-import QRCode from 'qrcode';
 import { serializeCookie, TERMINAL_COOKIE } from '../auth/cookies.js';
 import { randomToken } from '../auth/tokens.js';
 import { csrfToken, csrfValid, isSecure, originAllowed, type Identity } from './identity.js';
@@ -78,7 +77,8 @@ ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
     const { code, expiresAt } = deps.terminals.pairingCode();
     const port = req.socket.localPort;
     const urls = lanAddresses().map((a) => `http://${a}:${port}/__pair`);
-    const qr = urls[0] ? await QRCode.toDataURL(urls[0], { margin: 1, width: 200 }) : '';
+    // the QR code library is loaded on the first visit to this page, not at start-up
+    const qr = urls[0] ? await (await import('qrcode')).default.toDataURL(urls[0], { margin: 1, width: 200 }) : '';
     const csrf = csrfToken(deps.secret, identity);
     const rows = deps.terminals
       .list()

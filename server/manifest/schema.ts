@@ -74,6 +74,7 @@ export const channelSchema = z.looseObject({
     event: name,
     payload: z.union([z.string(), z.array(z.string())]).optional(),
     render: z.string().optional(),
+    reads: z.array(z.string()).optional(),
   }),
   auth: z
     .looseObject({ required: z.boolean().optional(), roles: z.array(z.string()).optional() })

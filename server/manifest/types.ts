@@ -83,6 +83,11 @@ export interface ChannelConfig {
     payload?: string | string[];
     /** component rendered once per scope and pushed with the event (subscribers skip the round trip) */
     render?: string;
+    /**
+     * connectors the pushed component is rendered with (default: the watched one); each is read with the
+     * change's scope key when it has the watched connector's scope, its global state otherwise
+     */
+    reads?: string[];
   };
   auth?: { required?: boolean; roles?: string[] };
 }

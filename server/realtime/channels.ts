@@ -8,6 +8,8 @@ export interface Channel {
   event: string;
   payload: string | string[] | undefined;
   render?: string;
+  /** connectors a pushed render reads (emit.reads, default the watched connector) */
+  reads: string[];
   auth: { required: boolean; roles?: string[] };
 }
 
@@ -21,12 +23,16 @@ export function buildChannels(manifest: Manifest): Map<string, Channel> {
     if (config.emit.render && !manifest.components[config.emit.render]) {
       throw new Error(`sockets["${name}"].emit.render names component "${config.emit.render}", which is not declared`);
     }
+    for (const read of config.emit.reads ?? []) {
+      if (!manifest.connectors[read]) throw new Error(`sockets["${name}"].emit.reads names connector "${read}", which the manifest does not declare`);
+    }
     channels.set(name, {
       name,
       watch: config.watch,
       event: config.emit.event,
       payload: config.emit.payload,
       render: config.emit.render,
+      reads: config.emit.reads ?? [config.watch],
       auth: { required: config.auth?.required ?? Boolean(manifest.auth), roles: config.auth?.roles },
     });
   }

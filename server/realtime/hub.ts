@@ -57,8 +57,12 @@ export interface HubOptions {
   sessionLive?(session: string): boolean;
   /** payload cleanup for a connector (e.g. remove password fields from the user connector) */
   redact(connector: string, state: unknown): unknown;
-  /** optional pushed fragment for channels with emit.render, rendered once per scope */
-  renderPush?(channel: Channel, change: NotifyChange): Promise<ActionFragment | undefined>;
+  /**
+   * The fragment pushed with the event of a channel with emit.render, rendered once per change (and so
+   * once per scope); undefined when it cannot be rendered (subscribers then refresh as without render).
+   * Return it directly (not a promise) so the event goes out without waiting for the event loop.
+   */
+  renderPush?(channel: Channel, change: NotifyChange): ActionFragment | undefined | Promise<ActionFragment | undefined>;
 }
 
 export class RealtimeHub {
@@ -185,7 +189,9 @@ export class RealtimeHub {
   /**
    * After commit: tell every subscriber of a channel watching a written connector, except the initiator.
    * The initiating socket is skipped only when it belongs to the requesting terminal, so a socket id sent
-   * by another terminal cannot silence someone else's notifications.
+   * by another terminal cannot silence someone else's notifications. Nothing here waits: the frames go out
+   * before the caller goes on to render its own answer (a pushed fragment is rendered synchronously when
+   * the host's renderPush is synchronous, as it is).
    */
   async notify(changes: NotifyChange[], initiator: Initiator | undefined): Promise<void> {
     const isInitiator = (sub: Subscriber) =>
@@ -195,9 +201,7 @@ export class RealtimeHub {
       if (!channels) continue;
       for (const channel of channels) {
         try {
-          let encoded: string | undefined;
-          let pushed: ActionFragment | undefined;
-          let pushedDone = false;
+          const recipients: Subscriber[] = [];
           for (const sub of this.sockets.values()) {
             if (isInitiator(sub) || !sub.channels.has(channel.name) || !this.inScope(change, sub.principal)) continue;
             // a socket outliving its login (logout elsewhere, expiry) gets nothing more; it reconnects as what it now is
@@ -205,22 +209,37 @@ export class RealtimeHub {
               this.endSocket(sub, CLOSE_SESSION_CHANGED, 'session ended');
               continue;
             }
-            if (!pushedDone) {
-              pushedDone = true;
-              pushed = this.options.renderPush ? await this.options.renderPush(channel, change) : undefined;
-            }
-            encoded ??= JSON.stringify({
-              event: channel.event,
-              channel: channel.name,
-              payload: projectPayload(channel, this.options.redact(change.name, change.state)),
-              ...(pushed ? { html: pushed } : {}),
-            });
-            this.sendRaw(sub, encoded);
+            recipients.push(sub);
           }
+          if (recipients.length === 0) continue;
+          // `await` only for a promise: awaiting anything else would still wait for the microtask queue
+          let pushed = channel.render ? this.pushedFragment(channel, change) : undefined;
+          if (pushed instanceof Promise) pushed = await pushed;
+          const encoded = JSON.stringify({
+            event: channel.event,
+            channel: channel.name,
+            payload: projectPayload(channel, this.options.redact(change.name, change.state)),
+            ...(pushed ? { html: pushed } : {}),
+          });
+          for (const sub of recipients) this.sendRaw(sub, encoded);
         } catch (error) {
           this.options.log.warn(`channel "${channel.name}": notification failed: ${(error as Error).message}`);
         }
       }
+    }
+  }
+
+  /** The fragment pushed with a channel's event, rendered once per change; without one, subscribers refresh. */
+  private pushedFragment(channel: Channel, change: NotifyChange): ActionFragment | undefined | Promise<ActionFragment | undefined> {
+    const fail = (error: unknown) => {
+      this.options.log.warn(`channel "${channel.name}": could not render "${channel.render}" to push (${(error as Error).message}); subscribers refresh instead`);
+      return undefined;
+    };
+    try {
+      const pushed = this.options.renderPush?.(channel, change);
+      return pushed instanceof Promise ? pushed.catch(fail) : pushed;
+    } catch (error) {
+      return fail(error);
     }
   }
 

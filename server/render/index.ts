@@ -14,7 +14,7 @@ import { Markers } from './markers.js';
 import { insertBeforeHeadEnd, markDebugBody, styleTags } from './page-assembly.js';
 import { finishTemplateMarkup, type MarkupMarkers } from './template-markup.js';
 import { ATOM_IF_SECTION_PREFIX, prepareTemplate } from './template-prepare.js';
-import { TemplateWriter, type Condition } from './template-writer.js';
+import { COMPONENT_ID_VARIABLE, TemplateWriter, type Condition } from './template-writer.js';
 
 export { RenderError } from './errors.js';
 export { safeJson } from './safe-json.js';
@@ -92,7 +92,7 @@ export function createRenderer(options: RendererOptions): Renderer & RendererDia
   const title = appTitle(options.windowTitle, globals);
   const markers = new Markers();
   const markupMarkers: MarkupMarkers = {
-    id: markers.html('id', ''),
+    id: `{{{${COMPONENT_ID_VARIABLE}}}}`,
     runOpen: markers.html('run', 'open'),
     runBody: markers.html('run', 'body'),
     runEnd: markers.html('run', 'end'),
@@ -124,6 +124,7 @@ export function createRenderer(options: RendererOptions): Renderer & RendererDia
       if (finished !== null) {
         prepared.text = finished;
         prepared.markupFinished = true;
+        prepared.hasMarkers = markers.occurIn(finished);
       }
       for (const source of prepared.conditions) {
         const condition = writer.addCondition({ ...source, file, component });
@@ -178,6 +179,7 @@ export function createRenderer(options: RendererOptions): Renderer & RendererDia
       pass.styles.push({ name, id: component.baseId, css: component.css });
     }
 
+    writer.componentId = id;
     const own = writer.render(component.template.text, pass.context);
     const renderChild = (placeholder: string): string => {
       const child = Object.hasOwn(pass.inject, placeholder) ? pass.inject[placeholder] : undefined;
@@ -202,7 +204,8 @@ export function createRenderer(options: RendererOptions): Renderer & RendererDia
       }
       return renderInstance(child, pass, childChain);
     };
-    const html = component.template.markupFinished ? fillFinished(own, id, pass, renderChild) : finishPerRender(own, id, pass, renderChild);
+    const { markupFinished, hasMarkers } = component.template;
+    const html = !markupFinished ? finishPerRender(own, id, pass, renderChild) : hasMarkers ? fillFinished(own, pass, renderChild) : own;
 
     if (!debug) return html;
     return (
@@ -212,7 +215,7 @@ export function createRenderer(options: RendererOptions): Renderer & RendererDia
   }
 
   /** Output of a template whose markup was finished when it was prepared: fill its markers by index. */
-  function fillFinished(own: string, id: string, pass: RenderPass, renderChild: (placeholder: string) => string): string {
+  function fillFinished(own: string, pass: RenderPass, renderChild: (placeholder: string) => string): string {
     const parts: string[] = [];
     let cursor = 0;
     let inScript = false;
@@ -220,8 +223,7 @@ export function createRenderer(options: RendererOptions): Renderer & RendererDia
     for (const marker of markers.find(own)) {
       if (!inScript) parts.push(own.slice(cursor, marker.start));
       cursor = marker.end;
-      if (marker.kind === 'id') parts.push(id);
-      else if (marker.kind === 'inject') parts.push(renderChild(marker.value));
+      if (marker.kind === 'inject') parts.push(renderChild(marker.value));
       else if (marker.kind === 'run' && pass.extractScripts) {
         // fragments take <script atom-run> out and hand its text over; full pages keep it in place
         if (marker.value === 'open') inScript = true;

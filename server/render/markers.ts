@@ -1,12 +1,12 @@
 // Opaque markers stand for things that are filled in after a component's own template pass:
 // placeholders (children render from their own templates, so data is never templated twice, D9),
-// component ids and <script atom-run> elements (extracted from fragments). A marker is an HTML
+// and <script atom-run> elements (extracted from fragments, kept in full pages). A marker is an HTML
 // comment carrying a per-renderer random nonce, so rendered data cannot forge one. Filling is done by index splicing, never
 // String.replace, so `$&` and friends in inserted HTML stay literal (D10).
 import { randomBytes } from 'node:crypto';
 
-export type MarkerKind = 'inject' | 'script' | 'id' | 'run';
-const KINDS: ReadonlySet<string> = new Set<MarkerKind>(['inject', 'script', 'id', 'run']);
+export type MarkerKind = 'inject' | 'script' | 'run';
+const KINDS: ReadonlySet<string> = new Set<MarkerKind>(['inject', 'script', 'run']);
 
 export interface Marker {
   kind: MarkerKind;
@@ -35,6 +35,11 @@ export class Markers {
 
   html(kind: MarkerKind, value: string): string {
     return `<!--${this.commentText(kind, value)}-->`;
+  }
+
+  /** Whether `text` holds any marker (a template without one needs no pass over its output). */
+  occurIn(text: string): boolean {
+    return text.includes(`<!--${this.prefix}`);
   }
 
   /** Every marker in `html`, in document order, with where it starts and ends. */

@@ -1,6 +1,6 @@
 // The DOM pass over a component's markup, done once per template file instead of once per render:
-//  - every top-level element gets data-component-id (D11); its value is a marker that the renderer
-//    fills with the instance id after the Mustache pass;
+//  - every top-level element gets data-component-id (D11); its value is a Mustache tag that renders
+//    the instance id;
 //  - every <script atom-run> is framed by markers, so fragments and SPA payloads can take it out
 //    (and keep its rendered text) by index, while full pages keep it in place (D15);
 //  - the markup is written back the way dom-serializer writes it (quoting, implied end tags,
@@ -9,15 +9,15 @@
 // (or rewrites) them, and swapped back afterwards. A template this cannot handle faithfully
 // (changed delimiters, the tokens' characters in the source, tags that would be lost or reordered)
 // is left to the per-render pass.
-import Mustache from 'mustache';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { Text, type ChildNode, type Element, type ParentNode } from 'domhandler';
 import renderDom from 'dom-serializer';
 import { COMPONENT_ID_ATTRIBUTE } from './component-id.js';
+import { scanMustacheTags, type MustacheTag } from './mustache-tags.js';
 
 /** Marker texts the renderer recognises in rendered output. */
 export interface MarkupMarkers {
-  /** the value written into data-component-id of every top-level element */
+  /** the value written into data-component-id of every top-level element (a Mustache tag) */
   id: string;
   /** before <script atom-run>, right after its start tag, right before </script>, after it */
   runOpen: string;
@@ -29,44 +29,6 @@ export interface MarkupMarkers {
 const TOKEN_START = '\uE000';
 const TOKEN_END = '\uE001';
 const TOKEN = /\uE000(\d+)\uE001/g;
-
-interface MustacheTag {
-  start: number;
-  end: number;
-  /** index of the other end of a section ({{#x}} ↔ {{/x}}), null for other tags */
-  partner: number | null;
-}
-
-type MustacheToken = [string, string, number, number, MustacheToken[]?, number?];
-
-/** Every Mustache tag of `text` in source order, or null when the template changes its delimiters. */
-function mustacheTags(text: string): MustacheTag[] | null {
-  const tokens = new Mustache.Writer().parse(text) as MustacheToken[];
-  const found: Array<{ start: number; end: number; pair?: { start: number } }> = [];
-  let delimitersChanged = false;
-  const visit = (list: MustacheToken[]) => {
-    for (const token of list) {
-      const [type, , start, end, children] = token;
-      if (type === 'text') continue;
-      if (type === '=') delimitersChanged = true;
-      if ((type === '#' || type === '^') && Array.isArray(children)) {
-        const closeStart = token[5] as number;
-        const closeEnd = text.indexOf('}}', closeStart);
-        const close = { start: closeStart, end: closeEnd === -1 ? text.length : closeEnd + 2 };
-        const open = { start, end, pair: close };
-        found.push(open, { ...close, pair: open });
-        visit(children);
-      } else {
-        found.push({ start, end });
-      }
-    }
-  };
-  visit(tokens);
-  if (delimitersChanged) return null;
-  found.sort((a, b) => a.start - b.start);
-  const indexByStart = new Map(found.map((tag, index) => [tag.start, index]));
-  return found.map((tag) => ({ start: tag.start, end: tag.end, partner: tag.pair ? (indexByStart.get(tag.pair.start) ?? null) : null }));
-}
 
 /**
  * Whether every element starts and ends inside the same Mustache sections: then each rendering of the
@@ -117,7 +79,8 @@ function frameRunScripts(document: ParentNode, markers: MarkupMarkers): void {
  */
 export function finishTemplateMarkup(text: string, markers: MarkupMarkers): string | null {
   if (text.includes(TOKEN_START) || text.includes(TOKEN_END)) return null;
-  const tags = mustacheTags(text);
+  // null for a delimiter change or a syntax error (mustache.js then reports it when the writer parses)
+  const tags = scanMustacheTags(text);
   if (!tags) return null;
 
   const parts: string[] = [];

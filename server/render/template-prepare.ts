@@ -9,6 +9,7 @@
 import Mustache from 'mustache';
 import { Parser } from 'htmlparser2';
 import { RenderError } from './errors.js';
+import { scanMustacheTags } from './mustache-tags.js';
 
 export const ATOM_IF_SECTION_PREFIX = '__atomIf_';
 const ATOM_IF = 'atom-if';
@@ -32,6 +33,8 @@ export interface PreparedTemplate {
    * as it renders (template-markup.ts); false: the rendered output gets that DOM pass per render
    */
   markupFinished?: boolean;
+  /** finished templates: whether `text` holds placeholder or atom-run markers to fill after rendering */
+  hasMarkers?: boolean;
 }
 
 export interface PrepareOptions {
@@ -152,6 +155,9 @@ function applyEdits(raw: string, edits: Edit[]): string {
 
 /** Source ranges of every Mustache tag (so markup written inside `{{! … }}` is left alone). */
 function mustacheTagRanges(raw: string, file: string): Array<[number, number]> & { delimitersChanged?: boolean } {
+  const scanned = scanMustacheTags(raw);
+  if (scanned) return scanned.map((tag): [number, number] => [tag.start, tag.end]);
+  // a delimiter change or a syntax error: mustache.js's parser (and its error message)
   let tokens: MustacheToken[];
   try {
     // A throwaway writer: the shared one caches only the prepared text of each file.

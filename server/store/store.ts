@@ -46,6 +46,8 @@ interface Entry {
   scopeKey: string;
   /** undefined until loaded; replaced (never mutated) by commits */
   state: JsonValue | undefined;
+  /** what peek() hands out for `version` (the state with computed fields applied, when it has any) */
+  view: { version: number; state: JsonValue } | null;
   loading: Promise<void> | null;
   version: number;
   /** whole-state kinds: newest version handed to save(), and the promise of that save */
@@ -168,6 +170,23 @@ export class ConnectorStore implements Store {
     const copy = structuredClone(entry.state);
     applyComputed(copy, entry.connector.config.computed);
     return copy;
+  }
+
+  peek(name: string, scopeKey: string): JsonValue | undefined {
+    this.assertOpen();
+    const entry = this.entry(name, scopeKey);
+    if (entry.state === undefined) return undefined;
+    if (entry.view?.version !== entry.version) {
+      // frozen, so a careless caller fails loudly instead of changing what everyone reads
+      const { computed } = entry.connector.config;
+      let state = entry.state;
+      if (computed?.length) {
+        state = structuredClone(state);
+        applyComputed(state, computed);
+      }
+      entry.view = { version: entry.version, state: deepFreeze(state) };
+    }
+    return entry.view.state;
   }
 
   async lock(targets: ScopeTarget[]): Promise<() => void> {
@@ -346,6 +365,7 @@ export class ConnectorStore implements Store {
         connector,
         scopeKey: connector.scope === 'global' ? GLOBAL_SCOPE_KEY : scopeKey,
         state: undefined,
+        view: null,
         loading: null,
         version: 0,
         savedVersion: 0,
@@ -380,6 +400,13 @@ export class ConnectorStore implements Store {
       this.log.info(`store: connector "${name}"${scopeText(entry)}: migrations added missing fields; saved once`);
     }
   }
+}
+
+function deepFreeze(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  return value;
 }
 
 /** One intent for a batch of commits: the newest state of each whole-state file, every journal append in order. */

@@ -90,6 +90,13 @@ export interface Store {
   info(name: string): ConnectorInfo;
   /** Deep copy of a connector's state for a scope key (initialState, migrations and computed applied). */
   read(name: string, scopeKey: string): Promise<JsonValue>;
+  /**
+   * The state `read` would copy, without the copy: the store's own object, shared by every caller and
+   * replaced (never changed) by commits. It is deep-frozen: callers must not try to mutate it; copy it
+   * (or use `read`) to change it. Undefined while the state is not loaded (global states are loaded at
+   * start; a scoped one is loaded by its first `read`).
+   */
+  peek(name: string, scopeKey: string): JsonValue | undefined;
   /** Exclusive locks on every target, taken in sorted order (no deadlock). Returns the release function. */
   lock(targets: ScopeTarget[]): Promise<() => void>;
   /**

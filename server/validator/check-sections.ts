@@ -19,10 +19,18 @@ export function checkGlobals(ctx: ValidationContext): void {
 export function checkSockets(ctx: ValidationContext): void {
   const written = new Set(ctx.routeList.flatMap((r) => (r.type === 'action' ? stringsOf(r.route.writes) : [])));
   const subscribed = new Set<string>();
+  /** channel → components whose templates listen to it */
+  const listeners = new Map<string, Set<string>>();
   for (const name of Object.keys(ctx.components)) {
     for (const element of templateScanOf(ctx, name)?.elements ?? []) {
       const channel = element.attributes.get('atom-socket');
-      if (channel !== undefined) subscribed.add(channel.trim());
+      if (channel === undefined) continue;
+      subscribed.add(channel.trim());
+      if (element.attributes.has('atom-on-event')) {
+        const set = listeners.get(channel.trim()) ?? new Set<string>();
+        set.add(name);
+        listeners.set(channel.trim(), set);
+      }
     }
   }
   const dynamicSubscriptions = [...subscribed].some((c) => c.includes('{{'));
@@ -37,6 +45,24 @@ export function checkSockets(ctx: ValidationContext): void {
     const emit = isRecord(channel.emit) ? channel.emit : undefined;
     if (emit && typeof emit.render === 'string' && !Object.hasOwn(ctx.components, emit.render)) {
       ctx.findings.error(at('sockets', name, 'emit', 'render'), `component "${emit.render}" does not exist`, didYouMean(emit.render, Object.keys(ctx.components)));
+    }
+    if (emit && Array.isArray(emit.reads)) {
+      emit.reads.forEach((read, index) => {
+        if (typeof read === 'string' && !Object.hasOwn(ctx.connectors, read)) {
+          ctx.findings.error(at('sockets', name, 'emit', 'reads', index), `connector "${read}" does not exist`, didYouMean(read, Object.keys(ctx.connectors)));
+        }
+      });
+    }
+    if (emit && typeof emit.render === 'string') {
+      // the client swaps a pushed fragment into every element listening to the event: all must show that component
+      const others = [...(listeners.get(name) ?? [])].filter((component) => component !== emit.render);
+      if (others.length > 0) {
+        ctx.findings.warning(
+          at('sockets', name, 'emit', 'render'),
+          `the pushed "${emit.render}" would also replace what ${others.map((c) => `"${c}"`).join(', ')} show, which listen to this channel too`,
+          'give those components a channel of their own (without render), or remove render here',
+        );
+      }
     }
     if (emit && typeof emit.payload === 'string' && typeof watch === 'string' && emit.payload !== watch) {
       ctx.findings.warning(
