@@ -215,12 +215,15 @@ export class RealtimeHub {
           // `await` only for a promise: awaiting anything else would still wait for the microtask queue
           let pushed = channel.render ? this.pushedFragment(channel, change) : undefined;
           if (pushed instanceof Promise) pushed = await pushed;
-          const encoded = JSON.stringify({
-            event: channel.event,
-            channel: channel.name,
-            payload: projectPayload(channel, this.options.redact(change.name, change.state)),
-            ...(pushed ? { html: pushed } : {}),
-          });
+          // encoded to UTF-8 once for every recipient (ws would do it again for each string it sends)
+          const encoded = Buffer.from(
+            JSON.stringify({
+              event: channel.event,
+              channel: channel.name,
+              payload: projectPayload(channel, this.options.redact(change.name, change.state)),
+              ...(pushed ? { html: pushed } : {}),
+            }),
+          );
           for (const sub of recipients) this.sendRaw(sub, encoded);
         } catch (error) {
           this.options.log.warn(`channel "${channel.name}": notification failed: ${(error as Error).message}`);
@@ -270,7 +273,8 @@ export class RealtimeHub {
     this.sendRaw(sub, JSON.stringify(frame));
   }
 
-  private sendRaw(sub: Subscriber, encoded: string): void {
+  /** A text frame: a string, or its UTF-8 bytes. */
+  private sendRaw(sub: Subscriber, encoded: string | Buffer): void {
     if (sub.ws.readyState !== sub.ws.OPEN) return;
     if (sub.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       // a subscriber that cannot keep up is dropped; it resyncs on reconnect instead of growing host memory
@@ -280,7 +284,7 @@ export class RealtimeHub {
       return;
     }
     this.counters.delivered++;
-    sub.ws.send(encoded);
+    sub.ws.send(encoded, { binary: false });
   }
 
   private beat(): void {

@@ -59,7 +59,7 @@ export function checkSockets(ctx: ValidationContext): void {
       if (others.length > 0) {
         ctx.findings.warning(
           at('sockets', name, 'emit', 'render'),
-          `the pushed "${emit.render}" would also replace what ${others.map((c) => `"${c}"`).join(', ')} show, which listen to this channel too`,
+          `the pushed "${emit.render}" also reaches ${others.map((c) => `"${c}"`).join(', ')} (listening to this channel), whose content it would replace`,
           'give those components a channel of their own (without render), or remove render here',
         );
       }
