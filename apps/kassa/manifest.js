@@ -14,7 +14,11 @@ module.exports = {
   sockets: {
     // the original's channel: windows (and the customer display) of the same terminal re-render
     // the receipt when it changes; the terminal-scoped receipt never reaches another terminal
-    'receipt-updates': { watch: 'receipt', emit: { event: 'receipt-changed', payload: 'receipt' } },
+    // the new receipt is rendered once per terminal and pushed with the event, so windows swap it in
+    // without a round trip (the soft-refresh action stays for clients that ignore pushed fragments)
+    'receipt-updates': { watch: 'receipt', emit: { event: 'receipt-changed', payload: 'receipt', render: 'receipt' } },
+    // the customer display listens on its own channel so it receives its own rendered fragment
+    'display-updates': { watch: 'receipt', emit: { event: 'receipt-changed', payload: 'receipt', render: 'customerDisplay' } },
     // the manager's dashboard follows every completed sale
     'sales-feed': {
       watch: 'daily',
