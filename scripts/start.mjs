@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { defaultDataDir } from './data-dir.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const say = (message) => console.log(`[start] ${message}`);
@@ -99,13 +100,6 @@ async function loadModule(built, source) {
   return tsImport(path.join(root, source), import.meta.url);
 }
 
-function defaultDataDir() {
-  if (process.env.SERVEROKEY_DATA) return path.resolve(process.env.SERVEROKEY_DATA);
-  const home = os.homedir();
-  if (process.platform === 'win32') return path.join(process.env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'serverokey-pos');
-  if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'serverokey-pos');
-  return path.join(process.env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'serverokey-pos');
-}
 
 const CHROMIUM_NAMES = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
 
