@@ -13,6 +13,7 @@ import type { Vars } from './actions/context.js';
 import { SessionManager } from './auth/sessions.js';
 import { secretFields } from './auth/user.js';
 import { buildChannels, type Channel } from './realtime/channels.js';
+import { reachesStep } from './actions/reachable.js';
 
 export interface Engine {
   appDir: string;
@@ -28,23 +29,6 @@ export interface Engine {
   debug: boolean;
   log: Logger;
   close(): Promise<void>;
-}
-
-function hasStep(steps: unknown, key: string, manifest: Manifest, seen = new Set<unknown>()): boolean {
-  if (!Array.isArray(steps) || seen.has(steps)) return false;
-  seen.add(steps);
-  return steps.some((step: Record<string, unknown>) => {
-    if (!step || typeof step !== 'object') return false;
-    if (Object.hasOwn(step, key)) return true;
-    const sub = step['action:run'] as { name?: string } | undefined;
-    const route = sub?.name ? manifest.routes[sub.name] : undefined;
-    return (
-      hasStep(step.then, key, manifest, seen) ||
-      hasStep(step.else, key, manifest, seen) ||
-      hasStep(step.steps, key, manifest, seen) ||
-      (route?.type === 'action' && hasStep(route.steps, key, manifest, seen))
-    );
-  });
 }
 
 /** Misconfigured auth stops start-up with a reason (the original silently disabled it, D22). */
@@ -108,7 +92,7 @@ export async function createEngine(options: {
     await sessions?.load();
     const loginRoutes = new Set(
       Object.entries(manifest.routes as Record<string, RouteConfig>)
-        .filter(([, r]) => r.type === 'action' && hasStep(r.steps, 'auth:login', manifest))
+        .filter(([, r]) => r.type === 'action' && reachesStep(manifest, r, 'auth:login'))
         .map(([key]) => key),
     );
     return {

@@ -11,6 +11,7 @@ import { ActionError } from './errors.js';
 import type { ActionServices, RunState, Vars } from './context.js';
 import { routePath } from './paths.js';
 import { runSteps } from './run-steps.js';
+import { collectWrites } from './reachable.js';
 
 export interface Requester {
   /** the logged-in user as steps and templates see it (secrets removed), or null */
@@ -40,27 +41,7 @@ export interface ActionOutcome {
   changes: Change[];
 }
 
-/** Connectors an action may write: its own writes and those of every sub-action it can reach. */
-export function collectWrites(manifest: Manifest, route: ActionRoute, seen = new Set<ActionRoute>()): Set<string> {
-  const out = new Set(route.writes ?? []);
-  if (seen.has(route)) return out;
-  seen.add(route);
-  const visit = (steps: unknown) => {
-    if (!Array.isArray(steps)) return;
-    for (const step of steps as Array<Record<string, unknown>>) {
-      if (!step || typeof step !== 'object') continue;
-      const sub = step['action:run'] as { name?: unknown } | string | undefined;
-      const name = typeof sub === 'string' ? sub : sub?.name;
-      const target = typeof name === 'string' ? manifest.routes[name] : undefined;
-      if (target && target.type === 'action') for (const w of collectWrites(manifest, target, seen)) out.add(w);
-      visit(step.then);
-      visit(step.else);
-      visit(step.steps);
-    }
-  };
-  visit(route.steps);
-  return out;
-}
+export { collectWrites } from './reachable.js';
 
 export class ActionRunner {
   private readonly writeSets = new Map<ActionRoute, string[]>();
@@ -120,6 +101,7 @@ export class ActionRunner {
     const release = targets.length > 0 ? await this.store.lock(targets) : () => {};
     let durable: Promise<void> | undefined;
     let state: RunState;
+    let changes: Change[] = [];
     let readOnly = false;
     try {
       // nothing can change what an action without steps reads: it is only rendered
@@ -150,26 +132,24 @@ export class ActionRunner {
         depth: 0,
       };
       await runSteps((route.steps ?? []) as Step[], state, `${routePath(input.routeKey)}.steps`);
-      const changes: Change[] = [];
+      changes = [];
       for (const name of state.writes) {
         const value = vars.data[name];
         if (value === undefined) continue;
         changes.push({ name, scopeKey: this.scopeKey(name, requester), state: value });
       }
       durable = changes.length > 0 ? this.store.commit(changes).catch((error) => this.refused(error, input.routeKey)) : undefined;
-      (state as RunState & { changes: Change[] }).changes = changes;
     } finally {
       release();
     }
     if (durable) await durable;
-    const done = state as RunState & { changes: Change[] };
     return {
       readOnly,
-      vars: done.vars,
-      redirect: done.redirect,
-      login: done.login,
-      logout: done.logout,
-      changes: done.changes,
+      vars: state.vars,
+      redirect: state.redirect,
+      login: state.login,
+      logout: state.logout,
+      changes,
     };
   }
 }
