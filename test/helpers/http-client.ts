@@ -85,6 +85,13 @@ export class TestTerminal {
     return result;
   }
 
+  /** Loads a page with this terminal's cookies but an old session id (a copied cookie), not keeping anything. */
+  replaySession(path: string, sessionId: string): Promise<Response> {
+    const cookies = new Map(this.cookies).set('session_id', sessionId);
+    const cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    return fetch(this.baseUrl + path, { headers: { cookie }, redirect: 'manual' });
+  }
+
   /** A WebSocket with this terminal's cookies; resolves once the socket id is assigned. */
   async socket(): Promise<TestSocket> {
     const ws = new WebSocket(this.baseUrl.replace(/^http/, 'ws') + '/', {

@@ -209,10 +209,7 @@ describe('kassa: the original example’s behaviour', () => {
     const session = t.cookies.get('session_id')!;
     const out = await t.action('GET /auth/logout');
     assert.deepEqual(out.body, { redirect: { url: '/login', full: true } });
-    const replay = await fetch(host.url + '/', {
-      headers: { cookie: `session_id=${session}; sok_terminal=${t.cookies.get('sok_terminal')}` },
-      redirect: 'manual',
-    });
+    const replay = await t.replaySession('/', session);
     assert.equal(replay.status, 302);
   });
 

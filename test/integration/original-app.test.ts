@@ -111,7 +111,7 @@ describe('original-shaped kassa manifest', () => {
     assert.equal((await t.get('/')).status, 200);
     const out = await t.action('GET /auth/logout');
     assert.deepEqual(out.body, { redirect: { url: '/login', full: true } });
-    const replay = await fetch(host.url + '/', { headers: { cookie: `session_id=${session}; sok_terminal=${t.cookies.get('sok_terminal')}` }, redirect: 'manual' });
+    const replay = await t.replaySession('/', session);
     assert.equal(replay.status, 302);
     assert.equal(replay.headers.get('location'), '/login');
   });
