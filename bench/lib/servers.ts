@@ -44,6 +44,12 @@ export interface StartOptions {
 
 let prepared = false;
 
+/** BENCH_PROFILE_DIR=<folder>: every server process writes a CPU profile there when it stops. */
+function profileArgs(): string[] {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(dir)}`] : [];
+}
+
 /** Builds what the server processes run (once per benchmark process). */
 export async function prepareBuild(from: 'dist' | 'source' = 'dist'): Promise<void> {
   if (prepared) return;
@@ -96,7 +102,7 @@ export async function startServer(options: StartOptions): Promise<ServerHandle> 
   const started = performance.now();
   const child = fork(childFile('host-child'), [JSON.stringify(args)], {
     cwd: projectRoot,
-    execArgv: options.kind === 'engine' && from === 'source' ? ['--import', 'tsx'] : [],
+    execArgv: [...(options.kind === 'engine' && from === 'source' ? ['--import', 'tsx'] : []), ...profileArgs()],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const ready = await new Promise<{ url: string; pid: number }>((resolve, reject) => {

@@ -4,9 +4,6 @@ import { join } from 'node:path';
 
 export const GLOBAL_SCOPE_KEY = 'global';
 
-/** The commit intent record; a connector may not be called this. */
-export const COMMIT_INTENT_FILE = '_commit.json';
-
 function segment(text: string): string {
   // encodeURIComponent leaves "." alone; a key of "." or ".." must not name a folder.
   const encoded = encodeURIComponent(text);

@@ -1,5 +1,6 @@
 // The Store: connectors by name and scope key, cached in memory, with locks and all-or-nothing commits
-// that are visible at once and durable when their promise resolves.
+// that are visible at once and durable when their promise resolves: a commit is one line of the
+// write-ahead log, and a checkpoint shortly after writes the connector files (each replaced atomically).
 import { mkdir } from 'node:fs/promises';
 import type { ConnectorConfig, ConnectorScope } from '../manifest/types.js';
 import type {
@@ -19,9 +20,14 @@ import { KeyedLocks } from './locks.js';
 import { copyAsJson } from './json-value.js';
 import { applyMigrations } from './migrations.js';
 import { applyComputed, removeDerived } from './computed.js';
-import { readIntent, removeIntent, writeIntent } from './commit-intent.js';
-import { COMMIT_INTENT_FILE, GLOBAL_SCOPE_KEY } from './paths.js';
+import { GLOBAL_SCOPE_KEY } from './paths.js';
 import { describeError } from './fs-durable.js';
+import { isLogFileName, WriteAheadLog, type LoggedChange } from './write-ahead-log.js';
+
+/** How long committed changes may stay only in the log before the connector files are brought up to date. */
+const CHECKPOINT_DELAY_MS = 1000;
+/** Log bytes after which the files are brought up to date at once (bounds the log and replay after a crash). */
+const CHECKPOINT_BYTES = 4 * 1024 * 1024;
 
 export interface StoreOptions {
   connectors: Record<string, ConnectorConfig>;
@@ -50,27 +56,11 @@ interface Entry {
   view: { version: number; state: JsonValue } | null;
   loading: Promise<void> | null;
   version: number;
-  /** whole-state kinds: newest version handed to save(), and the promise of that save */
-  savedVersion: number;
-  lastSave: Promise<void>;
-  /**
-   * Whole-state kinds: settles when the newest multi-file commit touching this state is finished. Later
-   * single-file saves wait for it, or replaying that commit's intent after a crash could overwrite them.
-   */
-  barrier: Promise<void> | null;
 }
 
 interface PlannedWrite {
   entry: Entry;
   write: JsonValue;
-  version: number;
-}
-
-interface IntentJob {
-  writes: PlannedWrite[];
-  promise: Promise<void>;
-  resolve: () => void;
-  reject: (error: unknown) => void;
 }
 
 const VALID_SCOPES: readonly ConnectorScope[] = ['global', 'terminal', 'user'];
@@ -84,8 +74,11 @@ export class ConnectorStore implements Store {
   private readonly entries = new Map<string, Entry>();
   private readonly locks = new KeyedLocks();
   private readonly pending = new Set<Promise<void>>();
-  private readonly intentQueue: IntentJob[] = [];
-  private intentWorker: Promise<void> | null = null;
+  private readonly wal: WriteAheadLog;
+  /** writes in the log that the connector files do not hold yet, in commit order */
+  private unsaved: PlannedWrite[] = [];
+  private checkpointTimer: NodeJS.Timeout | null = null;
+  private lastCheckpoint: Promise<void> = Promise.resolve();
   private readonly dataDir: string;
   private readonly log: Logger;
   private closed = false;
@@ -93,6 +86,7 @@ export class ConnectorStore implements Store {
   constructor(options: StoreOptions) {
     this.dataDir = options.dataDir;
     this.log = options.log;
+    this.wal = new WriteAheadLog(options.dataDir, options.log);
     for (const [name, config] of Object.entries(options.connectors)) this.connectors.set(name, this.openConnector(name, config));
   }
 
@@ -106,8 +100,8 @@ export class ConnectorStore implements Store {
     if (!VALID_SCOPES.includes(scope)) {
       throw new Error(`connector "${name}": unknown scope ${JSON.stringify(scope)} (one of: ${VALID_SCOPES.join(', ')})`);
     }
-    if (`${encodeURIComponent(name)}.json` === COMMIT_INTENT_FILE) {
-      throw new Error(`connector "${name}": this name is reserved for the store's commit record; rename the connector`);
+    if (isLogFileName(encodeURIComponent(name))) {
+      throw new Error(`connector "${name}": names like this are reserved for the store's write-ahead log; rename the connector`);
     }
     if (type !== kind.type && kind.aliasNotice) this.log.info(`connector "${name}": type "${type}" ${kind.aliasNotice}`);
     const backend = kind.open({ name, config, dataDir: this.dataDir, log: this.log });
@@ -118,7 +112,7 @@ export class ConnectorStore implements Store {
   async open(): Promise<void> {
     try {
       await mkdir(this.dataDir, { recursive: true });
-      await this.replayIntent();
+      await this.replayLog();
       const globals = [...this.connectors.values()].filter((connector) => connector.scope === 'global');
       const results = await Promise.allSettled(globals.map((connector) => this.load(this.entry(connector.name, GLOBAL_SCOPE_KEY))));
       const failures = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
@@ -133,25 +127,34 @@ export class ConnectorStore implements Store {
     }
   }
 
-  private async replayIntent(): Promise<void> {
-    const changes = await readIntent(this.dataDir, this.log);
-    if (!changes) return;
-    const replayed: string[] = [];
-    for (const change of changes) {
-      const connector = this.connectors.get(change.connector);
-      if (!connector?.kind.persistent) {
+  /** Writes the commits a crash left only in the log into the connector files, then drops those log files. */
+  private async replayLog(): Promise<void> {
+    const { commits, files } = await this.wal.recover();
+    const known: LoggedChange[] = [];
+    for (const change of commits.flat()) {
+      if (this.connectors.get(change.connector)?.kind.persistent) known.push(change);
+      else {
         this.log.warn(
-          `store: an interrupted commit names connector "${change.connector}", which is not a stored connector any more; ` +
-            'that part was skipped',
+          `store: a logged commit names connector "${change.connector}", which is not a stored connector any more; that part was skipped`,
         );
-        continue;
       }
-      await connector.backend.load(change.scopeKey);
-      await connector.backend.save(change.scopeKey, change.write);
-      replayed.push(connector.scope === 'global' ? `"${connector.name}"` : `"${connector.name}" (${change.scopeKey})`);
     }
-    await removeIntent(this.dataDir);
-    this.log.warn(`store: finished a commit that a crash or power cut had interrupted (${replayed.join(', ') || 'nothing left to write'})`);
+    const writes = newestPerTarget(known, (change) =>
+      this.connector(change.connector).wholeState ? `${change.connector}\u0000${change.scopeKey}` : null,
+    );
+    const targets = new Map(writes.map((change) => [`${change.connector}\u0000${change.scopeKey}`, change]));
+    for (const { connector, scopeKey } of targets.values()) await this.connector(connector).backend.load(scopeKey);
+    await Promise.all(writes.map((change) => this.connector(change.connector).backend.save(change.scopeKey, change.write)));
+    await this.wal.discard(files);
+    if (commits.length > 0) {
+      const names = [...targets.values()].map(({ connector, scopeKey }) =>
+        this.connector(connector).scope === 'global' ? `"${connector}"` : `"${connector}" (${scopeKey})`,
+      );
+      this.log.warn(
+        `store: the host had stopped without closing the store; ${commits.length} logged commit(s) were written ` +
+          `into the connector files (${names.join(', ')})`,
+      );
+    }
   }
 
   names(): string[] {
@@ -202,15 +205,13 @@ export class ConnectorStore implements Store {
     } catch (error) {
       return Promise.reject(error);
     }
-    let durable: Promise<void>;
-    if (writes.length === 0) durable = Promise.resolve();
-    else if (writes.length === 1) durable = this.persist(writes[0]);
-    else durable = this.persistTogether(writes);
-    return this.track(durable);
+    return this.track(this.logWrites(writes));
   }
 
+  /** Every acknowledged commit is durable (in the log) and in the connector files. */
   async flush(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    await this.checkpoint();
     await Promise.all([...this.connectors.values()].map((connector) => connector.backend.flush()));
   }
 
@@ -218,6 +219,8 @@ export class ConnectorStore implements Store {
     if (this.closed) return;
     this.closed = true;
     await this.flush();
+    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+    await this.wal.close();
     await Promise.all([...this.connectors.values()].map((connector) => connector.backend.close()));
   }
 
@@ -254,7 +257,7 @@ export class ConnectorStore implements Store {
       entry.state = prepared.state;
       entry.version++;
       if (entry.connector.kind.persistent && prepared.write !== undefined) {
-        writes.push({ entry, write: prepared.write, version: entry.version });
+        writes.push({ entry, write: prepared.write });
       }
     }
     return writes;
@@ -267,69 +270,57 @@ export class ConnectorStore implements Store {
     return durable;
   }
 
-  private save(planned: PlannedWrite): Promise<void> {
-    const { entry, write, version } = planned;
-    const { backend } = entry.connector;
-    const failed = (error: unknown): never => {
-      throw new StoreWriteError(
-        `connector "${entry.connector.name}"${scopeText(entry)}: the change is visible but was not saved: ${describeError(error)}`,
-        { cause: error },
-      );
-    };
-    if (!entry.connector.wholeState) return backend.save(entry.scopeKey, write).catch(failed);
-    // A newer state is already on its way to the file and contains this one.
-    if (version <= entry.savedVersion) return entry.lastSave;
-    entry.savedVersion = version;
-    entry.lastSave = backend.save(entry.scopeKey, write).catch(failed);
-    return entry.lastSave;
-  }
-
-  /** A commit that touches one file: that file's own atomic replace (or append) is enough. */
-  private persist(planned: PlannedWrite): Promise<void> {
-    const { barrier } = planned.entry;
-    // Journals need no barrier: records are numbered, so a later append waits for the earlier ones by itself.
-    if (!barrier || !planned.entry.connector.wholeState) return this.save(planned);
-    const run = () => this.save(planned);
-    return barrier.then(run, run);
-  }
-
-  /** A commit that touches several files goes through the intent record (group-committed with its peers). */
-  private persistTogether(writes: PlannedWrite[]): Promise<void> {
-    let resolve!: () => void;
-    let reject!: (error: unknown) => void;
-    const promise = new Promise<void>((res, rej) => {
-      resolve = res;
-      reject = rej;
+  /** One log line holds the whole commit: durable and all-or-nothing once it is appended. */
+  private logWrites(writes: PlannedWrite[]): Promise<void> {
+    if (writes.length === 0) return Promise.resolve();
+    this.unsaved.push(...writes);
+    const logged = this.wal.append(
+      writes.map(({ entry, write }) => ({ connector: entry.connector.name, scopeKey: entry.scopeKey, write })),
+    );
+    this.scheduleCheckpoint();
+    return logged.catch((error: unknown) => {
+      const where = writes.map(({ entry }) => `connector "${entry.connector.name}"${scopeText(entry)}`).join(', ');
+      throw new StoreWriteError(`${where}: the change is visible but was not saved: ${describeError(error)}`, { cause: error });
     });
-    const job: IntentJob = { writes, promise, resolve, reject };
-    const barrier = promise.catch(() => {});
-    for (const { entry } of writes) if (entry.connector.wholeState) entry.barrier = barrier;
-    this.intentQueue.push(job);
-    this.intentWorker ??= this.runIntents();
-    return promise;
   }
 
-  private async runIntents(): Promise<void> {
-    while (this.intentQueue.length > 0) {
-      const batch = this.intentQueue.splice(0);
-      const writes = mergeWrites(batch.flatMap((job) => job.writes));
-      try {
-        await writeIntent(
-          this.dataDir,
-          writes.map(({ entry, write }) => ({ connector: entry.connector.name, scopeKey: entry.scopeKey, write })),
-        );
-        await Promise.all(writes.map((planned) => this.save(planned)));
-        await removeIntent(this.dataDir);
-        for (const job of batch) job.resolve();
-      } catch (error) {
-        const failure =
-          error instanceof StoreWriteError
-            ? error
-            : new StoreWriteError(`a commit of several connectors could not be saved: ${describeError(error)}`, { cause: error });
-        for (const job of batch) job.reject(failure);
-      }
+  private scheduleCheckpoint(): void {
+    if (this.wal.pendingBytes >= CHECKPOINT_BYTES) {
+      void this.checkpoint().catch(() => {});
+      return;
     }
-    this.intentWorker = null;
+    if (this.checkpointTimer) return;
+    this.checkpointTimer = setTimeout(() => {
+      this.checkpointTimer = null;
+      void this.checkpoint().catch(() => {});
+    }, CHECKPOINT_DELAY_MS);
+    this.checkpointTimer.unref();
+  }
+
+  /**
+   * Brings the connector files up to date with everything logged so far, then removes the log files that
+   * covered it. One at a time; a call made while one runs gets its own run after it.
+   */
+  private checkpoint(): Promise<void> {
+    const run = async () => {
+      const writes = newestPerTarget(this.unsaved.splice(0), ({ entry }) => (entry.connector.wholeState ? entry.id : null));
+      const files = await this.wal.seal();
+      try {
+        await Promise.all(writes.map(({ entry, write }) => entry.connector.backend.save(entry.scopeKey, write)));
+        await this.wal.discard(files);
+      } catch (error) {
+        // The log still holds these writes, so nothing is lost; the next checkpoint tries again.
+        this.unsaved.unshift(...writes);
+        this.log.error(
+          `store: could not bring the connector files up to date (${describeError(error)}); ` +
+            'the changes are safe in the write-ahead log and will be written again. Check free disk space.',
+        );
+        if (!this.closed) this.scheduleCheckpoint();
+        throw error;
+      }
+    };
+    this.lastCheckpoint = this.lastCheckpoint.then(run, run);
+    return this.lastCheckpoint;
   }
 
   // --- entries ------------------------------------------------------------------------------------
@@ -368,9 +359,6 @@ export class ConnectorStore implements Store {
         view: null,
         loading: null,
         version: 0,
-        savedVersion: 0,
-        lastSave: Promise.resolve(),
-        barrier: null,
       };
       this.entries.set(id, entry);
     }
@@ -396,7 +384,7 @@ export class ConnectorStore implements Store {
     entry.state = state;
     if (migrated && kind.persistent && wholeState) {
       entry.version++;
-      await this.track(this.persist({ entry, write: state, version: entry.version }));
+      await this.track(this.logWrites([{ entry, write: state }]));
       this.log.info(`store: connector "${name}"${scopeText(entry)}: migrations added missing fields; saved once`);
     }
   }
@@ -409,22 +397,20 @@ function deepFreeze(value: unknown): unknown {
   return value;
 }
 
-/** One intent for a batch of commits: the newest state of each whole-state file, every journal append in order. */
-function mergeWrites(writes: PlannedWrite[]): PlannedWrite[] {
-  const newest = new Map<Entry, PlannedWrite>();
-  const merged: PlannedWrite[] = [];
-  for (const planned of writes) {
-    if (!planned.entry.connector.wholeState) {
-      merged.push(planned);
-      continue;
-    }
-    const known = newest.get(planned.entry);
-    if (!known) {
-      newest.set(planned.entry, planned);
-      merged.push(planned);
-    } else if (planned.version > known.version) {
-      merged[merged.indexOf(known)] = planned;
-      newest.set(planned.entry, planned);
+/**
+ * What a checkpoint or a replay saves, from writes in commit order: the newest state of each whole-state
+ * target (those with a key), and every other write (journal appends) in order.
+ */
+function newestPerTarget<T>(writes: T[], wholeStateKey: (write: T) => string | null): T[] {
+  const at = new Map<string, number>();
+  const merged: T[] = [];
+  for (const write of writes) {
+    const key = wholeStateKey(write);
+    const known = key === null ? undefined : at.get(key);
+    if (known !== undefined) merged[known] = write;
+    else {
+      if (key !== null) at.set(key, merged.length);
+      merged.push(write);
     }
   }
   return merged;

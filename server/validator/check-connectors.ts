@@ -1,7 +1,7 @@
 // Connectors (§9.3 #4–8, plus types and scopes): what the store would refuse, and rules whose
 // formulas point at fields the initial state does not have.
 import { findKind } from '../store/kinds.js';
-import { COMMIT_INTENT_FILE } from '../store/paths.js';
+import { isLogFileName } from '../store/write-ahead-log.js';
 import { at, isRecord, type ValidationContext } from './context.js';
 
 function sessionConnector(ctx: ValidationContext): string | undefined {
@@ -18,8 +18,8 @@ export function checkConnectors(ctx: ValidationContext): void {
     if (!isRecord(config)) continue; // the schema check reported it
     const type = typeof config.type === 'string' ? config.type : undefined;
     const kind = type ? findKind(type) : undefined;
-    if (`${encodeURIComponent(name)}.json` === COMMIT_INTENT_FILE) {
-      findings.error(at('connectors', name), `the name "${name}" is reserved for the store's commit record`, 'rename the connector');
+    if (isLogFileName(encodeURIComponent(name))) {
+      findings.error(at('connectors', name), `the name "${name}" is reserved for the store's write-ahead log`, 'rename the connector');
     }
     // §9.3 #5: without initialState a connector starts as {} (a journal starts with no records, and
     // the session connector is filled by the engine)

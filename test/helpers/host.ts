@@ -10,6 +10,11 @@ export const projectRoot = path.resolve(fixtures, '..', '..');
 
 export interface TestHost extends Host {
   dataDir: string;
+  /**
+   * Waits until the store has written every acknowledged change into the connector files (a commit is
+   * durable in the write-ahead log first); tests that read data files call this before.
+   */
+  flushed(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -19,6 +24,7 @@ export async function startHost(appDir: string, options: Partial<HostOptions> = 
   const host = await createHost({ appDir, dataDir, port: 0, quiet: true, ...options });
   return Object.assign(host, {
     dataDir,
+    flushed: () => (host as unknown as { engine(): { store: { flush(): Promise<void> } } }).engine().store.flush(),
     async stop() {
       await host.close();
       if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });

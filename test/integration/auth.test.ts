@@ -31,7 +31,7 @@ function withCookies(host: TestHost, cookies: Record<string, string>): TestTermi
 
 describe('auth', () => {
   let host: TestHost;
-  const stored = (name: string) => readFile(path.join(host.dataDir, `${name}.json`), 'utf8').catch(() => '');
+  const stored = async (name: string) => (await host.flushed(), readFile(path.join(host.dataDir, `${name}.json`), 'utf8').catch(() => ''));
 
   before(async () => {
     host = await startHost(appDir);

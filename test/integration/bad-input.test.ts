@@ -12,8 +12,10 @@ import { attemptUpgrade, Device } from '../fixtures/realtime-app/support.js';
 
 const appDir = path.join(fixtures, 'realtime-app');
 
-/** Every file under the data folder and its content. */
-async function snapshot(dir: string): Promise<Map<string, string>> {
+/** Every file under the data folder and its content, once the store has written what it logged. */
+async function snapshot(host: TestHost): Promise<Map<string, string>> {
+  await host.flushed();
+  const dir = host.dataDir;
   const out = new Map<string, string>();
   for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
     if (!entry.isFile()) continue;
@@ -199,7 +201,7 @@ describe('bad input', () => {
 
   for (const c of cases) {
     it(`${c.name} → ${typeof c.expect === 'object' ? `close ${c.expect.close}` : c.expect}`, async () => {
-      const before = await snapshot(host.dataDir);
+      const before = await snapshot(host);
       const outcome = (await c.send()) as any;
       if (typeof c.expect === 'number') {
         assert.equal(outcome.status, c.expect, JSON.stringify(outcome.body ?? outcome).slice(0, 300));
@@ -214,7 +216,7 @@ describe('bad input', () => {
         assert.deepEqual(outcome, c.expect);
       }
       c.check?.(outcome);
-      assert.deepEqual(await snapshot(host.dataDir), before, 'stored data changed');
+      assert.deepEqual(await snapshot(host), before, 'stored data changed');
       assert.equal((await fetch(host.url + '/__health')).status, 200);
     });
   }
@@ -224,6 +226,7 @@ describe('bad input', () => {
     const added = await t.action('/action/receipt-add', { name: 'После всего' });
     assert.equal(added.status, 200);
     await watcher.next((f) => f.event === 'receipt-changed' && f.payload.items.some((i: { name: string }) => i.name === 'После всего'));
+    await host.flushed();
     const receipt = JSON.parse(await readFile(path.join(host.dataDir, 'receipt.json'), 'utf8'));
     assert.deepEqual(receipt.items, [{ name: 'Исходная позиция' }, { name: 'После всего' }]);
   });

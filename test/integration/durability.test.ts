@@ -70,6 +70,7 @@ test('8 concurrent terminals × 50 "add one" actions over HTTP end with exactly 
       }
     }),
   );
+  await host.flushed();
   const onDisk = JSON.parse(await readFile(path.join(host.dataDir, 'stock.json'), 'utf8'));
   assert.equal(onDisk.items[0].quantity, 400);
   const page = await terminals[0].get('/');
@@ -133,7 +134,10 @@ test('a truncated file at start is reported and the last good copy is used', asy
   const first = await startHost(appDir, { dataDir });
   t.after(() => first.stop());
   const terminal = await new TestTerminal(first.url).open('/');
-  for (const id of ['a1', 'a2', 'a3', 'a4', 'a5']) assert.equal((await terminal.action('/action/record', { id })).status, 200);
+  for (const id of ['a1', 'a2', 'a3', 'a4']) assert.equal((await terminal.action('/action/record', { id })).status, 200);
+  // written into the file now, so the next write keeps this content as the last good copy
+  await first.flushed();
+  assert.equal((await terminal.action('/action/record', { id: 'a5' })).status, 200);
   await first.stop();
 
   const file = path.join(dataDir, 'ledger.json');

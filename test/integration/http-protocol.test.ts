@@ -9,7 +9,7 @@ import { TestTerminal } from '../helpers/http-client.js';
 describe('action protocol statuses', () => {
   let host: TestHost;
   let t: TestTerminal;
-  const stored = () => readFile(path.join(host.dataDir, 'counter.json'), 'utf8');
+  const stored = async () => (await host.flushed(), readFile(path.join(host.dataDir, 'counter.json'), 'utf8'));
 
   before(async () => {
     host = await startHost(path.join(fixtures, 'http-app'));

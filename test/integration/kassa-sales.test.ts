@@ -17,14 +17,16 @@ function field(html: string, className: string): string | undefined {
   return new RegExp(`class="${className}"[^>]*>([^<]*)<`).exec(html)?.[1];
 }
 
-async function journal(dataDir: string, name: string): Promise<any[]> {
-  const text = await readFile(path.join(dataDir, `${name}.jsonl`), 'utf8').catch(() => '');
+async function journal(host: TestHost, name: string): Promise<any[]> {
+  await host.flushed();
+  const text = await readFile(path.join(host.dataDir, `${name}.jsonl`), 'utf8').catch(() => '');
   return text.split('\n').filter(Boolean).map((line) => JSON.parse(line));
 }
 
 /** All stored per-terminal states of a connector, as one text (to show that nothing was written). */
-async function stored(dataDir: string, connector: string): Promise<string> {
-  const dir = path.join(dataDir, connector);
+async function stored(host: TestHost, connector: string): Promise<string> {
+  await host.flushed();
+  const dir = path.join(host.dataDir, connector);
   const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.json')).sort();
   return (await Promise.all(files.map((f) => readFile(path.join(dir, f), 'utf8')))).join('\n');
 }
@@ -47,7 +49,7 @@ describe('kassa: scanning, payment, journal, shift and reports', () => {
     const byNumber = await till.action('/action/scan', { code: ' 3 ' });
     assert.match(byNumber.body.html, /Сыр Российский/);
 
-    const before = await stored(host.dataDir, 'receipt');
+    const before = await stored(host, 'receipt');
     const unknown = await till.action('/action/scan', { code: '4600000000000' });
     assert.equal(unknown.status, 422);
     assert.match(unknown.body.error.message, /Товар со штрихкодом 4600000000000 не найден/);
@@ -55,7 +57,7 @@ describe('kassa: scanning, payment, journal, shift and reports', () => {
     const empty = await till.action('/action/scan', { code: '   ' });
     assert.equal(empty.status, 422);
     assert.match(empty.body.error.message, /Отсканируйте штрихкод/);
-    assert.equal(await stored(host.dataDir, 'receipt'), before, 'refused scans write nothing');
+    assert.equal(await stored(host, 'receipt'), before, 'refused scans write nothing');
   });
 
   it('takes a typed quantity, refuses a bad one, and removes the line at 0', async () => {
@@ -84,7 +86,7 @@ describe('kassa: scanning, payment, journal, shift and reports', () => {
     const refused = await till.action('/action/completeSale', { method: 'cash', tendered: '500' });
     assert.equal(refused.status, 409);
     assert.match(refused.body.error.message, /Смена не открыта/);
-    assert.deepEqual(await journal(host.dataDir, 'sales'), []);
+    assert.deepEqual(await journal(host, 'sales'), []);
   });
 
   it('opens a shift with an opening float (and refuses a second one or a bad amount)', async () => {
@@ -101,8 +103,8 @@ describe('kassa: scanning, payment, journal, shift and reports', () => {
   });
 
   it('refuses short cash and unreadable amounts, writing nothing', async () => {
-    const receiptBefore = await stored(host.dataDir, 'receipt');
-    const shiftBefore = await stored(host.dataDir, 'shift');
+    const receiptBefore = await stored(host, 'receipt');
+    const shiftBefore = await stored(host, 'shift');
     const short = await till.action('/action/completeSale', { method: 'cash', tendered: '400' });
     assert.equal(short.status, 422);
     assert.match(short.body.error.message, /Недостаточно наличных: получено 400.00, к оплате 492.30, не хватает 92.30/);
@@ -111,9 +113,9 @@ describe('kassa: scanning, payment, journal, shift and reports', () => {
     assert.equal(garbage.status, 422);
     const method = await till.action('/action/completeSale', { method: 'cheque' });
     assert.equal(method.status, 422);
-    assert.deepEqual(await journal(host.dataDir, 'sales'), []);
-    assert.equal(await stored(host.dataDir, 'receipt'), receiptBefore);
-    assert.equal(await stored(host.dataDir, 'shift'), shiftBefore);
+    assert.deepEqual(await journal(host, 'sales'), []);
+    assert.equal(await stored(host, 'receipt'), receiptBefore);
+    assert.equal(await stored(host, 'shift'), shiftBefore);
   });
 
   it('previews the change while the amount is typed', async () => {
@@ -132,7 +134,7 @@ describe('kassa: scanning, payment, journal, shift and reports', () => {
     assert.equal(field(sale.body.html, 'count'), '0', 'a new empty receipt');
     assert.equal(field(sale.body.html, 'percent'), '10', 'with the default discount again');
 
-    const records = await journal(host.dataDir, 'sales');
+    const records = await journal(host, 'sales');
     assert.equal(records.length, 1);
     const [record] = records;
     assert.equal(record.number, 1);
@@ -161,7 +163,7 @@ describe('kassa: scanning, payment, journal, shift and reports', () => {
     const card = await till.action('/action/completeSale', { method: 'card', tendered: 'ignored' });
     assert.equal(card.status, 200);
     assert.match(card.body.html, /Чек №2 · Оплачен/);
-    const records = await journal(host.dataDir, 'sales');
+    const records = await journal(host, 'sales');
     assert.deepEqual(records.map((r) => r.number), [1, 2]);
     assert.deepEqual([records[1].total, records[1].discount, records[1].finalTotal], [16000, 2400, 13600]);
     assert.deepEqual(records[1].payment, { method: 'card', tendered: 13600, change: 0 });
@@ -213,7 +215,7 @@ describe('kassa: scanning, payment, journal, shift and reports', () => {
     assert.equal(field(z.text, 'z-count'), '2');
     assert.equal(field(z.text, 'z-net'), '628.30');
     assert.equal(field(z.text, 'z-expected'), '1492.30');
-    const [report] = await journal(host.dataDir, 'zReports');
+    const [report] = await journal(host, 'zReports');
     assert.deepEqual(
       [report.number, report.salesCount, report.gross, report.discounts, report.net, report.cash, report.card, report.cashExpected],
       [1, 2, 70700, 7870, 62830, 49230, 13600, 149230],
@@ -230,7 +232,7 @@ describe('kassa: scanning, payment, journal, shift and reports', () => {
     await till.action('/action/openShift', { float: '0' });
     const sale = await till.action('/action/completeSale', { method: 'card' });
     assert.match(sale.body.html, /Чек №1 · Оплачен/);
-    const records = await journal(host.dataDir, 'sales');
+    const records = await journal(host, 'sales');
     assert.deepEqual(records.map((r) => [r.shift, r.number]), [[1, 1], [1, 2], [2, 1]]);
   });
 });

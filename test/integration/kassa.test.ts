@@ -16,8 +16,9 @@ function field(html: string, className: string): string | undefined {
 }
 
 /** Every stored terminal receipt, to prove a refused action wrote nothing. */
-async function storedReceipts(dataDir: string): Promise<string> {
-  const dir = path.join(dataDir, 'receipt');
+async function storedReceipts(host: TestHost): Promise<string> {
+  await host.flushed();
+  const dir = path.join(host.dataDir, 'receipt');
   const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
   assert.ok(files.length > 0, 'terminal receipts are stored under receipt/');
   return (await Promise.all(files.map((f) => readFile(path.join(dir, f), 'utf8')))).join('\n');
@@ -75,6 +76,7 @@ describe('kassa: the original example’s behaviour', () => {
     assert.deepEqual(ok.body, { redirect: '/login?registered=true' });
     const again = await t.action('/auth/register', { name: 'Кто-то', login: 'sidorov', password: 'x' });
     assert.deepEqual(again.body, { redirect: '/register?error=1' });
+    await host.flushed();
     const users = JSON.parse(await readFile(path.join(host.dataDir, 'user.json'), 'utf8'));
     const stored = (users.items ?? users).find((u: { login: string }) => u.login === 'sidorov');
     assert.equal(stored.role, 'Кассир');
@@ -135,14 +137,14 @@ describe('kassa: the original example’s behaviour', () => {
   });
 
   it('refuses an unknown product with a visible message and leaves the receipt unchanged (§11.9)', async () => {
-    const before = await storedReceipts(host.dataDir);
+    const before = await storedReceipts(host);
     const unknown = await cashier.action('/action/addItem', { id: '999' });
     assert.equal(unknown.status, 422);
     assert.match(unknown.body.error.message, /Товар не найден: 999/);
     assert.equal(unknown.body.error.fields.id, unknown.body.error.message);
     const none = await cashier.action('/action/addItem', {});
     assert.equal(none.status, 422);
-    const after = await storedReceipts(host.dataDir);
+    const after = await storedReceipts(host);
     assert.equal(after, before);
     const page = await cashier.get('/');
     assert.match(page.text, /class="count">1</);
@@ -151,10 +153,10 @@ describe('kassa: the original example’s behaviour', () => {
 
   it('removes one unit per click, validates itemId (422, nothing written) and clears the receipt', async () => {
     await cashier.action('/action/addItem', { id: '2' });
-    const before = await storedReceipts(host.dataDir);
+    const before = await storedReceipts(host);
     const bad = await cashier.action('/action/removeItem', { itemId: 'abc' });
     assert.equal(bad.status, 422);
-    assert.equal(await storedReceipts(host.dataDir), before);
+    assert.equal(await storedReceipts(host), before);
     assert.match(bad.body.error.message, /Неверный номер строки чека/);
     const one = await cashier.action('/action/removeItem', { itemId: '2' });
     assert.match(one.body.html, /Молоко 3.2%<\/span><span class="unit">80.00 ₽ × 1/);

@@ -26,6 +26,7 @@ describe('original-shaped kassa manifest', () => {
   after(() => host.stop());
 
   it('stores a bcrypt hash, never the password, and keeps it out of the page', async () => {
+    await host.flushed();
     const users = JSON.parse(await readFile(path.join(host.dataDir, 'user.json'), 'utf8'));
     const stored = (users.items ?? users)[0];
     assert.ok(bcrypt.compareSync('123', stored.passwordHash));
@@ -59,10 +60,12 @@ describe('original-shaped kassa manifest', () => {
   });
 
   it('removes one unit per click and validates itemId with zod (422, data unchanged)', async () => {
+    await host.flushed();
     const before = await readFile(path.join(host.dataDir, 'receipt.json'), 'utf8');
     const bad = await cashier.action('/action/removeItem', { itemId: 'abc' });
     assert.equal(bad.status, 422);
     assert.ok(bad.body.error.message);
+    await host.flushed();
     assert.equal(await readFile(path.join(host.dataDir, 'receipt.json'), 'utf8'), before);
     const removed = await cashier.action('/action/removeItem', { itemId: '3' });
     assert.match(removed.body.html, /Сыр Российский - 250.75 руб. \(x1\)/);
@@ -75,6 +78,7 @@ describe('original-shaped kassa manifest', () => {
   });
 
   it('applies connector migrations to stored items', async () => {
+    await host.flushed();
     const positions = JSON.parse(await readFile(path.join(host.dataDir, 'positions.json'), 'utf8'));
     assert.ok((positions.items ?? []).every((p: { active?: boolean }) => p.active === true));
   });

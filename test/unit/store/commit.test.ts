@@ -1,12 +1,13 @@
-// All-or-nothing commits: invalid changes change nothing, multi-file commits go through the intent
-// record, and a failed durable write is reported.
+// All-or-nothing commits: invalid changes change nothing, a commit is one line of the write-ahead log
+// (replayed into the files after a crash), and failed writes are reported.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { captureLog, openStore, tempDir } from './helpers.js';
 import { InvalidChangeError, StoreWriteError } from '../../../server/store/index.js';
 import type { Store } from '../../../server/store/index.js';
+import { WriteAheadLog } from '../../../server/store/write-ahead-log.js';
 
 async function snapshot(dir: string): Promise<Map<string, Buffer>> {
   const files = new Map<string, Buffer>();
@@ -31,8 +32,11 @@ async function seeded(t: Parameters<typeof openStore>[0], dir: string): Promise<
     { name: 'stock', scopeKey: 'global', state: { tea: 9 } },
     { name: 'sales', scopeKey: 'global', state: { items: [{ sale: 1 }] } },
   ]);
+  await store.flush();
   return store;
 }
+
+const logFiles = async (dir: string) => (await readdir(dir)).filter((name) => name.startsWith('_wal-'));
 
 test('a commit with one invalid change throws and leaves memory and every file byte-identical', async (t) => {
   const dir = await tempDir(t);
@@ -82,44 +86,64 @@ test('a persistent connector cannot be committed before it was read', async (t) 
   assert.deepEqual(await store.read('mem', 't1'), { ok: true });
 });
 
-test('a commit of several files is all-or-nothing: an interrupted one is finished from its intent record at start', async (t) => {
+test('commits a crash left only in the write-ahead log are written into the files at start, journals once', async (t) => {
   const dir = await tempDir(t);
   const store = await seeded(t, dir);
   await store.close();
-  assert.deepEqual(await readdir(dir).then((names) => names.filter((name) => name.startsWith('_commit'))), [], 'the intent record was left behind');
+  assert.deepEqual(await logFiles(dir), [], 'a closed store left its log behind');
 
-  // What a crash right after the intent record (and one of the files) was written leaves behind.
-  await writeFile(
-    join(dir, '_commit.json'),
-    JSON.stringify({
-      version: 1,
-      changes: [
-        { connector: 'receipt', scopeKey: 'global', write: { items: [] } },
-        { connector: 'stock', scopeKey: 'global', write: { tea: 8 } },
-        { connector: 'sales', scopeKey: 'global', write: { from: 1, records: [{ sale: 2 }] } },
-        { connector: 'sales', scopeKey: 'global', write: { from: 0, records: [{ sale: 1 }] } },
-      ],
-    }),
-  );
-  await writeFile(join(dir, 'receipt.json'), JSON.stringify({ items: [] }));
+  // What a crash leaves when commits were acknowledged (logged) but not yet checkpointed into the files.
+  const wal = new WriteAheadLog(dir, captureLog());
+  await wal.append([
+    { connector: 'receipt', scopeKey: 'global', write: { items: [] } },
+    { connector: 'stock', scopeKey: 'global', write: { tea: 8 } },
+    { connector: 'sales', scopeKey: 'global', write: { from: 1, records: [{ sale: 2 }] } },
+  ]);
+  // a journal append the files already hold (a checkpoint got that far) must not be added twice
+  await wal.append([{ connector: 'sales', scopeKey: 'global', write: { from: 0, records: [{ sale: 1 }] } }]);
+  await wal.append([{ connector: 'stock', scopeKey: 'global', write: { tea: 7 } }]);
+  await wal.close();
+
   const log = captureLog();
   const reopened = await openStore(t, dir, connectors, log);
   assert.deepEqual(await reopened.read('receipt', 'global'), { items: [] });
-  assert.deepEqual(await reopened.read('stock', 'global'), { tea: 8 });
-  assert.deepEqual(await reopened.read('sales', 'global'), { items: [{ sale: 1 }, { sale: 2 }], count: 2 }, 'a journal append was replayed twice');
-  assert.match(log.text('warn'), /finished a commit that a crash or power cut had interrupted \("receipt", "stock", "sales", "sales"\)/);
-  await assert.rejects(readFile(join(dir, '_commit.json')), { code: 'ENOENT' });
+  assert.deepEqual(await reopened.read('stock', 'global'), { tea: 7 });
+  assert.deepEqual(await reopened.read('sales', 'global'), { items: [{ sale: 1 }, { sale: 2 }], count: 2 });
+  assert.match(log.text('warn'), /stopped without closing the store; 3 logged commit\(s\) were written into the connector files \("receipt", "stock", "sales"\)/);
+  assert.deepEqual(await logFiles(dir), [], 'the replayed log was left behind');
+  assert.deepEqual(JSON.parse(await readFile(join(dir, 'stock.json'), 'utf8')), { tea: 7 });
 });
 
-test('an incomplete intent record is ignored and leaves the files as they were', async (t) => {
+test('a log line cut short by a crash is ignored; a damaged line inside the log is reported and kept aside', async (t) => {
   const dir = await tempDir(t);
   const store = await seeded(t, dir);
   await store.close();
-  await writeFile(join(dir, '_commit.json'), '{"version":1,"changes":[{"connector":"stock","scopeKey":"glo');
-  const log = captureLog();
-  const reopened = await openStore(t, dir, connectors, log);
-  assert.deepEqual(await reopened.read('stock', 'global'), { tea: 9 });
-  assert.match(log.text('warn'), /ignored .*_commit\.json .*not a complete commit record/);
+  const wal = new WriteAheadLog(dir, captureLog());
+  await wal.append([{ connector: 'stock', scopeKey: 'global', write: { tea: 8 } }]);
+  await wal.close();
+  const [name] = await logFiles(dir);
+  const whole = await readFile(join(dir, name), 'utf8');
+
+  // torn: the crash came while the next line was being written (it was never acknowledged)
+  await writeFile(join(dir, name), `${whole}${whole.slice(0, 20)}`);
+  const torn = captureLog();
+  const first = await openStore(t, dir, connectors, torn);
+  assert.deepEqual(await first.read('stock', 'global'), { tea: 8 });
+  assert.equal(torn.text('error'), '');
+  await first.close();
+
+  // damaged: a whole line with a wrong checksum, followed by a good one
+  assert.deepEqual(await logFiles(dir), [], 'the replayed log was left behind');
+  const again = new WriteAheadLog(dir, captureLog());
+  for (const tea of [6, 5, 4]) await again.append([{ connector: 'stock', scopeKey: 'global', write: { tea } }]);
+  await again.close();
+  const [next] = await logFiles(dir);
+  await writeFile(join(dir, next), (await readFile(join(dir, next), 'utf8')).replace('"tea":5', '"tea":3'));
+  const damaged = captureLog();
+  const second = await openStore(t, dir, connectors, damaged);
+  assert.deepEqual(await second.read('stock', 'global'), { tea: 6 }, 'the commits before the damaged line were not restored');
+  assert.match(damaged.text('error'), /write-ahead log .* is damaged at line 2; the 1 commits before it were restored, what follows was kept in .*\.damaged-/);
+  assert.equal((await readdir(dir)).filter((file) => file.includes('.damaged-')).length, 1);
 });
 
 test('concurrent multi-file commits and single-file commits on the same connectors keep every file in step', async (t) => {
@@ -154,18 +178,35 @@ test('concurrent multi-file commits and single-file commits on the same connecto
   assert.deepEqual(await reopened.read('receipt', 'global'), { items: [{ last: 30 }] });
 });
 
-test('a durable write that fails rejects the commit with a clear error', async (t) => {
+test('a commit that cannot be logged is rejected with a clear error', async (t) => {
   const dir = await tempDir(t);
   const store = await openStore(t, dir, { receipt: { type: 'lowdb', scope: 'terminal' } });
   await store.read('receipt', 't1');
-  // A file where the connector's folder should be makes every write of that folder fail.
-  await rm(join(dir, 'receipt'), { recursive: true, force: true });
-  await writeFile(join(dir, 'receipt'), 'not a folder');
+  // the data folder vanished (unplugged drive): the log cannot be opened
+  await rm(dir, { recursive: true, force: true });
   await assert.rejects(store.commit([{ name: 'receipt', scopeKey: 't1', state: { n: 1 } }]), (error: Error) => {
     assert.ok(error instanceof StoreWriteError);
-    assert.match(error.message, /connector "receipt" \(terminal "t1"\): the change is visible but was not saved: could not save .*t1\.json/);
+    assert.match(error.message, /connector "receipt" \(terminal "t1"\): the change is visible but was not saved: could not write the commit log/);
     assert.match(error.message, /Check free disk space and write permission/);
     return true;
   });
+  await mkdir(dir);
+});
+
+test('a checkpoint that cannot write a file keeps the change in the log, reports it, and writes it later', async (t) => {
+  const dir = await tempDir(t);
+  const log = captureLog();
+  const store = await openStore(t, dir, { receipt: { type: 'lowdb', scope: 'terminal' } }, log);
+  await store.read('receipt', 't1');
+  // A file where the connector's folder should be makes every write of that folder fail.
+  await writeFile(join(dir, 'receipt'), 'not a folder');
+  await store.commit([{ name: 'receipt', scopeKey: 't1', state: { n: 1 } }]);
+  await assert.rejects(store.flush(), /could not save .*t1\.json/);
+  assert.match(log.text('error'), /could not bring the connector files up to date .*the changes are safe in the write-ahead log/);
+  assert.equal((await logFiles(dir)).length, 1, 'the log was removed although the file was not written');
+
+  await rm(join(dir, 'receipt'));
   await store.flush();
+  assert.deepEqual(JSON.parse(await readFile(join(dir, 'receipt', 't1.json'), 'utf8')), { n: 1 });
+  assert.deepEqual(await logFiles(dir), []);
 });

@@ -28,7 +28,9 @@ test('a truncated file at start is reported and the .bak copy is used', async (t
   const dir = await tempDir(t);
   const connectors = { receipt: { type: 'lowdb' as const, initialState: { items: [] as unknown[] } } };
   const store = await openStore(t, dir, connectors);
+  // two checkpoints: the file, then the previous content kept as .bak
   await update(store, 'receipt', 'global', () => ({ items: [{ id: 'tea' }] }));
+  await store.flush();
   await update(store, 'receipt', 'global', () => ({ items: [{ id: 'tea' }, { id: 'milk' }] }));
   await store.close();
   const path = join(dir, 'receipt.json');

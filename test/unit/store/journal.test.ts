@@ -20,16 +20,19 @@ test('appends records, counts them, shows the last N, and survives a reopen', as
   await update(store, 'sales', 'global', (state: JournalState) => void state.items.push({ sale: 6 }, { sale: 7 }));
   assert.deepEqual(await store.read('sales', 'global'), { items: [{ sale: 5, total: 7.5 }, { sale: 6 }, { sale: 7 }], count: 7 });
   const file = join(dir, 'sales.jsonl');
+  await store.flush();
   assert.deepEqual((await lines(file)).map((record) => record.sale), [1, 2, 3, 4, 5, 6, 7]);
   // A commit that adds nothing writes nothing.
   const size = (await readFile(file)).length;
   await update(store, 'sales', 'global', () => {});
+  await store.flush();
   assert.equal((await readFile(file)).length, size);
   await store.close();
 
   const reopened = await openStore(t, dir, connectors);
   assert.deepEqual(await reopened.read('sales', 'global'), { items: [{ sale: 5, total: 7.5 }, { sale: 6 }, { sale: 7 }], count: 7 });
   await update(reopened, 'sales', 'global', (state: JournalState) => void state.items.push({ sale: 8 }));
+  await reopened.flush();
   assert.deepEqual((await lines(file)).map((record) => record.sale), [1, 2, 3, 4, 5, 6, 7, 8]);
 });
 
@@ -79,6 +82,7 @@ test('a torn last line after a crash is cut off, reported, and appends continue 
   assert.deepEqual(await store.read('sales', 'global'), { items: [{ sale: 1 }, { sale: 2 }], count: 2 });
   assert.match(log.text('warn'), /sales\.jsonl: the last record was cut off \(14 bytes/);
   await update(store, 'sales', 'global', (state: JournalState) => void state.items.push({ sale: 3 }));
+  await store.flush();
   assert.equal(await readFile(file, 'utf8'), '{"sale":1}\n{"sale":2}\n{"sale":3}\n');
 });
 
@@ -93,6 +97,7 @@ test('scoped journals keep one file per key', async (t) => {
   const store = await openStore(t, dir, { shifts: { type: 'journal', scope: 'terminal' } });
   await update(store, 'shifts', 'till 1', (state: JournalState) => void state.items.push({ open: 1 }));
   await update(store, 'shifts', 'till-2', (state: JournalState) => void state.items.push({ open: 2 }));
+  await store.flush();
   assert.deepEqual(await lines(join(dir, 'shifts', 'till%201.jsonl')), [{ open: 1 }]);
   assert.deepEqual(await store.read('shifts', 'till-2'), { items: [{ open: 2 }], count: 1 });
 });

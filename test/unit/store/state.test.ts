@@ -96,6 +96,7 @@ test('migrations back-fill missing fields on load and are persisted once', async
     title: 'kept',
   };
   assert.deepEqual(await store.read('products', 'global'), expected);
+  await store.flush();
   assert.deepEqual(JSON.parse(await readFile(join(dir, 'products.json'), 'utf8')), expected, 'the migrated state was not saved');
   assert.match(log.text('info'), /connector "products": migrations added missing fields; saved once/);
   await store.close();
@@ -139,6 +140,7 @@ test('computed rules apply on read and are never persisted by a read', async (t)
 
   // Committing what was read stores real values only: formula targets are recomputed on every read.
   await store.commit([{ name: 'receipt', scopeKey: 'global', state }]);
+  await store.flush();
   const stored = JSON.parse(await readFile(join(dir, 'receipt.json'), 'utf8')) as Record<string, unknown>;
   assert.deepEqual(Object.keys(stored).sort(), ['discount', 'fallback', 'items']);
   assert.equal(((await store.read('receipt', 'global')) as Record<string, unknown>).total, '5.50');
@@ -178,6 +180,7 @@ test('aliases run on their kind with a one-line notice per connector', async (t)
   assert.deepEqual(store.names(), ['receipt', 'settings', 'session', 'plain']);
 
   await update(store, 'receipt', 'global', (state: Receipt) => void state.items.push({ id: 1 }));
+  await store.flush();
   assert.deepEqual(JSON.parse(await readFile(join(dir, 'receipt.json'), 'utf8')), { items: [{ id: 1 }] });
   await store.read('receipt', 'global');
   assert.equal(log.lines.length, 2, 'the notice was repeated');
@@ -206,6 +209,7 @@ test('scoped connectors keep one state per key, persisted per key; global ones i
   assert.deepEqual(await store.read('shop', 'till-2'), { name: 'B' }, 'a global connector differed per key');
   await assert.rejects(store.read('receipt', ''), /keeps one state per terminal/);
 
+  await store.flush();
   assert.deepEqual(JSON.parse(await readFile(join(dir, 'receipt', 'till-1.json'), 'utf8')), { items: [{ id: 'one' }] });
   assert.deepEqual(JSON.parse(await readFile(join(dir, 'receipt', 'till%2F2.json'), 'utf8')), { items: [{ id: 'two' }] });
   assert.deepEqual(JSON.parse(await readFile(join(dir, 'shop.json'), 'utf8')), { name: 'B' });
