@@ -1,6 +1,6 @@
 // The bare baseline: the kassa receipt's addItem / soft refresh / notify work written by hand with
-// express + ws + lowdb, no engine. Same durability as the engine (temp + fsync + rename + fsync folder,
-// answered only once durable), a per-receipt mutex, group commit, the same JSON shapes, the same fragment
+// express + ws + lowdb, no engine. Same durability as the engine (an fdatasynced log line before the answer,
+// the file replaced a second later), a per-receipt mutex, group commit, the same JSON shapes, the same fragment
 // markup (a template string), the same auth checks (terminal cookie, session cookie, CSRF header, Origin)
 // and the same notification (every subscriber of the receipt's scope except the initiating socket).
 // It is "the limit" of this stack: the benchmarks report the engine's figures as ratios to it.

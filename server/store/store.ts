@@ -79,6 +79,7 @@ export class ConnectorStore implements Store {
   private unsaved: PlannedWrite[] = [];
   private checkpointTimer: NodeJS.Timeout | null = null;
   private lastCheckpoint: Promise<void> = Promise.resolve();
+  private queuedCheckpoint: Promise<void> | null = null;
   private readonly dataDir: string;
   private readonly log: Logger;
   private closed = false;
@@ -299,10 +300,14 @@ export class ConnectorStore implements Store {
 
   /**
    * Brings the connector files up to date with everything logged so far, then removes the log files that
-   * covered it. One at a time; a call made while one runs gets its own run after it.
+   * covered it. One at a time; a call made while one runs gets a run after it (shared with other calls
+   * made before that run starts).
    */
   private checkpoint(): Promise<void> {
+    // a run that has not started yet will cover everything committed until it starts
+    if (this.queuedCheckpoint) return this.queuedCheckpoint;
     const run = async () => {
+      this.queuedCheckpoint = null;
       const writes = newestPerTarget(this.unsaved.splice(0), ({ entry }) => (entry.connector.wholeState ? entry.id : null));
       const files = await this.wal.seal();
       try {
@@ -319,7 +324,7 @@ export class ConnectorStore implements Store {
         throw error;
       }
     };
-    this.lastCheckpoint = this.lastCheckpoint.then(run, run);
+    this.lastCheckpoint = this.queuedCheckpoint = this.lastCheckpoint.then(run, run);
     return this.lastCheckpoint;
   }
 
