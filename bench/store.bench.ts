@@ -1,12 +1,14 @@
-// Storage costs: durable read-modify-write commits of a 100-line receipt (1 and 8 writers, with and
-// without a 10 MB neighbour connector in the same store) and journal append latency as the journal
-// grows. Run: node --import tsx bench/store.bench.ts   (about 15 s; prints a markdown table)
+// Storage costs: the two ways to make 10 KB durable (replace a file, or append a line to a log with
+// fdatasync: why commits go through the write-ahead log), durable read-modify-write commits of a 100-line
+// receipt (1 and 8 writers, with and without a 10 MB neighbour connector in the same store) and journal
+// append latency as the journal grows. Run: node --import tsx bench/store.bench.ts   (about 15 s; prints a markdown table)
+import { closeSync, fdatasync, openSync, writeSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createStore } from '../server/store/index.js';
-import { writeAndSync } from '../server/store/fs-durable.js';
+import { writeAndSync, writeFileDurably } from '../server/store/fs-durable.js';
 import type { JournalState, Store } from '../server/store/index.js';
 import type { ConnectorConfig } from '../server/manifest/types.js';
 
@@ -102,7 +104,38 @@ async function journalAppendLatency(existing: number): Promise<{ p50: number; p9
   return { p50: at(0.5), p95: at(0.95), startMs };
 }
 
+/** Mean ms of one durable write of `bytes`, one after another (no batching), the best of RUNS runs. */
+async function durableWriteMs(how: 'replace' | 'append', bytes: number): Promise<number> {
+  const text = `${'x'.repeat(bytes - 1)}\n`;
+  let best = Infinity;
+  for (let run = 0; run < RUNS; run++) {
+    const dir = await mkdtemp(join(tmpdir(), 'store-bench-'));
+    const log = openSync(join(dir, 'log'), 'a');
+    try {
+      const started = performance.now();
+      for (let write = 0; write < 200; write++) {
+        if (how === 'replace') await writeFileDurably(join(dir, 'file.json'), text);
+        else {
+          writeSync(log, text);
+          await new Promise<void>((resolve, reject) => fdatasync(log, (error) => (error ? reject(error) : resolve())));
+        }
+      }
+      best = Math.min(best, (performance.now() - started) / 200);
+    } finally {
+      closeSync(log);
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  return best;
+}
+
 const rows: string[] = [];
+for (const bytes of [1024, 10 * 1024]) {
+  const replace = await durableWriteMs('replace', bytes);
+  const append = await durableWriteMs('append', bytes);
+  rows.push(`| durable write of ${bytes / 1024} KB: replace the file (temp, fsync, rename, fsync folder) | 1 | ${replace.toFixed(2)} ms |`);
+  rows.push(`| durable write of ${bytes / 1024} KB: append a log line + fdatasync | 1 | ${append.toFixed(2)} ms (${(replace / append).toFixed(1)}× cheaper) |`);
+}
 const receiptOnly = { receipt: { type: 'lowdb' as const, initialState: receipt } };
 const withNeighbour = { ...receiptOnly, products: { type: 'lowdb' as const } };
 const neighbourText = JSON.stringify(neighbourOf(10 * 1024 * 1024));
