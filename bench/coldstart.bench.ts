@@ -2,6 +2,7 @@
 // window opens it, following the redirect to the login page), for the built host as installed (compiled
 // JavaScript from dist/, no TypeScript loader), with an empty data folder (first start) and with the data
 // of a previous run (restart). The baseline is started the same way, alternating with the engine.
+// The engine's start-up caches (see the note in the report) are measured on and off.
 //   npm run bench -- coldstart [--app DIR] [--no-baseline]
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -28,8 +29,15 @@ interface Start {
   pageBytes: number;
 }
 
-async function startOnce(kind: ServerKind, dataDir: string): Promise<Start> {
-  const server = await startServer({ kind, ...serverOptions(profile), from: 'dist', dataDir });
+/** `caches: false`: the engine without its start-up caches (SERVEROKEY_CODE_CACHE=off), as its first start after a build */
+async function startOnce(kind: ServerKind, dataDir: string, caches = true): Promise<Start> {
+  if (!caches) process.env.SERVEROKEY_CODE_CACHE = 'off'; // the server process inherits it
+  let server;
+  try {
+    server = await startServer({ kind, ...serverOptions(profile), from: 'dist', dataDir });
+  } finally {
+    delete process.env.SERVEROKEY_CODE_CACHE;
+  }
   try {
     const fetched = performance.now();
     const page = await fetch(`${server.url}/`);
@@ -50,21 +58,28 @@ async function startOnce(kind: ServerKind, dataDir: string): Promise<Start> {
 
 const runs: Record<string, Start[]> = {};
 const dataDirs: Record<string, string> = {};
+const freshStart = async (kind: ServerKind, caches = true): Promise<Start> => {
+  const fresh = await mkdtemp(path.join(os.tmpdir(), `bench-cold-${kind}-`));
+  try {
+    return await startOnce(kind, fresh, caches);
+  } finally {
+    await rm(fresh, { recursive: true, force: true });
+  }
+};
 try {
   for (const kind of kinds) dataDirs[kind] = await mkdtemp(path.join(os.tmpdir(), `bench-cold-${kind}-`));
+  // not measured: leaves the engine's start-up caches (code cache, manifest memo) as any earlier start of
+  // this build does; the "caches off" row shows a start without them
+  await freshStart('engine');
   for (let run = 0; run < RUNS; run++) {
     for (const kind of kinds) {
       // first start: a data folder that has never been used
-      const fresh = await mkdtemp(path.join(os.tmpdir(), `bench-cold-${kind}-`));
-      try {
-        (runs[`${kind} first`] ??= []).push(await startOnce(kind, fresh));
-      } finally {
-        await rm(fresh, { recursive: true, force: true });
-      }
+      (runs[`${kind} first`] ??= []).push(await freshStart(kind));
       // restart: the same data folder every time (after the first run it holds the previous start's data)
       const restart = await startOnce(kind, dataDirs[kind]);
       if (run > 0) (runs[`${kind} restart`] ??= []).push(restart);
     }
+    (runs['engine first, caches off'] ??= []).push(await freshStart('engine', false));
   }
 } finally {
   for (const dir of Object.values(dataDirs)) await rm(dir, { recursive: true, force: true });
@@ -79,7 +94,7 @@ report.add(
   '### Launch to first page\n\n' +
     mdTable(
       ['server, start', 'process up (ms, median)', 'first page (ms, median)', 'first page min – max', '+ client script (ms, median)', 'page bytes'],
-      kinds.flatMap((k) => [row(`${k} first`), row(`${k} restart`)]),
+      [...kinds.flatMap((k) => [row(`${k} first`), row(`${k} restart`)]), row('engine first, caches off')],
     ),
 );
 const engineFirst = median(runs['engine first'].map((r) => r.pageMs));
@@ -96,6 +111,9 @@ report.add(
 report.note(
   `${RUNS} launches each (restart: ${RUNS - 1}, the first launch seeds the folder), alternating servers. Launch = fork() of a Node process that imports ` +
     'dist/server/host.js and calls createHost (what the CLI and Electron do); the time runs until the HTML of GET / (redirected to /login) has been received. ' +
-    'The disk cache is warm (files were read by earlier launches).',
+    'The disk cache is warm (files were read by earlier launches). ' +
+    "The engine keeps start-up caches next to its bundle (dist/server/.code-cache: V8's code cache of the bundle, and the manifests that " +
+    'passed the shape check), written by its first start after a build; one unmeasured launch before the runs leaves them, and ' +
+    '"caches off" (SERVEROKEY_CODE_CACHE=off) shows a start without them, as that first one.',
 );
 await report.save();

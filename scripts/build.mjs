@@ -2,7 +2,9 @@
 // Electron main process (as plain JavaScript in dist/), and the sandboxed preload (CommonJS, as Electron
 // requires for sandboxed preloads). Runs on `npm install` (prepare) and `npm run build`.
 import { build } from 'esbuild';
-import { readdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,9 +13,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /**
  * Left out of the start-up bundles and loaded from node_modules when first used: the TypeScript loader and
  * esbuild (development only), the pairing QR code, LAN discovery, bcrypt for expressions, the character
- * set tables of request bodies (iconv-lite: loaded by the first request with a body), Electron, and ws's
- * optional native helpers. mime-db stays outside too: Node reads its JSON file faster than it compiles the
- * same data written into the bundle as an object literal.
+ * set tables of request bodies (iconv-lite, behind a stand-in until the first request with a body: see
+ * lazyPackages), Electron, and ws's optional native helpers. mime-db stays outside too: Node reads its JSON
+ * file faster than it compiles the same data written into the bundle as an object literal (and the bundles
+ * rarely need it: see lazyMimeTypes).
  */
 const UNBUNDLED_PACKAGES = [
   'esbuild',
@@ -28,6 +31,254 @@ const UNBUNDLED_PACKAGES = [
   'bufferutil',
   'utf-8-validate',
 ];
+
+/**
+ * The questions to mime-types that serving pages and actions asks (express's res.type, res.format and
+ * req.accepts, body-parser's type checks), answered in the bundles without loading it.
+ */
+const MIME_QUESTIONS = [
+  ...['html', 'htm', 'json', 'text', 'txt', 'js', 'mjs', 'css', 'xml', 'svg', 'png', 'ico', 'jpg', 'jpeg', 'gif', 'webp'],
+  ...['woff', 'woff2', 'pdf', 'csv', 'urlencoded', 'multipart'],
+  ...['text/html', 'text/plain', 'text/css', 'text/javascript', 'application/javascript', 'application/json'],
+  ...['application/x-www-form-urlencoded', 'multipart/form-data', 'application/octet-stream', 'image/svg+xml', 'image/png'],
+].flatMap((question) => (question.includes('/') ? [question, `${question}; charset=utf-8`] : [question]));
+
+/**
+ * mime-types fills its tables from mime-db's 2,500 types as it is loaded (10-20 ms, most of what loading
+ * express costs). In the bundles it sits behind a stand-in that answers MIME_QUESTIONS with what the real
+ * module answered when the bundle was built (from the same node_modules it loads at run time), and
+ * loads the real module for any other question or for its tables.
+ */
+const lazyMimeTypes = {
+  name: 'lazy-mime-types',
+  setup(build) {
+    build.onResolve({ filter: /^mime-types$/ }, async (args) => {
+      if (args.pluginData === 'real') return undefined;
+      const real = await build.resolve('mime-types', { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'real' });
+      if (real.errors.length > 0) return { errors: real.errors };
+      return { path: real.path, namespace: 'lazy-mime-types' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'lazy-mime-types' }, (args) => ({
+      contents: mimeTypesStandIn(args.path),
+      loader: 'js',
+      resolveDir: path.dirname(args.path),
+    }));
+  },
+};
+
+function mimeTypesStandIn(realPath) {
+  const real = createRequire(import.meta.url)(realPath);
+  const answers = {};
+  for (const name of ['lookup', 'contentType', 'charset', 'extension']) {
+    answers[name] = Object.fromEntries(MIME_QUESTIONS.map((question) => [question, real[name](question)]));
+  }
+  return `'use strict';
+// mime-types, answering the usual questions without loading its tables (see lazyMimeTypes in scripts/build.mjs)
+let real;
+const load = () => (real ??= require(${JSON.stringify(realPath)}));
+const answers = ${JSON.stringify(answers)};
+const ask = (name) => (question) =>
+  typeof question === 'string' && Object.hasOwn(answers[name], question) ? answers[name][question] : load()[name](question);
+exports.charset = ask('charset');
+exports.charsets = { lookup: exports.charset };
+exports.contentType = ask('contentType');
+exports.extension = ask('extension');
+exports.lookup = ask('lookup');
+for (const name of ['extensions', 'types', '_extensionConflicts']) {
+  Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
+}
+`;
+}
+
+/**
+ * Modules that the bundled packages require as they load but that serving the first page never uses: the
+ * character sets of request bodies (iconv-lite), form bodies (qs, with the side-channel and intrinsics
+ * packages it loads), compression (zlib: WebSocket per-message deflate, compressed request bodies) and
+ * HTTPS/TLS (ws's client side). In the bundles each sits behind a stand-in whose properties load the real
+ * module when first read.
+ */
+const LOADED_ON_FIRST_USE = ['iconv-lite', 'qs', 'zlib', 'https', 'tls'];
+
+const lazyPackages = {
+  name: 'lazy-packages',
+  setup(build) {
+    const names = LOADED_ON_FIRST_USE.map((name) => name.replace(/[.-]/g, '\\$&')).join('|');
+    build.onResolve({ filter: new RegExp(`^(node:)?(${names})$`) }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      const specifier = builtinModules.includes(name) ? `node:${name}` : name;
+      return args.namespace === 'lazy-package' ? { path: specifier, external: true } : { path: specifier, namespace: 'lazy-package' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'lazy-package' }, (args) => {
+      const keys = Object.keys(createRequire(import.meta.url)(args.path));
+      return {
+        loader: 'js',
+        contents: `'use strict';
+// ${args.path}, loaded when one of its properties is first read (see lazyPackages in scripts/build.mjs)
+let real;
+const load = () => (real ??= require(${JSON.stringify(args.path)}));
+for (const key of ${JSON.stringify(keys)}) {
+  Object.defineProperty(exports, key, { enumerable: true, get: () => load()[key], set: (value) => { load()[key] = value; } });
+}
+`,
+      };
+    });
+  },
+};
+
+/** Next to the bundles: the code caches that their loaders write (left out of installers: a dot folder). */
+const CODE_CACHE_DIR = '.code-cache';
+
+const PROFILE_BUILD = process.argv.includes('--profile');
+
+/** The scope of a bundle script, as its loader passes it in (see codeCacheLoader). */
+const SCRIPT_PARAMETERS = ['exports', 'require', 'module', '__filename', '__dirname', '__engineModuleUrl', '__engineImport', '__engineBuild'];
+
+/**
+ * Bundles `entry` (server/x.ts) with its dependencies into dist/server/x.bundle.cjs, a script in
+ * CommonJS form wrapped in one function expression (its scope: SCRIPT_PARAMETERS), and writes
+ * dist/server/x.js, the ES module that runs it with a code cache and exports what `entry` exports.
+ */
+async function buildCachedEntry(entry) {
+  const name = path.basename(entry, '.ts');
+  const outDir = path.join(root, 'dist', path.dirname(entry));
+  const bundleName = `${name}.bundle.cjs`;
+  const common = {
+    entryPoints: [path.join(root, entry)],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    external: UNBUNDLED_PACKAGES,
+    plugins: [lazyMimeTypes, lazyPackages],
+    legalComments: 'none',
+    logLevel: 'warning',
+  };
+  // the names the module exports (an ES module's export list is static; the script's is not)
+  const probe = await build({ ...common, format: 'esm', write: false, metafile: true, outfile: path.join(outDir, `${name}.probe.js`) });
+  const exportNames = Object.values(probe.metafile.outputs).flatMap((output) => output.exports);
+  await build({
+    ...common,
+    format: 'cjs',
+    outfile: path.join(outDir, bundleName),
+    // the script is one function expression whose parameters are its module scope: CommonJS's, what
+    // import.meta.url and import() stand for (the loader module's URL and its import()), and the build's
+    // name and cache folder (server/manifest/shape-memo.ts). Written into the file rather than added by
+    // the loader: a megabyte string is then neither concatenated nor copied again.
+    banner: { js: `(function (${SCRIPT_PARAMETERS.join(', ')}) {` },
+    footer: { js: '})' },
+    define: { 'import.meta.url': '__engineModuleUrl' },
+    // --profile: line by line, with a source map beside it, for CPU profiles by source file (no
+    // sourceMappingURL comment: only the profile summary reads the map)
+    minifyWhitespace: !PROFILE_BUILD,
+    sourcemap: PROFILE_BUILD ? 'external' : false,
+    // ASCII only (non-ASCII characters escaped), so the loader can decode the file as Latin-1, a copy,
+    // where decoding a megabyte of UTF-8 takes Node 20 10-20 ms
+    charset: 'ascii',
+  });
+  if (!PROFILE_BUILD) await rm(path.join(outDir, `${bundleName}.map`), { force: true });
+  const bundle = await readFile(path.join(outDir, bundleName));
+  // (a --profile build keeps comments, which may not be ASCII: the loader then decodes UTF-8)
+  if (!PROFILE_BUILD && bundle.some((byte) => byte > 0x7f)) throw new Error(`${bundleName} is not ASCII`);
+  const hash = createHash('sha256').update(bundle).digest('hex').slice(0, 16);
+  await writeFile(path.join(outDir, `${name}.js`), codeCacheLoader({ bundleName, hash, exportNames }));
+}
+
+/**
+ * The module that runs a bundle script: it compiles the script with the V8 code cache a previous start
+ * left (bytecode of everything that start ran, so neither parsing nor compiling is repeated), runs it,
+ * and re-exports its exports. Without a cache, or with one V8 rejects (another V8 version or flags), it
+ * compiles normally and writes a new cache when the process exits (or after a minute). The cache file is
+ * named after the bundle's content hash, because V8 checks only the source's length. Node 22's
+ * module.enableCompileCache does the same for modules; Node 20 has no such thing.
+ * The same folder holds the build's other start-up memo (manifests that passed the shape check:
+ * server/manifest/shape-memo.ts), which the script finds through __engineBuild.
+ * SERVEROKEY_CODE_CACHE=off turns both off; SERVEROKEY_CODE_CACHE_DIR puts them elsewhere (a read-only
+ * install, such as an Electron app.asar, has none unless that is set).
+ */
+function codeCacheLoader({ bundleName, hash, exportNames }) {
+  const exportList = exportNames.length > 0 ? `export const { ${exportNames.join(', ')} } = engine.exports;\n` : '';
+  return `// Generated by scripts/build.mjs: runs ${bundleName} (the engine and its dependencies, bundled) through a
+// V8 code cache. See codeCacheLoader in scripts/build.mjs.
+import { isAscii } from 'node:buffer';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
+
+const bundleFile = fileURLToPath(new URL(${JSON.stringify(`./${bundleName}`)}, import.meta.url));
+const cacheDir = process.env.SERVEROKEY_CODE_CACHE_DIR || path.join(path.dirname(bundleFile), ${JSON.stringify(CODE_CACHE_DIR)});
+const cachePrefix = ${JSON.stringify(`${bundleName}-`)};
+// V8 rejects a cache made under other flags (--expose-gc, --max-old-space-size, ...): one per set of flags
+const flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ').trim();
+const cacheFile = path.join(cacheDir, \`\${cachePrefix}${hash}-\${process.versions.v8}-\${process.arch}\${flags ? \`-\${textHash(flags)}\` : ''}.bin\`);
+const useCache = process.env.SERVEROKEY_CODE_CACHE !== 'off';
+
+function textHash(text) {
+  let hash = 0x811c9dc5; // FNV-1a
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(16);
+}
+
+/** The script, compiled from the cache when there is one V8 accepts; \`cached\`: it was. */
+function compile() {
+  const bytes = readFileSync(bundleFile);
+  // the build writes ASCII: Latin-1 decoding is then a plain copy (UTF-8 decoding a megabyte is not)
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+  let cachedData;
+  if (useCache) {
+    try {
+      cachedData = readFileSync(cacheFile);
+    } catch {
+      // no cache yet
+    }
+  }
+  const script = new vm.Script(source, { filename: bundleFile, cachedData });
+  return { script, cached: cachedData !== undefined && !script.cachedDataRejected };
+}
+
+function saveCache(script) {
+  try {
+    const data = script.createCachedData();
+    mkdirSync(cacheDir, { recursive: true });
+    const temporary = \`\${cacheFile}.\${process.pid}.tmp\`;
+    writeFileSync(temporary, data);
+    renameSync(temporary, cacheFile);
+    // caches of earlier builds of this bundle
+    for (const name of readdirSync(cacheDir)) {
+      if (name.startsWith(cachePrefix) && !name.includes(${JSON.stringify(`-${hash}-`)})) rmSync(path.join(cacheDir, name), { force: true });
+    }
+  } catch {
+    // a read-only install or a full disk: the next start compiles again
+  }
+}
+
+const { script, cached } = compile();
+if (useCache && !cached) {
+  // written once the start-up and the first requests have compiled what they use
+  let saved = false;
+  const saveOnce = () => {
+    if (saved) return;
+    saved = true;
+    saveCache(script);
+  };
+  process.once('exit', saveOnce);
+  setTimeout(saveOnce, 60_000).unref();
+}
+
+// the script is a function of its scope (${SCRIPT_PARAMETERS.join(', ')})
+const engine = { exports: {} };
+script.runInThisContext()(
+  engine.exports,
+  createRequire(bundleFile),
+  engine,
+  bundleFile,
+  path.dirname(bundleFile),
+  import.meta.url,
+  (specifier) => import(specifier),
+  { id: ${JSON.stringify(hash)}, cacheDir: useCache ? cacheDir : null },
+);
+${exportList}`;
+}
 
 async function tsFiles(dir) {
   const out = [];
@@ -66,25 +317,13 @@ export async function buildNode() {
     logLevel: 'warning',
   });
   // The two files that start the engine (Electron's main imports dist/server/host.js; the CLI runs
-  // dist/server/cli.js) are bundled with the engine and its npm dependencies into one file each, written
-  // over their per-file builds: a start then reads and compiles one module instead of resolving a few
-  // hundred. What start-up does not need stays outside and is imported when first used.
-  for (const entry of ['server/host.ts', 'server/cli.ts']) {
-    await build({
-      entryPoints: [path.join(root, entry)],
-      outfile: path.join(root, 'dist', entry.replace(/\.ts$/, '.js')),
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      external: UNBUNDLED_PACKAGES,
-      // the CommonJS dependencies inside an ES module bundle need a require of their own
-      banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
-      minifyWhitespace: true,
-      legalComments: 'none',
-      logLevel: 'warning',
-    });
-  }
+  // dist/server/cli.js) are bundled with the engine and its npm dependencies into one script each
+  // (host.bundle.cjs, cli.bundle.cjs), and written over their per-file builds as small modules that run
+  // that script through a V8 code cache (see codeCacheLoader): a start then neither resolves a few hundred
+  // modules nor parses and compiles a megabyte of JavaScript. What start-up does not need stays outside
+  // and is imported when first used.
+  await rm(path.join(root, 'dist/server', CODE_CACHE_DIR), { recursive: true, force: true });
+  for (const entry of ['server/host.ts', 'server/cli.ts']) await buildCachedEntry(entry);
   await build({
     entryPoints: [path.join(root, 'electron/preload.ts')],
     outfile: path.join(root, 'dist/electron/preload.cjs'),

@@ -6,9 +6,9 @@ import { loadManifest, loadAppModule } from './manifest/load.js';
 import type { AuthConfig, Manifest, RouteConfig } from './manifest/types.js';
 import { createStore } from './store/index.js';
 import type { Logger, Store } from './store/types.js';
-import { createRenderer, type Renderer } from './render/index.js';
+import { createRenderer, type Renderer, type RendererWarmUp } from './render/index.js';
 import { ActionRunner } from './actions/runner.js';
-import { createAppRequire } from './actions/modules.js';
+import { createAppRequire, preloadAppModules } from './actions/modules.js';
 import type { Vars } from './actions/context.js';
 import { SessionManager } from './auth/sessions.js';
 import { secretFields } from './auth/user.js';
@@ -20,7 +20,7 @@ export interface Engine {
   dataDir: string;
   manifest: Manifest;
   store: Store;
-  renderer: Renderer;
+  renderer: Renderer & RendererWarmUp;
   runner: ActionRunner;
   sessions: SessionManager | null;
   channels: Map<string, Channel>;
@@ -28,6 +28,11 @@ export interface Engine {
   loginRoutes: Set<string>;
   debug: boolean;
   log: Logger;
+  /**
+   * Does ahead of need what start-up left for first use (preparing the components no page has rendered
+   * yet, loading zod for expressions), a little at a time; stops when `stop()` answers true.
+   */
+  warmUp(stop?: () => boolean): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -52,6 +57,8 @@ export async function createEngine(options: {
   debug: boolean;
   log: Logger;
   fresh?: boolean;
+  /** when components are prepared (createRenderer's option of the same name); default 'at-start' */
+  prepareComponents?: 'at-start' | 'on-first-use';
 }): Promise<Engine> {
   const appDir = path.resolve(options.appDir);
   const { manifest } = await loadManifest(appDir, { fresh: options.fresh });
@@ -66,6 +73,7 @@ export async function createEngine(options: {
       windowTitle: manifest.launch?.window?.title,
       debug: options.debug,
       log: options.log,
+      prepare: options.prepareComponents,
     });
     const handlers = new Map<string, (context: Vars, body: unknown) => unknown>();
     const actionsDir = path.join(appDir, 'app', 'actions');
@@ -108,6 +116,10 @@ export async function createEngine(options: {
       loginRoutes,
       debug: options.debug,
       log: options.log,
+      async warmUp(stop = () => false) {
+        await renderer.prepareRemaining(stop);
+        if (!stop()) preloadAppModules();
+      },
       close: () => store.close(),
     };
   } catch (error) {

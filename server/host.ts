@@ -15,10 +15,12 @@ import { redactState } from './auth/user.js';
 import { createApp, type AppDeps } from './http/app.js';
 import { hostAllowed, identify, originAllowed } from './http/identity.js';
 import { RouteTable } from './http/routes.js';
+import { firstPageComponents } from './http/first-page.js';
 import { RealtimeHub, type HubOptions } from './realtime/hub.js';
 import { TERMINAL_COOKIE } from './auth/cookies.js';
 import { acquireDataLock } from './data-lock.js';
 import { announceHost, type Announcement } from './http/discovery.js';
+import { importModule } from './manifest/import-module.js';
 
 export type { Host, HostOptions } from './host-types.js';
 
@@ -35,6 +37,9 @@ function projectRoot(): string {
 }
 
 let clientCache: Promise<string> | undefined;
+
+/** How long after listening the host starts preparing what no request has needed yet. */
+const WARM_UP_DELAY_MS = 1000;
 
 function newestSource(dirs: string[]): number {
   let newest = 0;
@@ -59,7 +64,7 @@ export function loadClientScript(): Promise<string> {
     if (existsSync(source)) {
       const fresh = existsSync(bundle) && statSync(bundle).mtimeMs >= newestSource([path.join(root, 'renderer'), path.join(root, 'protocol')]);
       if (!fresh) {
-        const esbuild = await import('esbuild');
+        const esbuild = await importModule<typeof import('esbuild')>('esbuild');
         const out = await esbuild.build({ entryPoints: [source], bundle: true, format: 'iife', target: 'es2020', minify: true, write: false });
         return out.outputFiles[0].text;
       }
@@ -84,9 +89,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const debug = Boolean(options.debug);
   const lock = options.dataLockHeld ? null : acquireDataLock(dataDir);
   const unlock = () => lock?.release();
+  // A served app prepares each component when it is first rendered, so a start pays for its first page
+  // only (files are still read, and templates checked, at start-up); dev mode keeps preparing them all
+  // up front, so a reload with a broken template is refused and the old app keeps serving.
+  const prepareComponents = options.dev ? 'at-start' : 'on-first-use';
   let engine: Engine;
   try {
-    engine = await createEngine({ appDir, dataDir, debug, log });
+    engine = await createEngine({ appDir, dataDir, debug, log, prepareComponents });
   } catch (error) {
     unlock();
     throw error;
@@ -192,6 +201,21 @@ export async function createHost(options: HostOptions): Promise<Host> {
   log.info(`serving ${path.basename(appDir)} at ${url}${lan ? ' (LAN mode: other devices pair at /__pair)' : ''}`);
 
   let closing: Promise<void> | undefined;
+  const stopWarmUp = () => closing !== undefined;
+  // The components of the first page are prepared while the window that asks for it is on its way; the
+  // rest of what start-up left for first use once that page is out and nobody waits (the cashier is typing
+  // a password), so later pages and the first sale find everything ready.
+  // (only a head start: what fails here fails again, and is reported, when a request needs it)
+  const aheadOfNeed = (work: () => Promise<void>) => async () => {
+    try {
+      await work();
+    } catch (error) {
+      log.warn(`preparing ahead of need failed: ${(error as Error)?.message ?? String(error)}`);
+    }
+  };
+  setImmediate(aheadOfNeed(() => engine.renderer.prepare(firstPageComponents(engine.manifest, routes), stopWarmUp)));
+  const warmUp = setTimeout(aheadOfNeed(() => engine.warmUp(stopWarmUp)), WARM_UP_DELAY_MS);
+  warmUp.unref();
   const host: Host & { reload(): Promise<void>; engine(): Engine; hub(): RealtimeHub | undefined } = {
     url,
     port: address.port,
@@ -221,6 +245,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       await previous.close();
     },
     close() {
+      clearTimeout(warmUp);
       closing ??= (async () => {
         await announcement?.stop();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -3,7 +3,7 @@
 // names. Modules that reach the disk, processes or the network are left out on purpose.
 import { createRequire, builtinModules } from 'node:module';
 import path from 'node:path';
-import { z } from 'zod';
+import { loadAppZod, preloadAppZod } from './app-zod.js';
 
 // bcrypt is loaded when an expression first asks for it (a login), not at start-up
 const engineRequire = createRequire(import.meta.url);
@@ -24,14 +24,29 @@ function frozenView(mod: unknown): unknown {
   return view;
 }
 
+// zod's view is made when an expression first asks for it (spreading its namespace is not free either)
+let zodView: object | undefined;
+function loadZodView(): object {
+  if (!zodView) {
+    const z = loadAppZod();
+    zodView = Object.freeze({ z, ...z, default: z });
+  }
+  return zodView;
+}
+
+/** Loads ahead of need what expressions load on first use (called once the host is up and idle). */
+export function preloadAppModules(): void {
+  preloadAppZod();
+  loadZodView();
+}
+
 export function createAppRequire(appDir: string, allowModules: string[] = []): (name: string) => unknown {
   const appRequire = createRequire(path.join(path.resolve(appDir), 'manifest.js'));
   const allowed = new Set(allowModules);
-  const zodView = Object.freeze({ z, ...z, default: z });
   return (name: string) => {
     if (typeof name !== 'string') throw new Error('require() needs a module name');
     if (name === 'bcrypt' || name === 'bcryptjs') return frozenView(loadBcrypt());
-    if (name === 'zod') return zodView;
+    if (name === 'zod') return loadZodView();
     const bare = name.startsWith('node:') ? name.slice(5) : name;
     if (SAFE_BUILTINS.has(bare) && builtinModules.includes(bare)) return frozenView(appRequire(`node:${bare}`));
     if (allowed.has(name)) return frozenView(appRequire(name));

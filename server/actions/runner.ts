@@ -2,7 +2,7 @@
 // read, run the steps on a working copy, then commit every written connector or none. Locks are released
 // as soon as the new states are applied in memory; the caller is answered once they are durable (group
 // commit: concurrent actions share fsyncs).
-import { z } from 'zod';
+import { lazyAppZod as z } from './app-zod.js';
 import type { Redirect } from '../../protocol/wire.js';
 import type { ActionRoute, Manifest, Step } from '../manifest/types.js';
 import type { Change, Store } from '../store/types.js';
@@ -26,6 +26,12 @@ export interface ActionInput {
   body: unknown;
   query: Record<string, string>;
   requester: Requester;
+  /**
+   * Called once the action's changes are handed to the store, while they are being made durable: `durable`
+   * resolves when they are (and rejects when the commit fails). The realtime hub prepares its event frames
+   * here and sends them on `durable`, so subscribers are told as soon as the change is safe.
+   */
+  committing?(changes: Change[], durable: Promise<void>): void;
 }
 
 export interface ActionOutcome {
@@ -141,6 +147,14 @@ export class ActionRunner {
       durable = changes.length > 0 ? this.store.commit(changes).catch((error) => this.refused(error, input.routeKey)) : undefined;
     } finally {
       release();
+    }
+    // after the locks are released: preparing the notifications never holds up the next writer
+    if (durable && input.committing) {
+      try {
+        input.committing(changes, durable);
+      } catch {
+        // telling subscribers never fails the action (the hub reports its own failures)
+      }
     }
     if (durable) await durable;
     return {

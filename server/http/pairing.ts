@@ -6,6 +6,7 @@ import { serializeCookie, TERMINAL_COOKIE } from '../auth/cookies.js';
 import { randomToken } from '../auth/tokens.js';
 import { csrfToken, csrfValid, isSecure, originAllowed, type Identity } from './identity.js';
 import { enginePage, escapeHtml } from './page.js';
+import { importModule } from '../manifest/import-module.js';
 import type { AppDeps } from './app.js';
 
 function lanAddresses(): string[] {
@@ -78,7 +79,7 @@ ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
     const port = req.socket.localPort;
     const urls = lanAddresses().map((a) => `http://${a}:${port}/__pair`);
     // the QR code library is loaded on the first visit to this page, not at start-up
-    const qr = urls[0] ? await (await import('qrcode')).default.toDataURL(urls[0], { margin: 1, width: 200 }) : '';
+    const qr = urls[0] ? await (await importModule<{ default: typeof import('qrcode') }>('qrcode')).default.toDataURL(urls[0], { margin: 1, width: 200 }) : '';
     const csrf = csrfToken(deps.secret, identity);
     const rows = deps.terminals
       .list()

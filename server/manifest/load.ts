@@ -4,8 +4,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { checkManifestShape, type SchemaProblem } from './schema.js';
+import type { SchemaProblem } from './schema.js';
+import { shapeMemo } from './shape-memo.js';
 import type { Manifest } from './types.js';
+import { importModule } from './import-module.js';
 
 const MANIFEST_FILES = ['manifest.js', 'manifest.cjs', 'manifest.mjs', 'manifest.ts', 'manifest.mts'];
 
@@ -24,7 +26,7 @@ export function findManifestFile(appDir: string): string {
     throw new ManifestError(`application folder not found: ${appDir}`);
   }
   for (const file of MANIFEST_FILES) {
-    const full = path.join(appDir, file);
+    const full = path.resolve(appDir, file);
     if (existsSync(full)) return full;
   }
   throw new ManifestError(
@@ -54,7 +56,7 @@ export function packageScopeType(file: string): 'module' | 'commonjs' {
 let tsxRegistered = false;
 async function ensureTypeScriptLoader(): Promise<void> {
   if (tsxRegistered) return;
-  const api = (await import('tsx/esm/api')) as { register: () => unknown };
+  const api = await importModule<{ register: () => unknown }>('tsx/esm/api');
   api.register();
   tsxRegistered = true;
 }
@@ -85,13 +87,26 @@ export async function loadAppModule(file: string, appDir: string, fresh = false)
   if (ext === '.ts' || ext === '.mts') await ensureTypeScriptLoader();
   const url = pathToFileURL(file);
   if (fresh) url.search = `?v=${++importGeneration}`;
-  const mod = (await import(url.href)) as Record<string, unknown>;
+  const mod = await importModule<Record<string, unknown>>(url.href);
   return mod.default ?? mod.manifest ?? mod;
 }
 
 export interface LoadedManifest {
   manifest: Manifest;
   file: string;
+}
+
+/**
+ * The manifest's shape problems (none: it can be loaded). zod, and the schema built with it, are loaded
+ * only when the check runs: not at all when this build has seen the same manifest pass (shape-memo.ts).
+ */
+async function checkShape(value: object): Promise<SchemaProblem[]> {
+  const memo = shapeMemo(value);
+  if (memo?.passed()) return [];
+  const { checkManifestShape } = await import('./schema.js');
+  const problems = checkManifestShape(value);
+  if (problems.length === 0) memo?.remember();
+  return problems;
 }
 
 export async function loadManifest(appDir: string, options: { fresh?: boolean } = {}): Promise<LoadedManifest> {
@@ -110,7 +125,7 @@ export async function loadManifest(appDir: string, options: { fresh?: boolean } 
   if (!value || typeof value !== 'object') {
     throw new ManifestError(`${file} did not export a manifest object (got ${value === null ? 'null' : typeof value})`);
   }
-  const problems = checkManifestShape(value);
+  const problems = await checkShape(value);
   if (problems.length > 0) {
     const lines = problems.map((p) => `  ${p.path}: ${p.message}`).join('\n');
     throw new ManifestError(`invalid manifest ${file}:\n${lines}\nRun "serverokey validate" for suggestions.`, problems);

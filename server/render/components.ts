@@ -1,6 +1,9 @@
-// The component registry: which files make up each component, loaded and prepared once and kept
+// The component registry: which files make up each component, read and prepared once and kept
 // until invalidate(). Template files are prepared once per file (several components may share
 // one); scoped CSS is computed once per component (its id is stable, so the result is too).
+// A registry either prepares every component when the app starts (loadAll), or only reads the files
+// and checks their syntax then (readAll) and prepares each component when it is first rendered: a
+// start then pays for the components of its first page instead of all of them.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ComponentConfig } from '../manifest/types.js';
@@ -8,6 +11,7 @@ import { componentBaseId } from './component-id.js';
 import { closestName } from '../manifest/did-you-mean.js';
 import { RenderError } from './errors.js';
 import { scopeCss } from './scoped-css.js';
+import { buildMemo } from '../manifest/build-memo.js';
 import { prepareTemplate, type PreparedTemplate } from './template-prepare.js';
 
 export interface ComponentFiles {
@@ -29,12 +33,20 @@ export interface RegistryOptions {
   components: Record<string, ComponentConfig>;
   warn(message: string): void;
   prepare(raw: string, file: string, component: string): PreparedTemplate;
+  /** readAll(): rejects a template that preparation would reject for its syntax, without preparing it */
+  check?(raw: string, file: string): void;
 }
 
 export class ComponentRegistry {
   private readonly files = new Map<string, ComponentFiles>();
   private readonly loaded = new Map<string, LoadedComponent>();
   private readonly templates = new Map<string, PreparedTemplate>();
+  /** file texts as read at start-up (or first use), by path */
+  private readonly texts = new Map<string, string>();
+  /** styles that could not be read: path → reason; components already told about it */
+  private readonly unreadable = new Map<string, string>();
+  private readonly reportedStyles = new Set<string>();
+  private readonly checked = new Set<string>();
 
   constructor(private readonly options: RegistryOptions) {
     for (const [name, config] of Object.entries(options.components)) {
@@ -52,10 +64,40 @@ export class ComponentRegistry {
 
   /** Reads and prepares every component now, so a broken app fails at start-up. */
   loadAll(): void {
+    this.forEachComponent((name) => this.get(name));
+  }
+
+  /**
+   * Reads every component's files now and checks its template's syntax, so a missing file or a template
+   * Mustache cannot parse fails at start-up and a missing style is reported then; the preparation itself
+   * waits for the component's first render (or prepare()).
+   */
+  readAll(): void {
+    this.forEachComponent((name) => {
+      const files = this.files.get(name)!;
+      const raw = this.templateText(files);
+      if (this.options.check && !this.checked.has(files.templatePath)) {
+        this.options.check(raw, files.templatePath);
+        this.checked.add(files.templatePath);
+      }
+      if (files.stylePath) this.styleText(files, files.stylePath);
+    });
+  }
+
+  /** Names of the components not prepared yet. */
+  unprepared(): string[] {
+    return [...this.files.keys()].filter((name) => !this.loaded.has(name));
+  }
+
+  isPrepared(name: string): boolean {
+    return this.loaded.has(name);
+  }
+
+  private forEachComponent(load: (name: string) => void): void {
     const failures: Error[] = [];
     for (const name of this.files.keys()) {
       try {
-        this.get(name);
+        load(name);
       } catch (error) {
         failures.push(error as Error);
       }
@@ -87,11 +129,23 @@ export class ComponentRegistry {
   invalidate(): void {
     this.loaded.clear();
     this.templates.clear();
+    this.texts.clear();
+    this.checked.clear();
+    this.unreadable.clear();
+    this.reportedStyles.clear();
   }
 
   private template(files: ComponentFiles): PreparedTemplate {
     const cached = this.templates.get(files.templatePath);
     if (cached) return cached;
+    const prepared = this.options.prepare(this.templateText(files), files.templatePath, files.name);
+    this.templates.set(files.templatePath, prepared);
+    return prepared;
+  }
+
+  private templateText(files: ComponentFiles): string {
+    const known = this.texts.get(files.templatePath);
+    if (known !== undefined) return known;
     let raw: string;
     try {
       raw = readFileSync(files.templatePath, 'utf8');
@@ -103,25 +157,49 @@ export class ComponentRegistry {
         { cause: error },
       );
     }
-    const prepared = this.options.prepare(raw, files.templatePath, files.name);
-    this.templates.set(files.templatePath, prepared);
-    return prepared;
+    this.texts.set(files.templatePath, raw);
+    return raw;
+  }
+
+  /** The style's text; one that cannot be read counts as no CSS and is reported once per component. */
+  private styleText(files: ComponentFiles, stylePath: string): string {
+    const known = this.texts.get(stylePath);
+    if (known !== undefined) return known;
+    let reason = this.unreadable.get(stylePath);
+    if (reason === undefined) {
+      try {
+        const raw = readFileSync(stylePath, 'utf8');
+        this.texts.set(stylePath, raw);
+        return raw;
+      } catch (error) {
+        reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+        this.unreadable.set(stylePath, reason);
+      }
+    }
+    if (!this.reportedStyles.has(files.name)) {
+      this.reportedStyles.add(files.name);
+      this.options.warn(`Component "${files.name}": cannot read its style ${stylePath} (${reason}); it renders without CSS.`);
+    }
+    return '';
   }
 
   private css(files: ComponentFiles, baseId: string): string {
     if (!files.stylePath) return '';
-    let raw: string;
+    const raw = this.styleText(files, files.stylePath);
+    if (raw === '') return '';
+    // the same stylesheet scoped the same way by this build before (a start-up memo: build-memo.ts);
+    // a stylesheet that gave warnings is scoped again, so they are given again
+    const memo = buildMemo('scoped-css', `${baseId}\n${raw}`);
+    const known = memo?.read();
+    if (known !== undefined && known !== null) return known;
     try {
-      raw = readFileSync(files.stylePath, 'utf8');
-    } catch (error) {
-      this.options.warn(
-        `Component "${files.name}": cannot read its style ${files.stylePath} ` +
-          `(${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); it renders without CSS.`,
-      );
-      return '';
-    }
-    try {
-      return scopeCss(raw, baseId, files.stylePath, this.options.warn);
+      let warned = false;
+      const scoped = scopeCss(raw, baseId, files.stylePath, (message) => {
+        warned = true;
+        this.options.warn(message);
+      });
+      if (!warned) memo?.write(scoped);
+      return scoped;
     } catch (error) {
       // Never fall back to the unscoped CSS: it would leak onto the whole page.
       this.options.warn(

@@ -13,7 +13,7 @@ import { finishComponentHtml } from './html-fragment.js';
 import { Markers } from './markers.js';
 import { insertBeforeHeadEnd, markDebugBody, styleTags } from './page-assembly.js';
 import { finishTemplateMarkup, type MarkupMarkers } from './template-markup.js';
-import { ATOM_IF_SECTION_PREFIX, prepareTemplate } from './template-prepare.js';
+import { ATOM_IF_SECTION_PREFIX, checkTemplateSyntax, prepareTemplate } from './template-prepare.js';
 import { COMPONENT_ID_VARIABLE, TemplateWriter, type Condition } from './template-writer.js';
 
 export { RenderError } from './errors.js';
@@ -55,6 +55,18 @@ export interface RendererDiagnostics {
   templateCacheSize(): number;
 }
 
+/** A renderer that prepares components on first use can prepare them ahead of need. */
+export interface RendererWarmUp {
+  /**
+   * Prepares the named components (unknown ones are skipped) that are not prepared yet, one per turn of
+   * the event loop so requests are not held up; a component that fails is logged (its first render
+   * reports the same error). Stops early when `stop()` answers true.
+   */
+  prepare(names: string[], stop?: () => boolean): Promise<void>;
+  /** prepare() for every component not prepared yet */
+  prepareRemaining(stop?: () => boolean): Promise<void>;
+}
+
 export interface RendererOptions {
   appDir: string;
   components: Record<string, ComponentConfig>;
@@ -62,6 +74,12 @@ export interface RendererOptions {
   windowTitle?: string;
   debug?: boolean;
   log?: Logger;
+  /**
+   * When components are prepared (atom-if and atom-inject rewritten, markup finished, CSS scoped):
+   * 'at-start' (default) by createRenderer, so any broken template fails it; 'on-first-use' when first
+   * rendered, createRenderer only reading the files and checking the templates' Mustache syntax.
+   */
+  prepare?: 'at-start' | 'on-first-use';
 }
 
 /** Placeholders nested deeper than this are reported as an error (a cycle is reported earlier). */
@@ -85,7 +103,7 @@ const consoleLogger: Logger = {
   error: (message) => console.error(message),
 };
 
-export function createRenderer(options: RendererOptions): Renderer & RendererDiagnostics {
+export function createRenderer(options: RendererOptions): Renderer & RendererDiagnostics & RendererWarmUp {
   const log = options.log ?? consoleLogger;
   const debug = options.debug === true;
   const globals = options.globals ?? {};
@@ -150,8 +168,10 @@ export function createRenderer(options: RendererOptions): Renderer & RendererDia
       }
       return prepared;
     },
+    check: checkTemplateSyntax,
   });
-  registry.loadAll();
+  if (options.prepare === 'on-first-use') registry.readAll();
+  else registry.loadAll();
 
   function newPass(input: RenderInput, inject: Record<string, string> | undefined, extractScripts: boolean): RenderPass {
     return {
@@ -252,6 +272,19 @@ export function createRenderer(options: RendererOptions): Renderer & RendererDia
     });
   }
 
+  async function prepare(names: string[], stop = () => false): Promise<void> {
+    for (const name of names) {
+      if (!registry.has(name) || registry.isPrepared(name)) continue;
+      await new Promise((resolve) => setImmediate(resolve));
+      if (stop()) return;
+      try {
+        registry.get(name);
+      } catch (error) {
+        log.error(`component "${name}" cannot be rendered: ${(error as Error).message}`);
+      }
+    }
+  }
+
   return {
     renderPage(route, input) {
       const pass = newPass(input, route.inject, false);
@@ -292,6 +325,12 @@ export function createRenderer(options: RendererOptions): Renderer & RendererDia
 
     templateCacheSize() {
       return writer.cachedTemplateCount();
+    },
+
+    prepare,
+
+    prepareRemaining(stop) {
+      return prepare(registry.unprepared(), stop);
     },
   };
 }

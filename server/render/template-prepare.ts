@@ -134,6 +134,11 @@ export function prepareTemplate(raw: string, options: PrepareOptions): PreparedT
   return { file: options.file, text: applyEdits(raw, kept), conditions: keptConditions, placeholders };
 }
 
+/** Throws what prepareTemplate throws for a template Mustache cannot parse, without preparing it. */
+export function checkTemplateSyntax(raw: string, file: string): void {
+  if (!scanMustacheTags(raw)) mustacheTagRanges(raw, file);
+}
+
 function withLeadingSpace(text: string, start: number): number {
   let position = start;
   while (position > 0 && /\s/.test(text[position - 1])) position--;
