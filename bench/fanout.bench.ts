@@ -146,7 +146,8 @@ report.note(
   `${DELIVERY_ROUNDS} delivery rounds and ${STORM_ROUNDS} storm rounds per point (after one unmeasured round of each). ` +
     'A round\'s commit is the moment the server\'s last fsync before the first event finished (the host process records fsync completions; ' +
     'clocks are shared, same machine); "after send" adds the action\'s own request, lock and fsync. ' +
-    `${SUBSCRIBERS.reduce((s, n) => s + kinds.reduce((t, k) => t + (results[n][k]?.untimed ?? 0), 0), 0)} rounds had no fsync to time from (taken from the send). All subscribers and the initiator are windows of one till (same cookies; receipt scope "${profile.receiptScope}") in one client process, separate from the host. ` +
+    `${SUBSCRIBERS.reduce((s, n) => s + kinds.reduce((t, k) => t + (results[n][k]?.untimed ?? 0), 0), 0)} rounds had no fsync to time from (taken from the send). All subscribers and the initiator are windows of one till (same cookies; receipt scope "${profile.receiptScope}") in one client process, separate from the host; an event counts as arrived once that window has decoded and parsed its frame. ` +
+    'With apps/kassa both servers push the rendered receipt with the event (the baseline encodes it as the engine does: once per scope, pure-ASCII JSON, without the CSS the pages have). ' +
     `Engine from ${flags.from}/.` +
     (errors.length ? ` Errors: ${errors.join('; ').slice(0, 400)}` : ''),
 );

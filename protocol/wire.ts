@@ -74,7 +74,18 @@ export type ServerFrame =
   | { type: 'error'; message: string; channel?: string }
   | { type: 'reload' }
   | { type: 'dev-errors'; errors: string[] }
-  | { event: string; payload: unknown; channel: string; html?: ActionFragment };
+  | {
+      event: string;
+      payload: unknown;
+      channel: string;
+      html?: ActionFragment;
+      /**
+       * The pushed fragment's CSS was left out (html.styles is ''): it is the component's own stylesheet,
+       * which every page showing the component already has (style-for-<component id>). A page without it
+       * ignores the fragment and refreshes instead, which brings the CSS.
+       */
+      stylesOnPage?: true;
+    };
 
 export type ClientFrame =
   | { type: 'subscribe'; channel: string }

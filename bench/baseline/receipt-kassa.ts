@@ -163,4 +163,5 @@ ${rows}  </ul></div></section>
 </div>`;
   },
   fallbackCss: '.receipt { display: flex; flex-direction: column; gap: 10px; }\n.line { display: grid; gap: 8px; }\n.current { background: #eef; }',
+  pushesFragment: true,
 };

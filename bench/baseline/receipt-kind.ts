@@ -16,4 +16,9 @@ export interface ReceiptKind<R> {
   render(receipt: R): string;
   cashierPage(products: Product[], receipt: R): string;
   fallbackCss: string;
+  /**
+   * the app's receipt channel pushes the rendered receipt with its event (emit.render, apps/kassa), so
+   * subscribers swap it in instead of refreshing; the original example's only notifies
+   */
+  pushesFragment: boolean;
 }

@@ -74,4 +74,5 @@ export const originalReceipt: ReceiptKind<OriginalReceipt> = {
 </div>`;
   },
   fallbackCss: ':host { padding: 12px; }\n.line { display: flex; gap: 8px; }\n.status { color: green; font-style: italic; }',
+  pushesFragment: false,
 };

@@ -2,7 +2,9 @@
 // express + ws + lowdb, no engine. Same durability as the engine (an fdatasynced log line before the answer,
 // the file replaced a second later), a per-receipt mutex, group commit, the same JSON shapes, the same fragment
 // markup (a template string), the same auth checks (terminal cookie, session cookie, CSRF header, Origin)
-// and the same notification (every subscriber of the receipt's scope except the initiating socket).
+// and the same notification (every subscriber of the receipt's scope except the initiating socket; for
+// apps/kassa with the rendered receipt pushed in the event, prepared while the write is in flight and
+// encoded as the engine encodes it).
 // It is "the limit" of this stack: the benchmarks report the engine's figures as ratios to it.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -14,6 +16,7 @@ import { Low } from 'lowdb';
 import { WebSocketServer, type WebSocket } from 'ws';
 import bcrypt from 'bcryptjs';
 import { DurableJsonFile } from './durable-file.js';
+import { encodeEventFrame } from './event-frame.js';
 import { KeyedMutex } from './mutex.js';
 import { LOGIN_FORM, renderPage, scopedReceiptCss } from './page.js';
 import type { Product, ReceiptKind } from './receipt-kind.js';
@@ -140,18 +143,36 @@ export async function createBaseline(options: BaselineOptions): Promise<Baseline
   const csrfOf = (who: Who) => sign('csrf', who.session ?? who.terminal ?? 'anonymous');
   const scopeKeyOf = (who: Who) => (scope === 'global' ? 'global' : (who.terminal ?? 'none'));
 
-  function notify(key: string, state: Receipt, initiator: string | undefined): void {
-    let frame: string | undefined;
+  // as the engine does it: once per scope, the receipt rendered and pushed with the event when the app's
+  // channel has emit.render (without its CSS, which the subscribers' pages have), the same bytes to everyone
+  const eventFrame = (state: Receipt) =>
+    encodeEventFrame({
+      event: EVENT,
+      channel: CHANNEL,
+      payload: state,
+      ...(kind.pushesFragment ? { html: { ...fragment(state), styles: '' }, stylesOnPage: true } : {}),
+    });
+
+  /** Rendered and serialised while the write is in flight (when anyone listens); sent once it is durable. */
+  function prepareNotification(key: string, state: Receipt): (initiator: string | undefined) => void {
+    let frame: Buffer | undefined;
     for (const sub of subscribers.values()) {
-      if (sub.id === initiator || sub.scopeKey !== key || !sub.channels.has(CHANNEL)) continue;
-      frame ??= JSON.stringify({ event: EVENT, channel: CHANNEL, payload: state });
-      if (sub.ws.bufferedAmount > 1024 * 1024) {
-        sub.ws.terminate();
-        subscribers.delete(sub.id);
-        continue;
-      }
-      sub.ws.send(frame);
+      if (sub.scopeKey !== key || !sub.channels.has(CHANNEL)) continue;
+      frame = eventFrame(state);
+      break;
     }
+    return (initiator) => {
+      for (const sub of subscribers.values()) {
+        if (sub.id === initiator || sub.scopeKey !== key || !sub.channels.has(CHANNEL)) continue;
+        frame ??= eventFrame(state);
+        if (sub.ws.bufferedAmount > 1024 * 1024) {
+          sub.ws.terminate();
+          subscribers.delete(sub.id);
+          continue;
+        }
+        sub.ws.send(frame, { binary: false });
+      }
+    };
   }
 
   const app = express();
@@ -223,8 +244,9 @@ export async function createBaseline(options: BaselineOptions): Promise<Baseline
     } finally {
       release();
     }
+    const notify = prepareNotification(key, next);
     await durable;
-    notify(key, next, req.get('x-socket-id') || undefined);
+    notify(req.get('x-socket-id') || undefined);
     res.json(fragment(next));
   }
 

@@ -4,7 +4,8 @@
 // refresh, as the browser client does, and the round ends when the last refresh has been answered; an event
 // that carries its rendered fragment (emit.render) is swapped in by the client without a refresh, so it
 // counts as answered when it arrives.
-// All times are taken in this one process, from the moment the action is sent.
+// All times are taken in this one process, from the moment the action is sent; an event counts as arrived
+// once its subscriber has decoded and parsed the frame (what the browser client does before it can use it).
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
@@ -62,11 +63,12 @@ interface Round {
 
 const ROUND_TIMEOUT_MS = 5000;
 
-/** Whether an event frame carries a rendered fragment (a channel with emit.render), as the client checks it. */
-function pushedFragment(text: string): boolean {
-  if (!text.includes('"html"')) return false;
-  const frame = JSON.parse(text) as { html?: { html?: unknown } };
-  return typeof frame.html?.html === 'string';
+interface Frame {
+  type?: string;
+  id?: string;
+  message?: string;
+  event?: string;
+  html?: { html?: unknown };
 }
 
 function wsUrl(url: string): string {
@@ -75,7 +77,6 @@ function wsUrl(url: string): string {
 
 export async function runFanout(spec: FanoutSpec): Promise<FanoutResult> {
   const result: FanoutResult = { subscribers: spec.subscribers, delivery: [], spread: [], missed: 0, echoed: 0, actionRtt: [], storms: [], stormFailures: 0, connectMs: 0, rounds: [], errors: [] };
-  const eventMark = `"event":${JSON.stringify(spec.event)}`;
   const stormAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
   const actionAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   let round: Round | null = null;
@@ -105,9 +106,11 @@ export async function runFanout(spec: FanoutSpec): Promise<FanoutResult> {
       ws.once('error', reject);
       ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: HTTP ${res.statusCode}`)));
       ws.on('message', (data) => {
+        // a subscriber has its event once the frame is decoded and parsed, as the browser client has it:
+        // the arrival is timed after that, so a bigger or costlier frame counts in full
+        const frame = JSON.parse(data.toString()) as Frame;
         const at = performance.now();
-        const text = data.toString();
-        if (text.includes(eventMark)) {
+        if (frame.event === spec.event) {
           const current = round;
           if (!counted) {
             result.echoed++;
@@ -117,15 +120,14 @@ export async function runFanout(spec: FanoutSpec): Promise<FanoutResult> {
           current.arrivals.push(at - current.t0);
           if (!current.storm) {
             if (current.arrivals.length === spec.subscribers) current.finish?.();
-          } else if (pushedFragment(text)) {
+          } else if (typeof frame.html?.html === 'string') {
             // the browser client swaps a pushed fragment in and sends no refresh: neither does this window
             current.refreshed++;
-            current.lastRefreshAt = performance.now();
+            current.lastRefreshAt = at;
             if (current.refreshed === spec.subscribers) current.finish?.();
           } else refresh(sub, current);
           return;
         }
-        const frame = JSON.parse(text) as { type?: string; id?: string; channel?: string; message?: string };
         if (frame.type === 'socket_id_assigned') {
           sub.id = frame.id!;
           if (!counted) resolve(sub);

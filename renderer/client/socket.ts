@@ -4,6 +4,8 @@
 // peer with ping/pong heartbeats.
 import type { ActionFragment, ClientFrame } from '../../protocol/wire.js';
 import { reconnectDelay } from './backoff.js';
+import { usableFrame } from './pushed-styles.js';
+import { styleTagPresent } from './styles.js';
 
 export const PING_EVERY_MS = 10_000;
 /** no answer this long after a ping → the peer is gone (with the ping interval: dead within ~30 s) */
@@ -19,6 +21,8 @@ export interface EventFrame {
   payload: unknown;
   channel?: string;
   html?: ActionFragment;
+  /** the fragment's CSS was left out: the page has it when it shows the component (pushed-styles.ts) */
+  stylesOnPage?: true;
 }
 
 export interface RealtimeHooks {
@@ -162,7 +166,7 @@ export class RealtimeLink {
       case 'pong':
         return;
     }
-    if (typeof frame.event === 'string') this.hooks.onEvent(frame as unknown as EventFrame);
+    if (typeof frame.event === 'string') this.hooks.onEvent(usableFrame(frame as unknown as EventFrame, styleTagPresent));
   }
 
   private assigned(id: string): void {

@@ -6,6 +6,11 @@ import { componentIdPresent } from './dom.js';
 
 const STYLE_ID_PREFIX = 'style-for-';
 
+/** Whether the page has the style tag of this component id. */
+export function styleTagPresent(componentId: string): boolean {
+  return document.getElementById(STYLE_ID_PREFIX + componentId) !== null;
+}
+
 export function upsertStyles(entries: StyleEntry[], nonce: string): void {
   for (const entry of entries) {
     if (!entry || typeof entry.css !== 'string' || !entry.id) continue;

@@ -12,7 +12,8 @@ import { expiredCookie, serializeCookie, SESSION_COOKIE } from '../auth/cookies.
 import { RateLimiter } from '../auth/rate-limit.js';
 import type { TerminalRegistry } from '../auth/terminals.js';
 import { publicUser } from '../auth/user.js';
-import type { RealtimeHub } from '../realtime/hub.js';
+import type { Initiator, RealtimeHub } from '../realtime/hub.js';
+import { notifyOnCommit } from '../realtime/notify-on-commit.js';
 import { csrfToken, csrfValid, hostAllowed, identify, isSecure, originAllowed, requesterOf, type Identity } from './identity.js';
 import { contentSecurityPolicy, enginePage, escapeHtml, finishPage } from './page.js';
 import { RouteTable } from './routes.js';
@@ -80,6 +81,12 @@ function queryOf(req: Request): Record<string, string> {
   const url = new URL(req.originalUrl, 'http://host');
   for (const [key, value] of url.searchParams) out[key] = value;
   return out;
+}
+
+/** The window that sent the action (its socket gets no echo of its own change), when it said so. */
+function initiatorOf(req: Request, identity: Identity): Initiator | undefined {
+  const socketId = req.get(SOCKET_ID_HEADER);
+  return socketId ? { socketId, terminalId: identity.terminal?.id ?? null } : undefined;
 }
 
 function isSpa(req: Request): boolean {
@@ -352,7 +359,14 @@ async function serveAction(
 
   {
     const requester = requesterOf(engine, identity);
-    const outcome = await engine.runner.run({ routeKey: key, route, body, query: queryOf(req), requester });
+    const outcome = await engine.runner.run({
+      routeKey: key,
+      route,
+      body,
+      query: queryOf(req),
+      requester,
+      committing: (changes, durable) => notifyOnCommit(deps.hub(), engine.store, engine.log, changes, durable, initiatorOf(req, identity)),
+    });
 
     let user = identity.user;
     let sessionToken = identity.sessionToken;
@@ -379,18 +393,6 @@ async function serveAction(
       // once the browser holds the new cookie, the terminal's sockets reconnect as the new login (or none)
       const terminalId = identity.terminal?.id;
       if (terminalId) res.once('finish', () => deps.hub()?.sessionChanged(terminalId));
-    }
-
-    const hub = deps.hub();
-    if (hub && outcome.changes.length > 0) {
-      const socketId = req.get(SOCKET_ID_HEADER) || undefined;
-      const notifications = outcome.changes
-        .filter((c) => hub.watches(c.name))
-        .map((c) => ({ ...c, scope: engine.store.info(c.name).scope }));
-      if (notifications.length > 0) {
-        const initiator = socketId ? { socketId, terminalId: identity.terminal?.id ?? null } : undefined;
-        hub.notify(notifications, initiator).catch((error) => engine.log.warn(`notify: ${(error as Error).message}`));
-      }
     }
 
     if (outcome.redirect !== undefined) {

@@ -9,6 +9,7 @@ import type { ActionFragment, ServerFrame } from '../../protocol/wire.js';
 import type { Logger } from '../store/types.js';
 import type { Channel } from './channels.js';
 import { projectPayload } from './channels.js';
+import { encodeFrame } from './event-frame.js';
 
 export const MAX_FRAME_BYTES = 64 * 1024;
 const MAX_BUFFERED_BYTES = 1024 * 1024;
@@ -48,6 +49,18 @@ export interface Initiator {
   terminalId: string | null;
 }
 
+/** Event frames made ready before a commit is durable; send() once it is. */
+export interface PreparedNotification {
+  send(): Promise<void>;
+}
+
+interface PreparedEvent {
+  channel: Channel;
+  change: NotifyChange;
+  /** serialised ahead when the channel had a listener in the change's scope */
+  frame?: Buffer | Promise<Buffer>;
+}
+
 export interface HubOptions {
   channels: Map<string, Channel>;
   log: Logger;
@@ -70,7 +83,8 @@ export class RealtimeHub {
   private readonly wss: WebSocketServer;
   private readonly byConnector = new Map<string, Channel[]>();
   private heartbeat?: NodeJS.Timeout;
-  counters = { delivered: 0, dropped: 0, refused: 0 };
+  /** frames sent, subscribers dropped for not keeping up, upgrades refused, event frames serialised */
+  counters = { delivered: 0, dropped: 0, refused: 0, encoded: 0 };
 
   constructor(private options: HubOptions) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, clientTracking: false });
@@ -188,48 +202,92 @@ export class RealtimeHub {
 
   /**
    * After commit: tell every subscriber of a channel watching a written connector, except the initiator.
-   * The initiating socket is skipped only when it belongs to the requesting terminal, so a socket id sent
-   * by another terminal cannot silence someone else's notifications. Nothing here waits: the frames go out
-   * before the caller goes on to render its own answer (a pushed fragment is rendered synchronously when
-   * the host's renderPush is synchronous, as it is).
+   * Same as prepare(changes, initiator).send(), for callers that learn of the change once it is durable.
    */
-  async notify(changes: NotifyChange[], initiator: Initiator | undefined): Promise<void> {
-    const isInitiator = (sub: Subscriber) =>
-      initiator !== undefined && sub.id === initiator.socketId && sub.principal.terminalId === initiator.terminalId;
+  notify(changes: NotifyChange[], initiator: Initiator | undefined): Promise<void> {
+    return this.prepare(changes, initiator).send();
+  }
+
+  /**
+   * Before the commit is durable (while its fsync is in flight): render and serialise each event once per
+   * channel and change, so that only sending is left once the commit is durable. Nothing goes out until
+   * send(), which the caller calls only after the commit succeeded (a failed commit is never announced).
+   * A channel nobody listens to is not rendered; one that gains a subscriber meanwhile is done in send().
+   */
+  prepare(changes: NotifyChange[], initiator: Initiator | undefined): PreparedNotification {
+    const events: PreparedEvent[] = [];
     for (const change of changes) {
-      const channels = this.byConnector.get(change.name);
-      if (!channels) continue;
-      for (const channel of channels) {
-        try {
-          const recipients: Subscriber[] = [];
-          for (const sub of this.sockets.values()) {
-            if (isInitiator(sub) || !sub.channels.has(channel.name) || !this.inScope(change, sub.principal)) continue;
-            // a socket outliving its login (logout elsewhere, expiry) gets nothing more; it reconnects as what it now is
-            if (this.sessionEnded(sub)) {
-              this.endSocket(sub, CLOSE_SESSION_CHANGED, 'session ended');
-              continue;
-            }
-            recipients.push(sub);
+      for (const channel of this.byConnector.get(change.name) ?? []) {
+        const event: PreparedEvent = { channel, change };
+        if (this.hasListener(channel, change)) {
+          try {
+            event.frame = this.encodeEvent(channel, change);
+            // a commit that fails never awaits its frame: its failure must not surface as an unhandled rejection
+            if (event.frame instanceof Promise) event.frame.catch(() => {});
+          } catch {
+            // tried again (and reported) by send(), should the commit succeed
           }
-          if (recipients.length === 0) continue;
-          // `await` only for a promise: awaiting anything else would still wait for the microtask queue
-          let pushed = channel.render ? this.pushedFragment(channel, change) : undefined;
-          if (pushed instanceof Promise) pushed = await pushed;
-          // encoded to UTF-8 once for every recipient (ws would do it again for each string it sends)
-          const encoded = Buffer.from(
-            JSON.stringify({
-              event: channel.event,
-              channel: channel.name,
-              payload: projectPayload(channel, this.options.redact(change.name, change.state)),
-              ...(pushed ? { html: pushed } : {}),
-            }),
-          );
-          for (const sub of recipients) this.sendRaw(sub, encoded);
-        } catch (error) {
-          this.options.log.warn(`channel "${channel.name}": notification failed: ${(error as Error).message}`);
         }
+        events.push(event);
       }
     }
+    return { send: () => this.sendPrepared(events, initiator) };
+  }
+
+  /**
+   * The frames go out to the subscribers there are now, the same bytes to each, never to the initiating
+   * socket. The initiating socket is skipped only when it belongs to the requesting terminal, so a socket
+   * id sent by another terminal cannot silence someone else's notifications. Nothing here waits unless a
+   * pushed fragment's render is asynchronous (the host's is not), and a failure never fails the action.
+   */
+  private async sendPrepared(events: PreparedEvent[], initiator: Initiator | undefined): Promise<void> {
+    const isInitiator = (sub: Subscriber) =>
+      initiator !== undefined && sub.id === initiator.socketId && sub.principal.terminalId === initiator.terminalId;
+    for (const { channel, change, frame } of events) {
+      try {
+        const recipients: Subscriber[] = [];
+        for (const sub of this.sockets.values()) {
+          if (isInitiator(sub) || !sub.channels.has(channel.name) || !this.inScope(change, sub.principal)) continue;
+          // a socket outliving its login (logout elsewhere, expiry) gets nothing more; it reconnects as what it now is
+          if (this.sessionEnded(sub)) {
+            this.endSocket(sub, CLOSE_SESSION_CHANGED, 'session ended');
+            continue;
+          }
+          recipients.push(sub);
+        }
+        if (recipients.length === 0) continue;
+        let encoded = frame ?? this.encodeEvent(channel, change);
+        // `await` only for a promise: awaiting anything else would still wait for the microtask queue
+        if (encoded instanceof Promise) encoded = await encoded;
+        for (const sub of recipients) this.sendRaw(sub, encoded);
+      } catch (error) {
+        this.options.log.warn(`channel "${channel.name}": notification failed: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  private hasListener(channel: Channel, change: NotifyChange): boolean {
+    for (const sub of this.sockets.values()) if (sub.channels.has(channel.name) && this.inScope(change, sub.principal)) return true;
+    return false;
+  }
+
+  /** One event frame, serialised once for every recipient of this change (pushed fragment included). */
+  private encodeEvent(channel: Channel, change: NotifyChange): Buffer | Promise<Buffer> {
+    const encode = (pushed: ActionFragment | undefined) => {
+      this.counters.encoded++;
+      const frame: ServerFrame = {
+        event: channel.event,
+        channel: channel.name,
+        payload: projectPayload(channel, this.options.redact(change.name, change.state)),
+      };
+      // the component's CSS is on every page that shows it: sent to 300 windows it was a third of each
+      // frame's bytes and decoding time (bench/profiles/fanout-memory.md); a page without it refreshes
+      if (pushed) frame.html = pushed.styles === '' ? pushed : { ...pushed, styles: '' };
+      if (pushed && pushed.styles !== '') frame.stylesOnPage = true;
+      return encodeFrame(frame);
+    };
+    const pushed = channel.render ? this.pushedFragment(channel, change) : undefined;
+    return pushed instanceof Promise ? pushed.then(encode) : encode(pushed);
   }
 
   /** The fragment pushed with a channel's event, rendered once per change; without one, subscribers refresh. */
