@@ -87,6 +87,7 @@ export class WriteAheadLog {
   /** files this log wrote (or recovered) and may remove; another store on the same folder keeps its own */
   private readonly owned = new Set<string>();
   private bytesSinceSeal = 0;
+  private readonly runStarted = Date.now().toString().padStart(15, '0');
 
   constructor(
     private readonly dataDir: string,
@@ -188,8 +189,9 @@ export class WriteAheadLog {
   }
 
   private nextGeneration(): string {
-    // Names sort in commit order, also across restarts (the time) and within one (the sequence).
-    return `${Date.now().toString().padStart(15, '0')}-${String(this.sequence++).padStart(9, '0')}`;
+    // Names sort in commit order: by the start of the run that wrote them, then by a counter, never by the
+    // time of each file (a clock set back while the till runs must not reorder its commits).
+    return `${this.runStarted}-${String(this.sequence++).padStart(9, '0')}`;
   }
 
   private pathOf(generation: string): string {

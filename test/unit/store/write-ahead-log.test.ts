@@ -77,3 +77,21 @@ test('a connector may not be named like a log file', async (t) => {
     /connector "_wal-1\.log": names like this are reserved for the store's write-ahead log/,
   );
 });
+
+test('a clock set back while the till runs does not reorder the log files', async (t) => {
+  const dir = await tempDir(t);
+  const realNow = Date.now;
+  let now = realNow();
+  Date.now = () => now;
+  t.after(() => (Date.now = realNow));
+  const wal = new WriteAheadLog(dir, captureLog());
+  await wal.append(change(1));
+  await wal.seal();
+  now -= 3_600_000; // an hour back
+  await wal.append(change(2));
+  await wal.seal();
+  await wal.append(change(3));
+  await wal.close();
+  const { commits } = await new WriteAheadLog(dir, captureLog()).recover();
+  assert.deepEqual(commits.map(([first]) => (first.write as { n: number }).n), [1, 2, 3]);
+});
