@@ -1,10 +1,11 @@
 // The Electron main process: one instance per data folder, the engine (createHost) running inside it,
 // cashier windows and customer displays opened once the host answers, and a quit that lets the host finish
 // in-flight actions and flush its writes. The only module that imports electron at run time, with the
-// modules it alone loads (desktop-windows.ts, printing.ts).
+// modules it alone loads (code-cache-dir.ts, desktop-windows.ts, printing.ts).
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type Session, type WebContents } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import './code-cache-dir.js';
 import { createHost } from '../server/host.js';
 import type { Host } from '../server/host-types.js';
 import { DesktopOptionsError, parseDesktopArgs, userArgs, type DesktopOptions } from './desktop-options.js';

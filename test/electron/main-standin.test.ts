@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -94,12 +94,14 @@ const twoMonitors = JSON.stringify([
 describe('the main process (under a stand-in Electron)', () => {
   let result: MainRun;
   let dataDir: string;
+  let installUserData: string;
 
   before(async () => {
     dataDir = await tempDir();
+    installUserData = await tempDir();
     result = await runMain(
       ['--data', dataDir, '--app', desktopFixture, '--terminals', '2'],
-      { STANDIN_PROBE: '1', STANDIN_DISPLAYS: twoMonitors },
+      { STANDIN_PROBE: '1', STANDIN_DISPLAYS: twoMonitors, STANDIN_USERDATA: installUserData, SERVEROKEY_CODE_CACHE_DIR: undefined },
       (records) => records.filter(isTillPageLoad).length === 3 && records.some((r) => r.event === 'probe'),
     );
   });
@@ -117,6 +119,11 @@ describe('the main process (under a stand-in Electron)', () => {
     assert.ok(existsSync(path.join(dataDir, 'pos-data', 'host-secret')));
     const terminals = JSON.parse(await readFile(path.join(dataDir, 'desktop-terminals.json'), 'utf8'));
     assert.deepEqual(terminals.terminals.map((t: { id: string }) => t.id), ['till-1', 'till-2']);
+  });
+
+  it("keeps the engine's code cache in the install's userData (the app folder is read-only when packaged)", async () => {
+    const cached = await readdir(path.join(installUserData, 'code-cache')).catch(() => [] as string[]);
+    assert.ok(cached.some((name) => name.startsWith('host.bundle.cjs-') && name.endsWith('.bin')), `code-cache holds: ${cached.join(', ')}`);
   });
 
   /** the windows that show the till (not the hidden one a receipt is printed from) */

@@ -19,7 +19,7 @@ class StandInEvent {
   }
 }
 
-const paths = { userData: path.join(os.tmpdir(), 'serverokey-standin-userdata') };
+const paths = { userData: process.env.STANDIN_USERDATA ?? path.join(os.tmpdir(), 'serverokey-standin-userdata') };
 let quitting = false;
 
 class App extends EventEmitter {
