@@ -1,7 +1,7 @@
 // zod as app code sees it: `zod` in expressions and require('zod') in them and their helpers. The engine
 // checks manifests with the few parts of zod it imports itself; the whole module (every schema kind, every
 // locale) costs tens of milliseconds to load, so it is loaded from node_modules when an expression first
-// touches it, or when the host warms up after start (preloadAppZod), never on the way to the first page.
+// touches it, or when the host warms up after start (preloadAppModules), never on the way to the first page.
 import { createRequire } from 'node:module';
 import type * as Zod from 'zod';
 
@@ -13,10 +13,6 @@ let loaded: ZodNamespace | undefined;
 /** The zod namespace (what `import { z } from 'zod'` gives), loaded on first call. */
 export function loadAppZod(): ZodNamespace {
   return (loaded ??= (engineRequire('zod') as typeof Zod).z);
-}
-
-export function preloadAppZod(): void {
-  loadAppZod();
 }
 
 const readOnly = () => false;

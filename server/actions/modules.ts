@@ -3,7 +3,7 @@
 // names. Modules that reach the disk, processes or the network are left out on purpose.
 import { createRequire, builtinModules } from 'node:module';
 import path from 'node:path';
-import { loadAppZod, preloadAppZod } from './app-zod.js';
+import { loadAppZod } from './app-zod.js';
 
 // bcrypt is loaded when an expression first asks for it (a login), not at start-up
 const engineRequire = createRequire(import.meta.url);
@@ -36,7 +36,6 @@ function loadZodView(): object {
 
 /** Loads ahead of need what expressions load on first use (called once the host is up and idle). */
 export function preloadAppModules(): void {
-  preloadAppZod();
   loadZodView();
 }
 

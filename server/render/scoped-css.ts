@@ -19,17 +19,14 @@ export function scopeSelectorAttribute(baseId: string): string {
 export function scopeCss(css: string, baseId: string, file: string, warn: (message: string) => void): string {
   const root = postcss.parse(css, { from: file });
   const attributeText = scopeSelectorAttribute(baseId);
-  const idNode = () => selectorParser().astSync(attributeText).first.first.clone();
+  // parsed once, cloned for every selector that needs it
+  const idTemplate = selectorParser().astSync(attributeText).first.first;
+  const idNode = () => idTemplate.clone();
   const processor = selectorParser((selectors) => {
     selectors.each((selector) => scopeSelector(selector, idNode));
   });
   root.walkRules((rule) => {
     if (!isScopable(rule)) return;
-    const simple = scopeSimpleSelector(rule.selector, attributeText);
-    if (simple !== null) {
-      rule.selector = simple;
-      return;
-    }
     try {
       rule.selector = processor.processSync(rule.selector);
     } catch (error) {
@@ -38,37 +35,6 @@ export function scopeCss(css: string, baseId: string, file: string, warn: (messa
     }
   });
   return root.toString();
-}
-
-/**
- * The common case without the selector parser (which dominated start-up): a list of plain selectors
- * (tags, classes, ids, combinators, pseudo-classes without arguments) is scoped exactly as
- * scopeSelector does it: each one prefixed with the id and a space, its leading whitespace kept before
- * the id, or with every `:host` replaced by the id. Anything else (`:host(…)` and other parentheses,
- * attribute selectors, strings, escapes, comments, a selector that starts with a combinator) returns
- * null and goes through the parser.
- */
-const SIMPLE_SELECTOR_LIST = /^[\w\s.#*,>+~:-]*$/;
-
-const HOST = /:host(?![\w-])/gi;
-
-export function scopeSimpleSelector(selectors: string, attributeText: string): string | null {
-  if (!SIMPLE_SELECTOR_LIST.test(selectors)) return null;
-  const parts = selectors.split(',');
-  const scoped: string[] = [];
-  for (const part of parts) {
-    if (/:host/i.test(part)) {
-      // :host (without an argument here) is replaced by the id selector where it stands
-      if (/:host[\w-]/i.test(part.replace(HOST, ''))) return null;
-      scoped.push(part.replace(HOST, attributeText));
-      continue;
-    }
-    const leading = /^\s*/.exec(part)![0];
-    const rest = part.slice(leading.length);
-    if (rest.trim() === '' || /^[>+~]/.test(rest)) return null;
-    scoped.push(`${leading}${attributeText} ${rest}`);
-  }
-  return scoped.join(',');
 }
 
 function isScopable(rule: Rule): boolean {

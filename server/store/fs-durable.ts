@@ -1,10 +1,10 @@
 // The file-system steps that make a write survive a power cut: data fsynced before it is renamed into
 // place, and the folder fsynced so the rename itself is on disk.
-// A commit waits for every step of its write, and each asynchronous step waits for the event loop, which on
-// a busy host is also rendering and answering other requests. So the steps that only touch the page cache
-// (open, a small write, close, unlink, link) run synchronously; the two fsyncs and the rename go through
-// the thread pool: three trips through the event loop per durable write instead of eleven. Large files
-// are written asynchronously, so a big state never blocks the host while it is copied.
+// Each asynchronous step waits for the event loop, which on a busy host is also rendering and answering
+// requests. So the steps that only touch the page cache (open, a small write, close, unlink, link) run
+// synchronously; the flushes and the rename go through the thread pool: three trips through the event
+// loop per durable write instead of eleven. Large files are written asynchronously, so a big state never
+// blocks the host while it is copied.
 import fs, { closeSync, linkSync, mkdirSync, openSync, unlinkSync, writeSync, copyFileSync } from 'node:fs';
 import { open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -22,9 +22,10 @@ export function describeError(error: unknown): string {
 /** Bytes written synchronously at most; a larger file is written through the thread pool. */
 const SYNC_WRITE_LIMIT = 256 * 1024;
 
-function fsyncFd(fd: number): Promise<void> {
-  // looked up at call time, so a tool that watches fs.fsync (the benchmarks time commits by it) sees it
-  return new Promise((resolve, reject) => fs.fsync(fd, (error) => (error ? reject(error) : resolve())));
+/** fsync (data and metadata) or fdatasync (data, and the size it needs) of an open file, off the main thread. */
+export function flushFd(fd: number, how: 'fsync' | 'fdatasync' = 'fsync'): Promise<void> {
+  // looked up at call time, so a tool that watches fs.fsync / fs.fdatasync (the benchmarks time commits by them) sees it
+  return new Promise((resolve, reject) => fs[how](fd, (error) => (error ? reject(error) : resolve())));
 }
 
 /** Makes renames, creations and removals inside a folder durable. Windows cannot open folders: NTFS journals them. */
@@ -32,7 +33,7 @@ export async function fsyncDir(dir: string): Promise<void> {
   if (isWindows) return;
   const fd = openSync(dir, 'r');
   try {
-    await fsyncFd(fd);
+    await flushFd(fd);
   } finally {
     closeSync(fd);
   }
@@ -68,7 +69,7 @@ export async function writeAndSync(file: string, data: string | Uint8Array): Pro
   const fd = openForWrite(file);
   try {
     for (let written = 0; written < bytes.byteLength; ) written += writeSync(fd, bytes, written, bytes.byteLength - written);
-    await fsyncFd(fd);
+    await flushFd(fd);
   } finally {
     closeSync(fd);
   }
@@ -86,10 +87,6 @@ async function renameWithRetry(from: string, to: string): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt));
     }
   }
-}
-
-export async function unlinkIfExists(file: string): Promise<void> {
-  unlinkIfExistsSync(file);
 }
 
 function unlinkIfExistsSync(file: string): void {
@@ -134,9 +131,3 @@ export async function writeFileDurably(file: string, data: string | Uint8Array, 
   await fsyncDir(dir);
 }
 
-export async function removeDurably(file: string): Promise<void> {
-  unlinkIfExistsSync(file);
-  await fsyncDir(dirname(file));
-}
-
-export { renameWithRetry };

@@ -140,10 +140,9 @@ export class ConnectorStore implements Store {
         );
       }
     }
-    const writes = newestPerTarget(known, (change) =>
-      this.connector(change.connector).wholeState ? `${change.connector}\u0000${change.scopeKey}` : null,
-    );
-    const targets = new Map(writes.map((change) => [`${change.connector}\u0000${change.scopeKey}`, change]));
+    const target = (change: LoggedChange) => this.entryId(this.connector(change.connector), change.scopeKey);
+    const writes = newestPerTarget(known, (change) => (this.connector(change.connector).wholeState ? target(change) : null));
+    const targets = new Map(writes.map((change) => [target(change), change]));
     for (const { connector, scopeKey } of targets.values()) await this.connector(connector).backend.load(scopeKey);
     await Promise.all(writes.map((change) => this.connector(change.connector).backend.save(change.scopeKey, change.write)));
     await this.wal.discard(files);

@@ -7,12 +7,12 @@
 // Appends are group-committed: lines that arrive while a flush is on its way go to disk together in the
 // next one. The log is split into generations (one file each) so a checkpoint can seal what it covers
 // while new commits go on into the next file.
-import fs, { closeSync, openSync, readdirSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readdirSync, writeSync } from 'node:fs';
 import { readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { JsonValue, Logger } from './types.js';
-import { describeError, errorCode, fsyncDir } from './fs-durable.js';
+import { describeError, errorCode, flushFd, fsyncDir } from './fs-durable.js';
 import { isPlainRecord } from './json-value.js';
 
 export interface LoggedChange {
@@ -227,7 +227,7 @@ export class WriteAheadLog {
         const bytes = Buffer.from(batch.map((line) => line.text).join(''));
         try {
           for (let written = 0; written < bytes.byteLength; ) written += writeSync(file.fd, bytes, written, bytes.byteLength - written);
-          await fdatasync(file.fd);
+          await flushFd(file.fd, 'fdatasync');
           file.size += bytes.byteLength;
         } catch (error) {
           this.cutBack(file);
@@ -248,16 +248,11 @@ export class WriteAheadLog {
   /** After a failed append the file may end in part of a line; later lines must not follow it. */
   private cutBack(file: OpenFile): void {
     try {
-      fs.ftruncateSync(file.fd, file.size);
+      ftruncateSync(file.fd, file.size);
     } catch (error) {
       this.log.error(`store: could not cut ${file.path} back after a failed write (${describeError(error)}); a new log file is started`);
       this.generation = this.nextGeneration();
       this.closeFile();
     }
   }
-}
-
-function fdatasync(fd: number): Promise<void> {
-  // looked up at call time, so a tool that watches fs.fdatasync (the benchmarks time commits by it) sees it
-  return new Promise((resolve, reject) => fs.fdatasync(fd, (error) => (error ? reject(error) : resolve())));
 }
