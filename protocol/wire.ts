@@ -25,6 +25,7 @@ export const ATTR = {
   printer: 'atom-printer',
   printWidth: 'atom-print-width',
   printers: 'atom-printers',
+  noBanners: 'atom-no-banners',
 } as const;
 
 /** DOM events the delegated listener handles for atom-action elements. */
@@ -74,6 +75,8 @@ export type ServerFrame =
   | { type: 'error'; message: string; channel?: string }
   | { type: 'reload' }
   | { type: 'dev-errors'; errors: string[] }
+  /** whether the host can save changes; `message` says what is wrong (a full disk) while it cannot */
+  | { type: 'host-status'; ok: boolean; message?: string }
   | {
       event: string;
       payload: unknown;
@@ -91,3 +94,9 @@ export type ClientFrame =
   | { type: 'subscribe'; channel: string }
   | { type: 'unsubscribe'; channel: string }
   | { type: 'ping' };
+
+/**
+ * A full page rendered while the host cannot save changes carries this meta tag (content: the message);
+ * the client shows it as a banner until a `host-status` frame says writing works again.
+ */
+export const HOST_STATUS_META = 'serverokey-host-status';

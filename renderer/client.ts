@@ -5,7 +5,7 @@ import { ACTION_EVENTS, ATTR } from './client/attributes.js';
 import { ActionRunner } from './client/actions.js';
 import { isTextField } from './client/dom.js';
 import { createDebugHandle } from './client/debug-handle.js';
-import { setOffline, showDevErrors, showToast } from './client/feedback.js';
+import { setHostProblem, setOffline, showDevErrors, showToast } from './client/feedback.js';
 import { FocusKeeper } from './client/focus-keep.js';
 import { handleHotkey } from './client/hotkey-listener.js';
 import { RealtimeLink, type EventFrame } from './client/socket.js';
@@ -13,6 +13,7 @@ import { watchSocketElements } from './client/socket-elements.js';
 import { SpaNavigator } from './client/spa.js';
 import { autoprintIfAsked, fillPrinterSelects, handlePrintClick } from './client/print.js';
 import { UI } from './client/ui-strings.js';
+import { HOST_STATUS_META } from '../protocol/wire.js';
 
 // read while the script runs: document.currentScript is null afterwards
 const nonce = (document.currentScript as HTMLScriptElement | null)?.nonce ?? '';
@@ -71,6 +72,7 @@ function start(): void {
     onOnline: (online) => setOffline(!online),
     onReload: () => location.reload(),
     onDevErrors: (errors) => showDevErrors(errors),
+    onHostStatus: (ok, message) => setHostProblem(ok ? null : message),
     onServerError: (message) => showToast(UI.realtimeError(message)),
   });
 
@@ -96,6 +98,8 @@ function start(): void {
   // the socket opens once the page has something to listen to (or the dev loop wants to reach it), so a
   // login page never shows "offline" for a socket it does not need
   const devMode = document.querySelector('meta[name="serverokey-dev"]') !== null;
+  const hostProblem = document.querySelector(`meta[name="${HOST_STATUS_META}"]`)?.getAttribute('content');
+  if (hostProblem) setHostProblem(hostProblem);
   let linkStarted = false;
   const startLink = (): void => {
     if (linkStarted || !link) return;

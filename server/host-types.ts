@@ -37,7 +37,14 @@ export interface Host {
   terminalCookie(terminal: { id: string; name: string }): { name: string; value: string };
   /** the parsed manifest's launch section (window size, title, customer display, printing) */
   launch: import('./manifest/types.js').LaunchConfig;
+  /** whether the host can save changes (a full disk or a read-only data folder stops it until fixed) */
+  storeStatus(): StoreStatus;
+  /** told when that changes; returns the function that stops telling */
+  onStoreStatus(listener: (status: StoreStatus) => void): () => void;
 }
+
+export type { StoreStatus } from './store/health.js';
+import type { StoreStatus } from './store/health.js';
 
 export interface TerminalInfo {
   id: string;

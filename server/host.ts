@@ -6,7 +6,8 @@ import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Host, HostOptions } from './host-types.js';
+import type { Host, HostOptions, StoreStatus } from './host-types.js';
+import type { ServerFrame } from '../protocol/wire.js';
 import { createEngine, type Engine } from './engine.js';
 import { createLogger } from './log.js';
 import { loadHostSecret } from './auth/secret.js';
@@ -108,7 +109,19 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const inFlight = { count: 0, idle: [] as Array<() => void> };
 
   let hub: RealtimeHub | undefined;
+  // The store's status (a full disk) goes to every page's banner, new sockets included, and to the host's
+  // own listeners (the desktop window); a reloaded engine (dev mode) is followed.
+  const statusListeners = new Set<(status: StoreStatus) => void>();
+  const statusFrame = (status: StoreStatus): ServerFrame =>
+    status.ok ? { type: 'host-status', ok: true } : { type: 'host-status', ok: false, message: status.message };
+  const followStatus = (current: Engine) =>
+    current.store.onStatus((status) => {
+      hub?.broadcast(statusFrame(status));
+      for (const listener of statusListeners) listener(status);
+    });
+  let stopFollowingStatus = followStatus(engine);
   const hubOptions = (current: Engine): HubOptions => ({
+      greeting: () => (current.store.status().ok ? [] : [statusFrame(current.store.status())]),
       channels: current.channels,
       log,
       redact: (connector, state) =>
@@ -143,7 +156,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
           }
           const { scope } = current.store.info(name);
           const scopeKey = scope === 'global' ? 'global' : scope === change.scope ? change.scopeKey : undefined;
-          const state = scopeKey === undefined ? undefined : current.store.peek(name, scopeKey);
+          // the latest state: this push goes out only once the commit is durable, and a refused one sends nothing
+          const state = scopeKey === undefined ? undefined : current.store.peek(name, scopeKey, { latest: true });
           if (state === undefined) return undefined; // whose state, or not loaded yet: subscribers refresh instead
           data[name] = state;
         }
@@ -232,6 +246,11 @@ export async function createHost(options: HostOptions): Promise<Host> {
       const value = terminals.cookieValue({ id: terminal.id, name: terminal.name, kind: 'local' });
       return { name: TERMINAL_COOKIE, value: encodeURIComponent(value) };
     },
+    storeStatus: () => engine.store.status(),
+    onStoreStatus(listener) {
+      statusListeners.add(listener);
+      return () => statusListeners.delete(listener);
+    },
     engine: () => engine,
     hub: () => hub,
     /** dev mode: load the app again; the old engine keeps serving if the new one fails */
@@ -240,6 +259,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
       const next = await createEngine({ appDir, dataDir, debug, log, fresh: true });
       const previous = engine;
       engine = next;
+      stopFollowingStatus();
+      stopFollowingStatus = followStatus(next);
       routes = new RouteTable(next.manifest);
       hub?.reconfigure(hubOptions(next));
       await previous.close();

@@ -2,6 +2,7 @@
 // names (atom-error), the offline banner and the dev-mode error overlay. Styled through the CSSOM
 // (element.style), which a strict style CSP still allows, and plain enough for any app's look.
 import type { ErrorBody } from '../../protocol/wire.js';
+import { ATTR } from '../../protocol/wire.js';
 import { UI } from './ui-strings.js';
 
 const TOAST_MS = 6000;
@@ -131,6 +132,33 @@ export function setOffline(offline: boolean): void {
   banner.setAttribute('role', 'status');
   banner.textContent = UI.offline;
   document.body.appendChild(banner);
+}
+
+/**
+ * The host's own problem (it cannot save: a full disk), as a banner at the top of every page until the host
+ * says writing works again; null removes it. Pages for customers opt out with `atom-no-banners` on <html>
+ * or <body> (they should see nothing technical).
+ */
+export function setHostProblem(message: string | null): void {
+  const root = document.documentElement;
+  let banner = document.getElementById('atom-host-status');
+  if (message === null || root.hasAttribute(ATTR.noBanners) || document.body.hasAttribute(ATTR.noBanners)) {
+    root.removeAttribute('data-host-problem');
+    banner?.remove();
+    return;
+  }
+  root.setAttribute('data-host-problem', '');
+  if (!banner) {
+    banner = styled('div', {
+      position: 'fixed', top: '0', left: '0', right: '0', zIndex: '2147483000', textAlign: 'center',
+      background: '#b42318', color: '#fff', padding: '8px 16px',
+      font: '600 15px/1.4 system-ui, sans-serif', boxShadow: '0 4px 16px rgba(0,0,0,.2)',
+    });
+    banner.id = 'atom-host-status';
+    banner.setAttribute('role', 'alert');
+    document.body.appendChild(banner);
+  }
+  banner.textContent = message;
 }
 
 /** Dev mode: a fixed overlay listing the app's current errors; an empty list removes it. */

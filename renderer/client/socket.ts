@@ -32,6 +32,8 @@ export interface RealtimeHooks {
   onOnline(online: boolean): void;
   onReload(): void;
   onDevErrors(errors: unknown[]): void;
+  /** the host's status: whether it can save changes, and what is wrong while it cannot */
+  onHostStatus(ok: boolean, message: string): void;
   onServerError(message: string, channel?: string): void;
   debug: boolean;
 }
@@ -162,6 +164,9 @@ export class RealtimeLink {
         return;
       case 'dev-errors':
         this.hooks.onDevErrors(Array.isArray(frame.errors) ? frame.errors : []);
+        return;
+      case 'host-status':
+        this.hooks.onHostStatus(frame.ok === true, String(frame.message ?? ''));
         return;
       case 'pong':
         return;

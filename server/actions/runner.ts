@@ -1,7 +1,8 @@
 // The action runner is a transaction: lock every connector the action may write (sorted, so no deadlock),
 // read, run the steps on a working copy, then commit every written connector or none. Locks are released
-// as soon as the new states are applied in memory; the caller is answered once they are durable (group
-// commit: concurrent actions share fsyncs).
+// as soon as the new states are applied in memory (the next writer builds on them); the caller is answered
+// once they are durable (group commit: concurrent actions share fsyncs), or refused, with nothing kept,
+// when they cannot be.
 import { lazyAppZod as z } from './app-zod.js';
 import type { Redirect } from '../../protocol/wire.js';
 import type { ActionRoute, Manifest, Step } from '../manifest/types.js';
@@ -72,14 +73,23 @@ export class ActionRunner {
   }
 
   /**
-   * The states a route reads. `shared`: for callers that only render them (views, actions without steps):
-   * the store's own frozen states instead of copies.
+   * The states a route reads: the last durable ones (a change still on its way to the disk may yet be
+   * refused), except `locked`, the connectors the caller holds the lock of and writes: their latest state.
+   * `shared`: for callers that only render them (views, actions without steps): the store's own frozen
+   * states instead of copies.
    */
-  async readFor(names: readonly string[], requester: Requester, options: { shared?: boolean } = {}): Promise<Record<string, unknown>> {
+  async readFor(
+    names: readonly string[],
+    requester: Requester,
+    options: { shared?: boolean; locked?: ReadonlySet<string> } = {},
+  ): Promise<Record<string, unknown>> {
     const data: Record<string, unknown> = {};
     for (const name of names) {
       const scopeKey = this.scopeKey(name, requester);
-      data[name] = (options.shared ? this.store.peek(name, scopeKey) : undefined) ?? (await this.store.read(name, scopeKey));
+      const latest = options.locked?.has(name) ?? false;
+      data[name] =
+        (options.shared && !latest ? this.store.peek(name, scopeKey) : undefined) ??
+        (await this.store.read(name, scopeKey, { durable: !latest }));
     }
     return data;
   }
@@ -113,7 +123,8 @@ export class ActionRunner {
       // nothing can change what an action without steps reads: it is only rendered
       const onlyRenders = targets.length === 0 && !route.steps?.length;
       readOnly = onlyRenders;
-      const data = await this.readFor(route.reads ?? [], requester, { shared: onlyRenders });
+      const locked = new Set(targets.map((target) => target.name));
+      const data = await this.readFor(route.reads ?? [], requester, { shared: onlyRenders, locked });
       // the store commits only what it has loaded; connectors written but not read keep the original
       // semantics (steps build the new state from scratch), so they are loaded without being shown
       for (const target of targets) if (!Object.hasOwn(data, target.name)) await this.store.read(target.name, target.scopeKey);
@@ -131,7 +142,10 @@ export class ActionRunner {
         vars,
         routeKey: input.routeKey,
         route,
-        services: { ...this.services, read: (name) => this.store.read(name, this.scopeKey(name, requester)) },
+        services: {
+          ...this.services,
+          read: (name) => this.store.read(name, this.scopeKey(name, requester), { durable: !locked.has(name) }),
+        },
         interrupted: false,
         logout: false,
         writes: new Set(route.writes ?? []),

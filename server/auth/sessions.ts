@@ -60,11 +60,11 @@ export class SessionManager {
     const now = this.now();
     if (this.expired(record, now)) {
       this.byId.delete(id);
-      void this.persist();
+      this.persistInBackground();
       return null;
     }
     record.lastSeen = now;
-    if (now - (this.persistedLastSeen.get(id) ?? 0) > PERSIST_LAST_SEEN_MS) void this.persist();
+    if (now - (this.persistedLastSeen.get(id) ?? 0) > PERSIST_LAST_SEEN_MS) this.persistInBackground();
     return record;
   }
 
@@ -74,24 +74,50 @@ export class SessionManager {
     return Boolean(record && !this.expired(record, this.now()));
   }
 
+  /** A new session; when it cannot be stored (a full disk) it is not created at all and this rejects. */
   async create(userKey: string, login: string): Promise<string> {
     const token = randomToken();
     const now = this.now();
-    this.byId.set(sha256(token), { id: sha256(token), userKey, login, createdAt: now, lastSeen: now });
-    await this.persist();
+    const id = sha256(token);
+    this.byId.set(id, { id, userKey, login, createdAt: now, lastSeen: now });
+    await this.persistOrUndo(() => this.byId.delete(id));
     return token;
   }
 
+  /** Ends a session; when that cannot be stored it stays as it was (and this rejects), never half-ended. */
   async destroy(token: string | undefined): Promise<void> {
     if (!token) return;
-    if (this.byId.delete(sha256(token))) await this.persist();
+    const id = sha256(token);
+    const record = this.byId.get(id);
+    if (!record) return;
+    this.byId.delete(id);
+    await this.persistOrUndo(() => this.byId.set(id, record));
   }
 
   /** Ends every session of a user (e.g. after a password change). */
   async destroyUser(userKey: string): Promise<void> {
-    let changed = false;
-    for (const [id, record] of this.byId) if (record.userKey === userKey) changed = this.byId.delete(id) || changed;
-    if (changed) await this.persist();
+    const ended = [...this.byId.values()].filter((record) => record.userKey === userKey);
+    if (ended.length === 0) return;
+    for (const record of ended) this.byId.delete(record.id);
+    await this.persistOrUndo(() => {
+      for (const record of ended) this.byId.set(record.id, record);
+    });
+  }
+
+  private async persistOrUndo(undo: () => void): Promise<void> {
+    try {
+      await this.persist();
+    } catch (error) {
+      undo();
+      throw error;
+    }
+  }
+
+  /** Activity and expiry are saved when they can be: a failure (the store reports it) is retried next time. */
+  private persistInBackground(): void {
+    this.persist().catch(() => {
+      this.persistedLastSeen.clear();
+    });
   }
 
   private expired(record: SessionRecord, now: number): boolean {
@@ -104,12 +130,13 @@ export class SessionManager {
   }
 
   private async persist(): Promise<void> {
-    this.dropExpired();
-    const items = [...this.byId.values()].map((r) => ({ ...r }));
-    this.persistedLastSeen = new Map(items.map((r) => [r.id, r.lastSeen]));
     const release = await this.store.lock([{ name: this.connector, scopeKey: 'global' }]);
     let durable: Promise<void>;
     try {
+      // taken under the lock, so a later persist never stores an older picture of the sessions
+      this.dropExpired();
+      const items = [...this.byId.values()].map((r) => ({ ...r }));
+      this.persistedLastSeen = new Map(items.map((r) => [r.id, r.lastSeen]));
       durable = this.store.commit([{ name: this.connector, scopeKey: 'global', state: { items } }]);
     } finally {
       release();

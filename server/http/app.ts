@@ -7,6 +7,7 @@ import { CSRF_HEADER, SOCKET_ID_HEADER, SPA_HEADER, SPA_HEADER_VALUE } from '../
 import type { ActionRoute, RouteConfig, ViewRoute } from '../manifest/types.js';
 import type { Engine } from '../engine.js';
 import { ActionError } from '../actions/errors.js';
+import { StoreWriteError } from '../store/types.js';
 import type { RenderInput } from '../render/index.js';
 import { expiredCookie, serializeCookie, SESSION_COOKIE } from '../auth/cookies.js';
 import { RateLimiter } from '../auth/rate-limit.js';
@@ -253,6 +254,8 @@ export function createApp(deps: AppDeps): express.Express {
       return sendError(res, { status: 415, message: err.message ?? 'unsupported encoding' });
     }
     if (error instanceof ActionError) return sendError(res, error.toBody(engine.debug));
+    // a full disk or a read-only data folder: the store has logged it once and undone the change
+    if (error instanceof StoreWriteError) return sendError(res, { status: error.status, message: error.userMessage });
     if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
       return sendError(res, { status: err.status, message: err.message ?? 'bad request' });
     }
@@ -313,7 +316,9 @@ async function serveView(deps: AppDeps, req: Request, res: Response, route: View
     res.json(engine.renderer.renderSpa(route, input));
     return;
   }
-  const html = finishPage(engine.renderer.renderPage(route, input), { csrf, nonce, dev: deps.dev });
+  const status = engine.store.status();
+  const hostProblem = status.ok ? undefined : status.message;
+  const html = finishPage(engine.renderer.renderPage(route, input), { csrf, nonce, dev: deps.dev, hostProblem });
   res.type('html');
   if (req.method === 'HEAD') {
     res.setHeader('Content-Length', Buffer.byteLength(html));

@@ -1,7 +1,7 @@
 // Finishing a full page: the CSRF meta tag, the client script and CSP nonces are inserted by the engine
 // itself, so templates written for the original need no change. Insertion splices by index (D10).
 import { escapeAttribute } from 'entities';
-import { CLIENT_SCRIPT_PATH } from '../../protocol/wire.js';
+import { CLIENT_SCRIPT_PATH, HOST_STATUS_META } from '../../protocol/wire.js';
 
 function insertBefore(html: string, marker: RegExp, insert: string, fallback: 'start' | 'end'): string {
   const match = marker.exec(html);
@@ -9,11 +9,12 @@ function insertBefore(html: string, marker: RegExp, insert: string, fallback: 's
   return html.slice(0, match.index) + insert + html.slice(match.index);
 }
 
-export function finishPage(html: string, options: { csrf: string; nonce: string; dev?: boolean }): string {
+export function finishPage(html: string, options: { csrf: string; nonce: string; dev?: boolean; hostProblem?: string }): string {
   const nonce = escapeAttribute(options.nonce);
   let out = html.replace(/<script(?=[\s>])/gi, `<script nonce="${nonce}"`);
   const dev = options.dev ? '<meta name="serverokey-dev" content="1">\n' : '';
-  out = insertBefore(out, /<\/head\s*>/i, `<meta name="csrf-token" content="${escapeAttribute(options.csrf)}">\n${dev}`, 'start');
+  const problem = options.hostProblem ? `<meta name="${HOST_STATUS_META}" content="${escapeAttribute(options.hostProblem)}">\n` : '';
+  out = insertBefore(out, /<\/head\s*>/i, `<meta name="csrf-token" content="${escapeAttribute(options.csrf)}">\n${dev}${problem}`, 'start');
   out = insertBefore(out, /<\/body\s*>/i, `<script src="${CLIENT_SCRIPT_PATH}" nonce="${nonce}"></script>\n`, 'end');
   return out;
 }

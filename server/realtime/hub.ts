@@ -76,6 +76,8 @@ export interface HubOptions {
    * Return it directly (not a promise) so the event goes out without waiting for the event loop.
    */
   renderPush?(channel: Channel, change: NotifyChange): ActionFragment | undefined | Promise<ActionFragment | undefined>;
+  /** frames a new socket gets right after its id (e.g. the host's status while it cannot save) */
+  greeting?(): ServerFrame[];
 }
 
 export class RealtimeHub {
@@ -146,6 +148,7 @@ export class RealtimeHub {
     ws.on('close', () => this.sockets.delete(id));
     ws.on('error', () => ws.terminate());
     this.send(sub, { type: 'socket_id_assigned', id });
+    for (const frame of this.options.greeting?.() ?? []) this.send(sub, frame);
   }
 
   private message(sub: Subscriber, data: RawData, isBinary: boolean): void {

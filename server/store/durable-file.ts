@@ -1,10 +1,10 @@
 // A lowdb adapter whose writes are durable (temp file, fsync, rename, fsync folder) and group-committed,
 // and whose reads never silently lose data: a damaged file is restored from its newest good copy or
 // start-up stops with a message naming the file.
-import { readFile, stat, rename } from 'node:fs/promises';
 import type { Adapter, Logger } from './types.js';
 import { DamagedFileError } from './types.js';
 import { describeError, errorCode, writeFileDurably } from './fs-durable.js';
+import { nodeFileSystem, type StoreFileSystem } from './file-system.js';
 
 export interface DurableJsonFileOptions<T> {
   log: Logger;
@@ -12,6 +12,7 @@ export interface DurableJsonFileOptions<T> {
   parse?: (text: string) => T;
   /** turns data into the file's text. Default pretty JSON (2 spaces), as the original json connector wrote. */
   stringify?: (data: T) => string;
+  fs?: StoreFileSystem;
 }
 
 interface PendingWrite<T> {
@@ -45,6 +46,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
   private readonly log: Logger;
   private readonly parse: (text: string) => T;
   private readonly stringify: (data: T) => string;
+  private readonly fs: StoreFileSystem;
   private inFlight: Promise<void> | null = null;
   private next: PendingWrite<T> | null = null;
 
@@ -55,12 +57,13 @@ export class DurableJsonFile<T> implements Adapter<T> {
     this.log = options.log;
     this.parse = options.parse ?? ((text) => JSON.parse(text) as T);
     this.stringify = options.stringify ?? ((data) => `${JSON.stringify(data, null, 2)}\n`);
+    this.fs = options.fs ?? nodeFileSystem;
   }
 
   async read(): Promise<T | null> {
     let text: string;
     try {
-      text = await readFile(this.file, 'utf8');
+      text = (await this.fs.readFile(this.file)).toString('utf8');
     } catch (error) {
       if (errorCode(error) === 'ENOENT') return null;
       throw new Error(`could not read ${this.file}: ${describeError(error)}`, { cause: error });
@@ -99,7 +102,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
         // Serialised now, so a caller that hands over an object and then keeps it is not a problem
         // for data already taken; the store never mutates what it handed over anyway.
         const text = this.stringify(pending.data);
-        await writeFileDurably(this.file, text, { temp: this.temp, backup: this.backup });
+        await writeFileDurably(this.file, text, { temp: this.temp, backup: this.backup, fs: this.fs });
         pending.resolve();
       } catch (error) {
         pending.reject(
@@ -118,10 +121,9 @@ export class DurableJsonFile<T> implements Adapter<T> {
 
   private async readGoodCopy(path: string): Promise<GoodCopy<T> | null> {
     try {
-      const text = await readFile(path, 'utf8');
+      const text = (await this.fs.readFile(path)).toString('utf8');
       const data = this.parse(text);
-      const { mtime } = await stat(path);
-      return { path, text, data, savedAt: mtime };
+      return { path, text, data, savedAt: await this.fs.modifiedAt(path) };
     } catch {
       return null;
     }
@@ -142,8 +144,8 @@ export class DurableJsonFile<T> implements Adapter<T> {
     copies.sort((a, b) => b.savedAt.getTime() - a.savedAt.getTime());
     const best = copies[0];
     const keptAs = `${this.file}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-    await rename(this.file, keptAs);
-    await writeFileDurably(this.file, best.text, { temp: `${this.file}.restore` });
+    await this.fs.rename(this.file, keptAs);
+    await writeFileDurably(this.file, best.text, { temp: `${this.file}.restore`, fs: this.fs });
     this.log.error(
       `store: ${this.file} was damaged (${reason}). It was restored from ${best.path} ` +
         `(saved ${best.savedAt.toISOString()}); the damaged file was kept as ${keptAs}. ` +

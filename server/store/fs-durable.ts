@@ -1,18 +1,28 @@
 // The file-system steps that make a write survive a power cut: data fsynced before it is renamed into
-// place, and the folder fsynced so the rename itself is on disk.
+// place, and the folder fsynced so the rename itself is on disk. Every step goes through the store's
+// file-system seam (file-system.ts), so a test can make any one of them fail.
 // Each asynchronous step waits for the event loop, which on a busy host is also rendering and answering
 // requests. So the steps that only touch the page cache (open, a small write, close, unlink, link) run
 // synchronously; the flushes and the rename go through the thread pool: three trips through the event
 // loop per durable write instead of eleven. Large files are written asynchronously, so a big state never
 // blocks the host while it is copied.
-import fs, { closeSync, linkSync, mkdirSync, openSync, unlinkSync, writeSync, copyFileSync } from 'node:fs';
-import { open, rename } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { chmod, readdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { nodeFileSystem, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, type StoreFileSystem } from './file-system.js';
 
 const isWindows = process.platform === 'win32';
 
 export function errorCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
+}
+
+/** The first error code found on an error or along its causes. */
+export function rootErrorCode(error: unknown): string | undefined {
+  for (let at: unknown = error, depth = 0; at && depth < 8; at = (at as { cause?: unknown }).cause, depth++) {
+    const code = errorCode(at);
+    if (code) return code;
+  }
+  return undefined;
 }
 
 export function describeError(error: unknown): string {
@@ -23,91 +33,85 @@ export function describeError(error: unknown): string {
 const SYNC_WRITE_LIMIT = 256 * 1024;
 
 /** fsync (data and metadata) or fdatasync (data, and the size it needs) of an open file, off the main thread. */
-export function flushFd(fd: number, how: 'fsync' | 'fdatasync' = 'fsync'): Promise<void> {
-  // looked up at call time, so a tool that watches fs.fsync / fs.fdatasync (the benchmarks time commits by them) sees it
-  return new Promise((resolve, reject) => fs[how](fd, (error) => (error ? reject(error) : resolve())));
+export function flushFd(fd: number, how: 'fsync' | 'fdatasync' = 'fsync', fs: StoreFileSystem = nodeFileSystem): Promise<void> {
+  return fs.flush(fd, how);
 }
 
 /** Makes renames, creations and removals inside a folder durable. Windows cannot open folders: NTFS journals them. */
-export async function fsyncDir(dir: string): Promise<void> {
+export async function fsyncDir(dir: string, fs: StoreFileSystem = nodeFileSystem): Promise<void> {
   if (isWindows) return;
-  const fd = openSync(dir, 'r');
+  const fd = fs.open(dir, 'r');
   try {
-    await flushFd(fd);
+    await fs.flush(fd, 'fsync');
   } finally {
-    closeSync(fd);
+    fs.close(fd);
   }
 }
 
-/** Opens `file` for writing, creating its folder first when it is missing. */
-function openForWrite(file: string): number {
+/** Opens `file` with `flags`, creating its folder first when it is missing. */
+export function openCreatingFolder(fs: StoreFileSystem, file: string, flags: 'w' | 'a'): number {
   try {
-    return openSync(file, 'w');
+    return fs.open(file, flags);
   } catch (error) {
     if (errorCode(error) !== 'ENOENT') throw error;
-    mkdirSync(dirname(file), { recursive: true });
-    return openSync(file, 'w');
+    fs.mkdir(dirname(file));
+    return fs.open(file, flags);
   }
 }
 
-export async function writeAndSync(file: string, data: string | Uint8Array): Promise<void> {
-  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+/** Writes all of `bytes` at the descriptor's position (synchronously, or through the thread pool when large). */
+export async function writeAll(fs: StoreFileSystem, fd: number, bytes: Uint8Array): Promise<void> {
   if (bytes.byteLength > SYNC_WRITE_LIMIT) {
-    const handle = await open(file, 'w').catch(async (error: unknown) => {
-      if (errorCode(error) !== 'ENOENT') throw error;
-      mkdirSync(dirname(file), { recursive: true });
-      return open(file, 'w');
-    });
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    for (let written = 0; written < bytes.byteLength; ) written += await fs.writeAsync(fd, bytes, written, bytes.byteLength - written);
     return;
   }
-  const fd = openForWrite(file);
+  for (let written = 0; written < bytes.byteLength; ) written += fs.write(fd, bytes, written, bytes.byteLength - written);
+}
+
+export async function writeAndSync(file: string, data: string | Uint8Array, fs: StoreFileSystem = nodeFileSystem): Promise<void> {
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  const fd = openCreatingFolder(fs, file, 'w');
   try {
-    for (let written = 0; written < bytes.byteLength; ) written += writeSync(fd, bytes, written, bytes.byteLength - written);
-    await flushFd(fd);
+    await writeAll(fs, fd, bytes);
+    await fs.flush(fd, 'fsync');
   } finally {
-    closeSync(fd);
+    fs.close(fd);
   }
 }
 
 // Virus scanners and indexers on Windows briefly hold files open; a rename then fails with EPERM/EBUSY.
-async function renameWithRetry(from: string, to: string): Promise<void> {
+async function renameWithRetry(fs: StoreFileSystem, from: string, to: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      await rename(from, to);
+      await fs.rename(from, to);
       return;
     } catch (error) {
       const code = errorCode(error);
-      if (attempt >= 8 || !(code === 'EPERM' || code === 'EACCES' || code === 'EBUSY')) throw error;
+      if (!isWindows || attempt >= 8 || !(code === 'EPERM' || code === 'EACCES' || code === 'EBUSY')) throw error;
       await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt));
     }
   }
 }
 
-function unlinkIfExistsSync(file: string): void {
+function unlinkIfExists(fs: StoreFileSystem, file: string): void {
   try {
-    unlinkSync(file);
+    fs.unlink(file);
   } catch (error) {
     if (errorCode(error) !== 'ENOENT') throw error;
   }
 }
 
 /** Points `backup` at the current content of `file` (a hard link: no copy), when `file` exists. */
-function keepBackup(file: string, backup: string): void {
-  unlinkIfExistsSync(backup);
+function keepBackup(fs: StoreFileSystem, file: string, backup: string): void {
+  unlinkIfExists(fs, backup);
   try {
-    linkSync(file, backup);
+    fs.link(file, backup);
   } catch (error) {
     const code = errorCode(error);
     if (code === 'ENOENT') return;
     // File systems without hard links (FAT, some network shares): fall back to a copy.
     if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EXDEV' || code === 'ENOSYS' || code === 'EMLINK') {
-      copyFileSync(file, backup);
+      fs.copyFile(file, backup);
       return;
     }
     throw error;
@@ -119,15 +123,44 @@ export interface AtomicWriteOptions {
   temp?: string;
   /** keep the replaced content at this path */
   backup?: string;
+  fs?: StoreFileSystem;
 }
 
 /** Replaces `file` with `data` so that after a crash it holds either the old or the new content, whole. */
 export async function writeFileDurably(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+  const fs = options.fs ?? nodeFileSystem;
   const dir = dirname(file);
   const temp = options.temp ?? `${file}.tmp`;
-  await writeAndSync(temp, data);
-  if (options.backup) keepBackup(file, options.backup);
-  await renameWithRetry(temp, file);
-  await fsyncDir(dir);
+  try {
+    await writeAndSync(temp, data, fs);
+  } catch (error) {
+    // a half-written temp file only takes room the disk may be short of; the old file is untouched
+    try {
+      unlinkIfExists(fs, temp);
+    } catch {
+      // nothing more to do: the next write truncates it
+    }
+    throw error;
+  }
+  if (options.backup) keepBackup(fs, file, options.backup);
+  await renameWithRetry(fs, temp, file);
+  await fsyncDir(dir, fs);
 }
 
+/**
+ * Makes a data folder private to the computer's user: the folder and its sub-folders 0700, every file
+ * 0600. Folders made by older versions were world-readable (password hashes, the sales journal).
+ */
+export async function makeFolderPrivate(dir: string): Promise<void> {
+  if (isWindows) return; // NTFS permissions come from the user's profile folder
+  // (a file may go away meanwhile: a temporary file renamed into place)
+  const ignoreGone = (error: unknown) => {
+    if (errorCode(error) !== 'ENOENT') throw error;
+  };
+  await chmod(dir, PRIVATE_DIR_MODE).catch(ignoreGone);
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) await makeFolderPrivate(path).catch(ignoreGone);
+    else if (entry.isFile()) await chmod(path, PRIVATE_FILE_MODE).catch(ignoreGone);
+  }
+}

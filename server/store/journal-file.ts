@@ -1,13 +1,12 @@
-// An append-only JSON Lines file. Appends are group-committed: while one append+fsync is on its way,
+// An append-only JSON Lines file. Appends are group-committed: while one append+fdatasync is on its way,
 // later records queue up and go to disk together in the next one. Records are positioned (record number
-// `from`), so appending the same records twice (a replayed commit intent) is harmless.
-import { mkdir, open, readFile } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
+// `from`), so appending the same records twice (a replayed log line) is harmless. A failed append is cut
+// back off the file and may simply be tried again (the store's checkpoint does, from the write-ahead log).
 import { dirname } from 'node:path';
 import type { JournalState, JsonValue, Logger } from './types.js';
 import { DamagedFileError, StoreWriteError } from './types.js';
-import { describeError, errorCode, fsyncDir } from './fs-durable.js';
-
+import { describeError, errorCode, fsyncDir, openCreatingFolder, writeAll } from './fs-durable.js';
+import { nodeFileSystem, type StoreFileSystem } from './file-system.js';
 const NEWLINE = 0x0a;
 
 interface Waiter {
@@ -20,34 +19,29 @@ export class JournalFile {
   /** records in the file plus records queued for it */
   private count = 0;
   private durable = 0;
-  private handle: FileHandle | null = null;
+  /** length of the file's durable records; -1 while the file was not loaded (a failed append cannot be cut back then) */
+  private durableBytes = -1;
+  private fd: number | null = null;
   private fileIsNew = false;
   private queued: string[] = [];
   private readonly early = new Map<number, JsonValue[]>();
   private waiters: Waiter[] = [];
   private writing: Promise<void> | null = null;
-  private failure: Error | null = null;
+  /** a failed append could not be cut back: the file is read again (and its cut-off end dropped) before the next one */
+  private mustRescan = false;
 
   constructor(
     readonly path: string,
     private readonly log: Logger,
+    private readonly fs: StoreFileSystem = nodeFileSystem,
   ) {}
 
   /** The newest `last` records and the total, or null when the file does not exist yet. */
   async load(last: number): Promise<JournalState | null> {
     await this.flush();
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(this.path);
-    } catch (error) {
-      if (errorCode(error) === 'ENOENT') return null;
-      throw new Error(`could not read ${this.path}: ${describeError(error)}`, { cause: error });
-    }
-    let end = bytes.length;
-    if (end > 0 && bytes[end - 1] !== NEWLINE) end = await this.dropTornRecord(bytes);
-
-    let count = 0;
-    for (let at = bytes.indexOf(NEWLINE); at !== -1 && at < end; at = bytes.indexOf(NEWLINE, at + 1)) count++;
+    const scanned = await this.scan();
+    if (!scanned) return null;
+    const { bytes, end, count } = scanned;
 
     const items: JsonValue[] = [];
     let lineEnd = end - 1;
@@ -67,21 +61,44 @@ export class JournalFile {
       lineEnd = lineStart - 1;
     }
     items.reverse();
+    return { items, count };
+  }
+
+  /**
+   * Reads the file, drops a cut-off last line, and takes its whole records as the durable ones. Null when
+   * there is no file yet.
+   */
+  private async scan(): Promise<{ bytes: Buffer; end: number; count: number } | null> {
+    let bytes: Buffer;
+    try {
+      bytes = await this.fs.readFile(this.path);
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') {
+        this.count = this.durable = this.durableBytes = 0;
+        return null;
+      }
+      throw new Error(`could not read ${this.path}: ${describeError(error)}`, { cause: error });
+    }
+    let end = bytes.length;
+    if (end > 0 && bytes[end - 1] !== NEWLINE) end = await this.dropTornRecord(bytes);
+    let count = 0;
+    for (let at = bytes.indexOf(NEWLINE); at !== -1 && at < end; at = bytes.indexOf(NEWLINE, at + 1)) count++;
     this.count = count;
     this.durable = count;
-    return { items, count };
+    this.durableBytes = end;
+    return { bytes, end, count };
   }
 
   // A crash in the middle of an append leaves a last line without its newline. That record was never
   // acknowledged (acknowledgement waits for the fsync of whole lines), so it is cut off and reported.
   private async dropTornRecord(bytes: Buffer): Promise<number> {
     const end = bytes.lastIndexOf(NEWLINE) + 1;
-    const handle = await open(this.path, 'r+');
+    const fd = this.fs.open(this.path, 'r+');
     try {
-      await handle.truncate(end);
-      await handle.sync();
+      this.fs.truncate(fd, end);
+      await this.fs.flush(fd, 'fsync');
     } finally {
-      await handle.close();
+      this.fs.close(fd);
     }
     this.log.warn(
       `store: ${this.path}: the last record was cut off (${bytes.length - end} bytes, a crash while saving it) ` +
@@ -92,13 +109,14 @@ export class JournalFile {
 
   /** Appends `records` as record numbers from..from+n-1; resolves once they are durable. */
   append(from: number, records: JsonValue[]): Promise<void> {
-    if (this.failure) return Promise.reject(this.failure);
     const end = from + records.length;
-    if (from > this.count) this.early.set(from, records);
+    if (from > this.count || this.mustRescan) this.early.set(from, records);
     else if (end > this.count) this.enqueue(records.slice(this.count - from));
-    this.takeEarlyRecords();
+    if (!this.mustRescan) this.takeEarlyRecords();
+    // waiting before writing starts: a write that fails at once must find this waiter to refuse
+    const done = this.until(end);
     this.startWriting();
-    return this.until(end);
+    return done;
   }
 
   private enqueue(records: JsonValue[]): void {
@@ -121,59 +139,117 @@ export class JournalFile {
   }
 
   private until(target: number): Promise<void> {
-    if (this.durable >= target) return Promise.resolve();
-    if (this.failure) return Promise.reject(this.failure);
+    if (this.durable >= target && !this.mustRescan) return Promise.resolve();
     return new Promise((resolve, reject) => this.waiters.push({ target, resolve, reject }));
   }
 
-  private async openForAppend(): Promise<FileHandle> {
-    if (this.handle) return this.handle;
-    await mkdir(dirname(this.path), { recursive: true });
-    const existing = await open(this.path, 'r').then(
-      (handle) => handle.close().then(() => true),
-      () => false,
-    );
-    this.fileIsNew = !existing;
-    this.handle = await open(this.path, 'a');
-    return this.handle;
+  private openForAppend(): number {
+    if (this.fd !== null) return this.fd;
+    let exists = true;
+    try {
+      this.fs.close(this.fs.open(this.path, 'r'));
+    } catch {
+      exists = false;
+    }
+    this.fileIsNew = !exists;
+    this.fd = openCreatingFolder(this.fs, this.path, 'a');
+    return this.fd;
   }
 
   private startWriting(): void {
-    if (this.writing || this.queued.length === 0) return;
-    this.writing = (async () => {
+    if (this.writing || !(this.queued.length > 0 || (this.mustRescan && this.early.size > 0))) return;
+    // cleared in a later tick, even when the loop ends at once, and started again for work that came meanwhile
+    this.writing = this.writeQueued().finally(() => {
+      this.writing = null;
+      this.startWriting();
+      if (!this.writing) this.refuseGaps();
+    });
+  }
+
+  /**
+   * Appends still waiting for records before them once nothing is being written will wait forever: the
+   * records they follow were refused (a failed append). They are refused too; the caller sends them again
+   * with the missing ones (the store's next checkpoint does).
+   */
+  private refuseGaps(): void {
+    if (this.early.size === 0) return;
+    this.early.clear();
+    const error = new StoreWriteError(`${this.path}: records before record ${this.count + 1} were not saved (an earlier append failed)`);
+    this.waiters = this.waiters.filter((waiter) => {
+      if (waiter.target <= this.durable) return true;
+      waiter.reject(error);
+      return false;
+    });
+  }
+
+  private async writeQueued(): Promise<void> {
+    if (this.mustRescan) {
       try {
-        while (this.queued.length > 0) {
-          const lines = this.queued;
-          this.queued = [];
-          const target = this.durable + lines.length;
-          const handle = await this.openForAppend();
-          await handle.appendFile(lines.join(''));
-          await handle.datasync();
-          if (this.fileIsNew) {
-            await fsyncDir(dirname(this.path));
-            this.fileIsNew = false;
-          }
-          this.durable = target;
-          this.waiters = this.waiters.filter((waiter) => {
-            if (waiter.target > this.durable) return true;
-            waiter.resolve();
-            return false;
-          });
+        if (this.fd !== null) this.fs.close(this.fd);
+        this.fd = null;
+        await this.scan();
+        this.mustRescan = false;
+        this.takeEarlyRecords();
+        this.waiters = this.waiters.filter((waiter) => {
+          if (waiter.target > this.durable) return true;
+          waiter.resolve();
+          return false;
+        });
+      } catch (error) {
+        this.failed(error);
+        return;
+      }
+    }
+    while (this.queued.length > 0) {
+      const lines = this.queued;
+      this.queued = [];
+      const bytes = Buffer.from(lines.join(''));
+      try {
+        const fd = this.openForAppend();
+        await writeAll(this.fs, fd, bytes);
+        await this.fs.flush(fd, 'fdatasync');
+        if (this.fileIsNew) {
+          await fsyncDir(dirname(this.path), this.fs);
+          this.fileIsNew = false;
         }
       } catch (error) {
-        // After a failed append the file may end in a partial line: refuse further appends until a restart
-        // (which cuts the partial line off) rather than write records after it.
-        this.failure = new StoreWriteError(
-          `could not append to ${this.path}: ${describeError(error)}. Check free disk space and write ` +
-            'permission, then restart the program; records not confirmed were not saved.',
-          { cause: error },
-        );
-        for (const waiter of this.waiters) waiter.reject(this.failure);
-        this.waiters = [];
-      } finally {
-        this.writing = null;
+        this.failed(error);
+        return;
       }
-    })();
+      this.durable += lines.length;
+      if (this.durableBytes >= 0) this.durableBytes += bytes.byteLength;
+      this.waiters = this.waiters.filter((waiter) => {
+        if (waiter.target > this.durable) return true;
+        waiter.resolve();
+        return false;
+      });
+    }
+  }
+
+  /**
+   * Refuses every record not yet durable and cuts the file back to its durable records, so the same
+   * records can be appended again later. When the file cannot be cut back, the next append reads it again
+   * first (whole records that did reach it count, the positions make appending them again harmless).
+   */
+  private failed(cause: unknown): void {
+    const error = new StoreWriteError(
+      `could not append to ${this.path}: ${describeError(cause)}. Check free disk space and write permission; records not confirmed were not saved.`,
+      { cause },
+    );
+    try {
+      if (this.fd !== null) {
+        // (nothing was written when the file could not even be opened)
+        if (this.durableBytes < 0) throw new Error('the file was never loaded');
+        this.fs.truncate(this.fd, this.durableBytes);
+      }
+    } catch {
+      this.mustRescan = true;
+    }
+    this.count = this.durable;
+    this.queued = [];
+    this.early.clear();
+    for (const waiter of this.waiters) waiter.reject(error);
+    this.waiters = [];
   }
 
   async flush(): Promise<void> {
@@ -182,7 +258,7 @@ export class JournalFile {
 
   async close(): Promise<void> {
     await this.flush();
-    await this.handle?.close();
-    this.handle = null;
+    if (this.fd !== null) this.fs.close(this.fd);
+    this.fd = null;
   }
 }

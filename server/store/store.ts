@@ -1,7 +1,13 @@
-// The Store: connectors by name and scope key, cached in memory, with locks and all-or-nothing commits
-// that are visible at once and durable when their promise resolves: a commit is one line of the
-// write-ahead log, and a checkpoint shortly after writes the connector files (each replaced atomically).
-import { mkdir } from 'node:fs/promises';
+// The Store: connectors by name and scope key, cached in memory, with locks and all-or-nothing commits:
+// a commit is one line of the write-ahead log, and a checkpoint shortly after writes the connector files
+// (each replaced atomically).
+//
+// Each state is kept twice: the latest (what the next writer under the lock builds on) and the last
+// durable one (what everyone else reads). A commit is applied to the latest at once, so writers never wait
+// for each other's flushes, and reaches the durable state, in commit order, once its log line is on disk.
+// When a log write fails, every commit not yet durable is refused together (later ones may be built on
+// it) and every state returns to its last durable value before any other code runs: a refused change
+// leaves no trace, in memory, in the log or in the files.
 import type { ConnectorConfig, ConnectorScope } from '../manifest/types.js';
 import type {
   Change,
@@ -21,11 +27,18 @@ import { copyAsJson } from './json-value.js';
 import { applyMigrations } from './migrations.js';
 import { applyComputed, removeDerived } from './computed.js';
 import { GLOBAL_SCOPE_KEY } from './paths.js';
-import { describeError } from './fs-durable.js';
+import { describeError, makeFolderPrivate } from './fs-durable.js';
 import { isLogFileName, WriteAheadLog, type LoggedChange } from './write-ahead-log.js';
+import { nodeFileSystem, type StoreFileSystem } from './file-system.js';
+import { PROBLEMS, problemOf, StoreHealth, type StoreStatus } from './health.js';
 
 /** How long committed changes may stay only in the log before the connector files are brought up to date. */
 const CHECKPOINT_DELAY_MS = 1000;
+/** While writing fails, how often the store tries again by itself (a checkpoint and a small probe write). */
+const RETRY_WHILE_FAILING_MS = 2000;
+/** The probe file written to learn whether the disk takes writes again. */
+const PROBE_FILE = '_write-probe.tmp';
+const PROBE_BYTES = 16 * 1024;
 /** Log bytes after which the files are brought up to date at once (bounds the log and replay after a crash). */
 const CHECKPOINT_BYTES = 4 * 1024 * 1024;
 
@@ -33,6 +46,12 @@ export interface StoreOptions {
   connectors: Record<string, ConnectorConfig>;
   dataDir: string;
   log: Logger;
+  /** the disk; tests pass one that fails on purpose */
+  fileSystem?: StoreFileSystem;
+  /** default 1000 ms */
+  checkpointDelayMs?: number;
+  /** while writing fails, how often to try again; default 2000 ms */
+  retryWhileFailingMs?: number;
 }
 
 interface Connector {
@@ -50,17 +69,33 @@ interface Entry {
   id: string;
   connector: Connector;
   scopeKey: string;
-  /** undefined until loaded; replaced (never mutated) by commits */
+  /** the latest state, maybe not durable yet: what the next writer builds on. undefined until loaded; replaced (never mutated) */
   state: JsonValue | undefined;
-  /** what peek() hands out for `version` (the state with computed fields applied, when it has any) */
-  view: { version: number; state: JsonValue } | null;
-  loading: Promise<void> | null;
+  /** the last durable state: what readers see */
+  durable: JsonValue | undefined;
+  /** counts changes of the durable state */
   version: number;
+  /** counts changes of the latest state */
+  latestVersion: number;
+  /** what peek() hands out (the state with computed fields applied, when it has any), per version */
+  view: { version: number; state: JsonValue } | null;
+  latestView: { version: number; state: JsonValue } | null;
+  loading: Promise<void> | null;
 }
 
 interface PlannedWrite {
   entry: Entry;
   write: JsonValue;
+}
+
+/** A commit on its way to the disk. */
+interface InFlightCommit {
+  states: Array<{ entry: Entry; state: JsonValue }>;
+  writes: PlannedWrite[];
+  /** its log line is on disk (or it needed none) */
+  logged: boolean;
+  resolve(): void;
+  reject(error: unknown): void;
 }
 
 const VALID_SCOPES: readonly ConnectorScope[] = ['global', 'terminal', 'user'];
@@ -75,19 +110,31 @@ export class ConnectorStore implements Store {
   private readonly locks = new KeyedLocks();
   private readonly pending = new Set<Promise<void>>();
   private readonly wal: WriteAheadLog;
-  /** writes in the log that the connector files do not hold yet, in commit order */
+  /** durable writes in the log that the connector files do not hold yet, in commit order */
   private unsaved: PlannedWrite[] = [];
+  /** commits not durable yet, in commit order */
+  private inFlight: InFlightCommit[] = [];
   private checkpointTimer: NodeJS.Timeout | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
   private lastCheckpoint: Promise<void> = Promise.resolve();
   private queuedCheckpoint: Promise<void> | null = null;
   private readonly dataDir: string;
   private readonly log: Logger;
+  private readonly fs: StoreFileSystem;
+  private readonly checkpointDelayMs: number;
+  private readonly retryWhileFailingMs: number;
+  readonly health: StoreHealth;
   private closed = false;
 
   constructor(options: StoreOptions) {
     this.dataDir = options.dataDir;
     this.log = options.log;
-    this.wal = new WriteAheadLog(options.dataDir, options.log);
+    this.fs = options.fileSystem ?? nodeFileSystem;
+    this.checkpointDelayMs = options.checkpointDelayMs ?? CHECKPOINT_DELAY_MS;
+    this.retryWhileFailingMs = options.retryWhileFailingMs ?? RETRY_WHILE_FAILING_MS;
+    this.health = new StoreHealth(options.log, options.dataDir);
+    this.health.onChange((status) => this.retryWhileFailing(status));
+    this.wal = new WriteAheadLog(options.dataDir, options.log, this.fs);
     for (const [name, config] of Object.entries(options.connectors)) this.connectors.set(name, this.openConnector(name, config));
   }
 
@@ -105,14 +152,15 @@ export class ConnectorStore implements Store {
       throw new Error(`connector "${name}": names like this are reserved for the store's write-ahead log; rename the connector`);
     }
     if (type !== kind.type && kind.aliasNotice) this.log.info(`connector "${name}": type "${type}" ${kind.aliasNotice}`);
-    const backend = kind.open({ name, config, dataDir: this.dataDir, log: this.log });
+    const backend = kind.open({ name, config, dataDir: this.dataDir, log: this.log, fs: this.fs });
     return { name, config, kind, scope, backend, wholeState: !backend.prepare };
   }
 
   /** Creates the data folder, finishes an interrupted commit, and loads every global state (a damaged file stops here). */
   async open(): Promise<void> {
     try {
-      await mkdir(this.dataDir, { recursive: true });
+      this.fs.mkdir(this.dataDir);
+      await makeFolderPrivate(this.dataDir);
       await this.replayLog();
       const globals = [...this.connectors.values()].filter((connector) => connector.scope === 'global');
       const results = await Promise.allSettled(globals.map((connector) => this.load(this.entry(connector.name, GLOBAL_SCOPE_KEY))));
@@ -166,30 +214,33 @@ export class ConnectorStore implements Store {
     return { name, type: connector.kind.type, scope: connector.scope, persistent: connector.kind.persistent };
   }
 
-  async read(name: string, scopeKey: string): Promise<JsonValue> {
+  async read(name: string, scopeKey: string, options: ReadOptions = {}): Promise<JsonValue> {
     this.assertOpen();
     const entry = this.entry(name, scopeKey);
     if (entry.state === undefined) await this.load(entry);
-    const copy = structuredClone(entry.state);
+    const copy = structuredClone(options.durable ? entry.durable : entry.state);
     applyComputed(copy, entry.connector.config.computed);
     return copy;
   }
 
-  peek(name: string, scopeKey: string): JsonValue | undefined {
+  peek(name: string, scopeKey: string, options: { latest?: boolean } = {}): JsonValue | undefined {
     this.assertOpen();
     const entry = this.entry(name, scopeKey);
     if (entry.state === undefined) return undefined;
-    if (entry.view?.version !== entry.version) {
-      // frozen, so a careless caller fails loudly instead of changing what everyone reads
-      const { computed } = entry.connector.config;
-      let state = entry.state;
-      if (computed?.length) {
-        state = structuredClone(state);
-        applyComputed(state, computed);
-      }
-      entry.view = { version: entry.version, state: deepFreeze(state) };
+    if (options.latest) {
+      if (entry.latestView?.version !== entry.latestVersion) entry.latestView = frozenView(entry, entry.state, entry.latestVersion);
+      return entry.latestView.state;
     }
+    if (entry.view?.version !== entry.version) entry.view = frozenView(entry, entry.durable, entry.version);
     return entry.view.state;
+  }
+
+  status(): StoreStatus {
+    return this.health.status;
+  }
+
+  onStatus(listener: (status: StoreStatus) => void): () => void {
+    return this.health.onChange(listener);
   }
 
   async lock(targets: ScopeTarget[]): Promise<() => void> {
@@ -199,13 +250,13 @@ export class ConnectorStore implements Store {
   }
 
   commit(changes: Change[]): Promise<void> {
-    let writes: PlannedWrite[];
+    let plans: Array<{ entry: Entry; prepared: PreparedState }>;
     try {
-      writes = this.apply(this.plan(changes));
+      plans = this.plan(changes);
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.track(this.logWrites(writes));
+    return this.track(this.apply(plans));
   }
 
   /** Every acknowledged commit is durable (in the log) and in the connector files. */
@@ -215,13 +266,18 @@ export class ConnectorStore implements Store {
     await Promise.all([...this.connectors.values()].map((connector) => connector.backend.flush()));
   }
 
+  /** Flushes and closes; when the last checkpoint fails (the change stays in the log) it still closes, then rejects. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.flush();
-    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
-    await this.wal.close();
-    await Promise.all([...this.connectors.values()].map((connector) => connector.backend.close()));
+    try {
+      await this.flush();
+    } finally {
+      if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+      if (this.retryTimer) clearInterval(this.retryTimer);
+      await this.wal.close();
+      await Promise.allSettled([...this.connectors.values()].map((connector) => connector.backend.close()));
+    }
   }
 
   // --- commit -------------------------------------------------------------------------------------
@@ -250,17 +306,46 @@ export class ConnectorStore implements Store {
     });
   }
 
-  /** Makes the changes visible (synchronously) and returns what has to reach the disk. */
-  private apply(plans: Array<{ entry: Entry; prepared: PreparedState }>): PlannedWrite[] {
-    const writes: PlannedWrite[] = [];
+  /**
+   * Applies the changes to the latest states (synchronously, so the next writer builds on them) and hands
+   * the persistent ones to the log. Resolves once they are durable, in commit order; rejects, with every
+   * other commit not durable yet, when the log cannot be written.
+   */
+  private apply(plans: Array<{ entry: Entry; prepared: PreparedState }>): Promise<void> {
+    let resolve!: () => void;
+    let reject!: (error: unknown) => void;
+    const done = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const commit: InFlightCommit = { states: [], writes: [], logged: false, resolve, reject };
     for (const { entry, prepared } of plans) {
       entry.state = prepared.state;
-      entry.version++;
-      if (entry.connector.kind.persistent && prepared.write !== undefined) {
-        writes.push({ entry, write: prepared.write });
-      }
+      entry.latestVersion++;
+      commit.states.push({ entry, state: prepared.state });
+      if (entry.connector.kind.persistent && prepared.write !== undefined) commit.writes.push({ entry, write: prepared.write });
     }
-    return writes;
+    this.inFlight.push(commit);
+    if (commit.writes.length === 0) {
+      commit.logged = true;
+      this.settleDurable();
+      return done;
+    }
+    void this.wal
+      .append(
+        commit.writes.map(({ entry, write }) => ({ connector: entry.connector.name, scopeKey: entry.scopeKey, write })),
+        {
+          durable: () => {
+            commit.logged = true;
+            this.settleDurable();
+            this.health.succeeded('log');
+          },
+          failed: (error) => this.refuseInFlight(error),
+        },
+      )
+      .catch(() => {}); // told through `failed`
+    this.scheduleCheckpoint();
+    return done;
   }
 
   private track(durable: Promise<void>): Promise<void> {
@@ -270,18 +355,78 @@ export class ConnectorStore implements Store {
     return durable;
   }
 
-  /** One log line holds the whole commit: durable and all-or-nothing once it is appended. */
-  private logWrites(writes: PlannedWrite[]): Promise<void> {
-    if (writes.length === 0) return Promise.resolve();
-    this.unsaved.push(...writes);
-    const logged = this.wal.append(
-      writes.map(({ entry, write }) => ({ connector: entry.connector.name, scopeKey: entry.scopeKey, write })),
-    );
-    this.scheduleCheckpoint();
-    return logged.catch((error: unknown) => {
-      const where = writes.map(({ entry }) => `connector "${entry.connector.name}"${scopeText(entry)}`).join(', ');
-      throw new StoreWriteError(`${where}: the change is visible but was not saved: ${describeError(error)}`, { cause: error });
-    });
+  /** Commits whose log lines are on disk become what readers see, strictly in commit order. */
+  private settleDurable(): void {
+    while (this.inFlight.length > 0 && this.inFlight[0].logged) {
+      const commit = this.inFlight.shift() as InFlightCommit;
+      for (const { entry, state } of commit.states) {
+        entry.durable = state;
+        entry.version++;
+      }
+      this.unsaved.push(...commit.writes);
+      commit.resolve();
+    }
+  }
+
+  /**
+   * The log could not be written: every commit not durable yet is refused (the log has dropped all their
+   * lines), and every state goes back to its last durable value, synchronously, before anyone reads it.
+   */
+  private refuseInFlight(cause: Error): void {
+    const refused = this.inFlight.splice(0);
+    if (refused.length === 0) return;
+    for (const commit of refused) {
+      for (const { entry } of commit.states) {
+        if (entry.state === entry.durable) continue;
+        entry.state = entry.durable;
+        entry.latestVersion++;
+      }
+    }
+    this.health.failed('log', cause);
+    const problem = problemOf(cause);
+    for (const commit of refused) {
+      const where = commit.states.map(({ entry }) => `connector "${entry.connector.name}"${scopeText(entry)}`).join(', ');
+      commit.reject(
+        new StoreWriteError(`${where}: the change was not saved and was undone: ${describeError(cause)}`, {
+          cause,
+          problem,
+          status: PROBLEMS[problem].status,
+          userMessage: PROBLEMS[problem].refused,
+        }),
+      );
+    }
+  }
+
+  /** While writing fails, try again every few seconds: a checkpoint (files) and a small probe write (log). */
+  private retryWhileFailing(status: StoreStatus): void {
+    if (status.ok) {
+      if (this.retryTimer) clearInterval(this.retryTimer);
+      this.retryTimer = null;
+      return;
+    }
+    if (this.retryTimer || this.closed) return;
+    this.retryTimer = setInterval(() => void this.retryWrites(), this.retryWhileFailingMs);
+    this.retryTimer.unref();
+  }
+
+  private async retryWrites(): Promise<void> {
+    if (this.closed) return;
+    await this.checkpoint().catch(() => {});
+    if (this.inFlight.length > 0 || this.health.ok) return;
+    const probe = `${this.dataDir}/${PROBE_FILE}`;
+    try {
+      const fd = this.fs.open(probe, 'w');
+      try {
+        this.fs.write(fd, Buffer.alloc(PROBE_BYTES), 0, PROBE_BYTES);
+        await this.fs.flush(fd, 'fdatasync');
+      } finally {
+        this.fs.close(fd);
+        this.fs.unlink(probe);
+      }
+      this.health.succeeded('log');
+    } catch {
+      // still failing; the status says so already
+    }
   }
 
   private scheduleCheckpoint(): void {
@@ -293,7 +438,7 @@ export class ConnectorStore implements Store {
     this.checkpointTimer = setTimeout(() => {
       this.checkpointTimer = null;
       void this.checkpoint().catch(() => {});
-    }, CHECKPOINT_DELAY_MS);
+    }, this.checkpointDelayMs);
     this.checkpointTimer.unref();
   }
 
@@ -307,18 +452,27 @@ export class ConnectorStore implements Store {
     if (this.queuedCheckpoint) return this.queuedCheckpoint;
     const run = async () => {
       this.queuedCheckpoint = null;
-      const writes = newestPerTarget(this.unsaved.splice(0), ({ entry }) => (entry.connector.wholeState ? entry.id : null));
+      // sealed first: only durable writes are in `unsaved` (a refused commit never reaches the files)
       const files = await this.wal.seal();
+      const writes = newestPerTarget(this.unsaved.splice(0), ({ entry }) => (entry.connector.wholeState ? entry.id : null));
       try {
-        await Promise.all(writes.map(({ entry, write }) => entry.connector.backend.save(entry.scopeKey, write)));
+        // every save settles before the checkpoint does (none is left running behind a failed one)
+        const saved = await Promise.allSettled(writes.map(({ entry, write }) => entry.connector.backend.save(entry.scopeKey, write)));
+        const failure = saved.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+        if (failure) throw failure.reason;
         await this.wal.discard(files);
+        this.health.succeeded('files');
       } catch (error) {
         // The log still holds these writes, so nothing is lost; the next checkpoint tries again.
         this.unsaved.unshift(...writes);
-        this.log.error(
-          `store: could not bring the connector files up to date (${describeError(error)}); ` +
-            'the changes are safe in the write-ahead log and will be written again. Check free disk space.',
-        );
+        const first = this.health.ok;
+        this.health.failed('files', error);
+        if (first) {
+          this.log.error(
+            `store: could not bring the connector files up to date (${describeError(error)}); ` +
+              'the changes are safe in the write-ahead log and will be written again. Check free disk space.',
+          );
+        }
         if (!this.closed) this.scheduleCheckpoint();
         throw error;
       }
@@ -360,9 +514,12 @@ export class ConnectorStore implements Store {
         connector,
         scopeKey: connector.scope === 'global' ? GLOBAL_SCOPE_KEY : scopeKey,
         state: undefined,
-        view: null,
-        loading: null,
+        durable: undefined,
         version: 0,
+        latestVersion: 0,
+        view: null,
+        latestView: null,
+        loading: null,
       };
       this.entries.set(id, entry);
     }
@@ -385,13 +542,34 @@ export class ConnectorStore implements Store {
     if (entry.state !== undefined) return; // a commit (memory kinds) got there first
     const state = stored ? stored.state : copyAsJson(config.initialState ?? {}, `connector "${name}" initialState`, 'initialState');
     const migrated = applyMigrations(state, config.migrations);
-    entry.state = state;
     if (migrated && kind.persistent && wholeState) {
-      entry.version++;
-      await this.track(this.logWrites([{ entry, write: state }]));
+      // saved before anyone sees it: a migration that cannot be saved leaves the connector unloaded (tried again on the next read)
+      const logged = this.wal.append([{ connector: name, scopeKey: entry.scopeKey, write: state }]);
+      await this.track(logged);
+      this.unsaved.push({ entry, write: state });
+      this.scheduleCheckpoint();
       this.log.info(`store: connector "${name}"${scopeText(entry)}: migrations added missing fields; saved once`);
     }
+    if (entry.state !== undefined) return;
+    entry.state = entry.durable = state;
+    entry.version++;
+    entry.latestVersion++;
   }
+}
+
+export interface ReadOptions {
+  /** the last durable state instead of the latest (which may still be on its way to the disk) */
+  durable?: boolean;
+}
+
+/** Frozen, so a careless caller fails loudly instead of changing what everyone reads. */
+function frozenView(entry: Entry, state: JsonValue, version: number): { version: number; state: JsonValue } {
+  const { computed } = entry.connector.config;
+  if (computed?.length) {
+    state = structuredClone(state);
+    applyComputed(state, computed);
+  }
+  return { version, state: deepFreeze(state) };
 }
 
 function deepFreeze(value: unknown): unknown {

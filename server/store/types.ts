@@ -1,6 +1,11 @@
 // The storage contract. Every storage kind plugs in behind the two-method adapter
 // (lowdb's own Adapter shape); the Store on top adds scopes, locks and atomic commits.
 import type { ConnectorConfig, ConnectorScope } from '../manifest/types.js';
+import type { StoreFileSystem } from './file-system.js';
+import type { StoreProblem, StoreStatus } from './health.js';
+
+export type { StoreFileSystem } from './file-system.js';
+export type { StoreProblem, StoreStatus } from './health.js';
 
 /** lowdb's adapter interface: every storage plugs into this. */
 export interface Adapter<T> {
@@ -32,6 +37,8 @@ export interface OpenConnectorOptions {
   config: ConnectorConfig;
   dataDir: string;
   log: Logger;
+  /** the store's file-system seam: every file operation of the kind goes through it */
+  fs: StoreFileSystem;
 }
 
 /** What a kind provides for one connector: load and save one scope's state. */
@@ -88,22 +95,29 @@ export interface ConnectorInfo {
 export interface Store {
   names(): string[];
   info(name: string): ConnectorInfo;
-  /** Deep copy of a connector's state for a scope key (initialState, migrations and computed applied). */
-  read(name: string, scopeKey: string): Promise<JsonValue>;
+  /**
+   * Deep copy of a connector's state for a scope key (initialState, migrations and computed applied): the
+   * latest state, which a writer holding the lock builds on; `{ durable: true }` for the last durable one.
+   */
+  read(name: string, scopeKey: string, options?: { durable?: boolean }): Promise<JsonValue>;
   /**
    * The state `read` would copy, without the copy: the store's own object, shared by every caller and
    * replaced (never changed) by commits. It is deep-frozen: callers must not try to mutate it; copy it
    * (or use `read`) to change it. Undefined while the state is not loaded (global states are loaded at
    * start; a scoped one is loaded by its first `read`).
    */
-  peek(name: string, scopeKey: string): JsonValue | undefined;
+  peek(name: string, scopeKey: string, options?: { latest?: boolean }): JsonValue | undefined;
   /** Exclusive locks on every target, taken in sorted order (no deadlock). Returns the release function. */
   lock(targets: ScopeTarget[]): Promise<() => void>;
   /**
-   * All or nothing: the new states become visible to readers before this returns (synchronously),
-   * and the returned promise resolves once every change is durable on disk.
+   * All or nothing: the new states become the latest (what the next writer under the lock reads) before
+   * this returns, synchronously; once every change is durable the promise resolves and readers see them.
+   * When they cannot be made durable it rejects with a StoreWriteError and the states are as they were.
    */
   commit(changes: Change[]): Promise<void>;
+  /** Whether writing works; a full disk or a read-only folder makes it fail until that is fixed. */
+  status(): StoreStatus;
+  onStatus(listener: (status: StoreStatus) => void): () => void;
   flush(): Promise<void>;
   close(): Promise<void>;
 }
@@ -134,10 +148,22 @@ export class InvalidChangeError extends Error {
   }
 }
 
-/** A change is visible in memory but could not be made durable. */
+/** A change could not be made durable; it was undone (nothing of it stays, in memory or on disk). */
 export class StoreWriteError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly problem: StoreProblem;
+  /** the HTTP status that tells the client: 507 for a full disk, 503 otherwise */
+  readonly status: 507 | 503;
+  /** what the person at the till is told */
+  readonly userMessage: string;
+
+  constructor(
+    message: string,
+    options: { cause?: unknown; problem?: StoreProblem; status?: 507 | 503; userMessage?: string } = {},
+  ) {
+    super(message, { cause: options.cause });
     this.name = 'StoreWriteError';
+    this.problem = options.problem ?? 'write-failed';
+    this.status = options.status ?? 503;
+    this.userMessage = options.userMessage ?? 'Ошибка записи на диск: изменение не сохранено.';
   }
 }

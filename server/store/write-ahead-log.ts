@@ -7,13 +7,16 @@
 // Appends are group-committed: lines that arrive while a flush is on its way go to disk together in the
 // next one. The log is split into generations (one file each) so a checkpoint can seal what it covers
 // while new commits go on into the next file.
-import { closeSync, ftruncateSync, openSync, readdirSync, writeSync } from 'node:fs';
-import { readFile, rename, unlink } from 'node:fs/promises';
+//
+// A failed append fails every line still waiting with it (they may be built on the failed one), and the
+// file is cut back to its last whole line, so nothing refused is ever replayed. See store.ts for how the
+// store rolls the refused changes back.
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { JsonValue, Logger } from './types.js';
-import { describeError, errorCode, flushFd, fsyncDir } from './fs-durable.js';
+import { describeError, errorCode, fsyncDir, writeAll } from './fs-durable.js';
 import { isPlainRecord } from './json-value.js';
+import { nodeFileSystem, type StoreFileSystem } from './file-system.js';
 
 export interface LoggedChange {
   connector: string;
@@ -55,11 +58,16 @@ function decodeLine(line: string): LoggedChange[] | null {
   }
 }
 
+/** Told synchronously, in append order, what became of a line: before any other code can run. */
+export interface AppendOutcome {
+  durable(): void;
+  failed(error: Error): void;
+}
+
 interface QueuedLine {
   generation: string;
   text: string;
-  resolve: () => void;
-  reject: (error: unknown) => void;
+  outcome: AppendOutcome;
 }
 
 interface OpenFile {
@@ -88,10 +96,13 @@ export class WriteAheadLog {
   private readonly owned = new Set<string>();
   private bytesSinceSeal = 0;
   private readonly runStarted = Date.now().toString().padStart(15, '0');
+  /** a file that could not be cut back after a failed append: nothing is appended until a checkpoint discards it */
+  private broken: { path: string; error: Error } | null = null;
 
   constructor(
     private readonly dataDir: string,
     private readonly log: Logger,
+    private readonly fs: StoreFileSystem = nodeFileSystem,
   ) {
     this.generation = this.nextGeneration();
   }
@@ -105,7 +116,7 @@ export class WriteAheadLog {
   async recover(): Promise<RecoveredLog> {
     let names: string[];
     try {
-      names = readdirSync(this.dataDir).filter(isLogFileName).sort();
+      names = (await this.fs.readdir(this.dataDir)).filter(isLogFileName).sort();
     } catch (error) {
       if (errorCode(error) === 'ENOENT') return { commits: [], files: [] };
       throw error;
@@ -114,7 +125,7 @@ export class WriteAheadLog {
     const files: string[] = [];
     for (const [index, name] of names.entries()) {
       const path = join(this.dataDir, name);
-      const lines = (await readFile(path, 'utf8')).split(LINE_END);
+      const lines = (await this.fs.readFile(path)).toString('utf8').split(LINE_END);
       const tail = lines.pop() ?? '';
       let damagedAt = -1;
       for (const [lineIndex, line] of lines.entries()) {
@@ -130,7 +141,7 @@ export class WriteAheadLog {
       const tornTail = isNewest && (damagedAt === -1 ? tail.length > 0 : damagedAt === lines.length - 1 && tail.length === 0);
       if (damagedAt !== -1 && !tornTail) {
         const keptAs = `${path}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-        await rename(path, keptAs);
+        await this.fs.rename(path, keptAs);
         this.log.error(
           `store: the write-ahead log ${path} is damaged at line ${damagedAt + 1}; the ${damagedAt} commits before it ` +
             `were restored, what follows was kept in ${keptAs}. Changes made just before the last stop may be missing: check the data.`,
@@ -143,14 +154,36 @@ export class WriteAheadLog {
     return { commits, files };
   }
 
-  /** Resolves once a line holding `changes` is on disk. Serialised now: callers may reuse what they pass. */
-  append(changes: LoggedChange[]): Promise<void> {
+  /**
+   * Resolves once a line holding `changes` is on disk; `outcome` (optional) is told first, synchronously.
+   * Serialised now: callers may reuse what they pass.
+   */
+  append(changes: LoggedChange[], outcome?: AppendOutcome): Promise<void> {
     const text = encodeLine(changes);
-    this.bytesSinceSeal += text.length;
     const appended = new Promise<void>((resolve, reject) => {
-      this.queue.push({ generation: this.generation, text, resolve, reject });
+      const line: QueuedLine = {
+        generation: this.generation,
+        text,
+        outcome: {
+          durable: () => {
+            outcome?.durable();
+            resolve();
+          },
+          failed: (error) => {
+            outcome?.failed(error);
+            reject(error);
+          },
+        },
+      };
+      if (this.broken) {
+        line.outcome.failed(this.broken.error);
+        return;
+      }
+      this.bytesSinceSeal += text.length;
+      this.queue.push(line);
     });
-    this.writer ??= this.writeQueued();
+    // (a refused line is not queued; a writer started for nothing would end before it is remembered)
+    if (this.queue.length > 0) this.writer ??= this.writeQueued();
     this.lastAppend = appended.catch(() => {});
     return appended;
   }
@@ -173,11 +206,13 @@ export class WriteAheadLog {
     for (const path of files) {
       if (!this.owned.has(path) || path === this.file?.path) continue;
       try {
-        await unlink(path);
+        this.fs.unlink(path);
       } catch (error) {
         if (errorCode(error) !== 'ENOENT') throw error;
       }
       this.owned.delete(path);
+      // the refused line at its end is gone with it: appends may go on
+      if (this.broken?.path === path) this.broken = null;
     }
     // Not flushed to disk on purpose: a removal lost in a crash only replays commits the files already hold.
   }
@@ -200,19 +235,24 @@ export class WriteAheadLog {
 
   private closeFile(): void {
     if (!this.file) return;
-    closeSync(this.file.fd);
+    const { fd } = this.file;
     this.file = null;
+    try {
+      this.fs.close(fd);
+    } catch (error) {
+      this.log.warn(`store: could not close a write-ahead log file (${describeError(error)})`);
+    }
   }
 
   private async fileFor(generation: string): Promise<OpenFile> {
     if (this.file?.generation === generation) return this.file;
     this.closeFile();
     const path = this.pathOf(generation);
-    const fd = openSync(path, 'a');
+    const fd = this.fs.open(path, 'a');
     this.file = { generation, path, fd, size: 0 };
     this.owned.add(path);
     // the new file's name must be on disk before a line in it is acknowledged
-    await fsyncDir(this.dataDir);
+    await fsyncDir(this.dataDir, this.fs);
     return this.file;
   }
 
@@ -226,31 +266,41 @@ export class WriteAheadLog {
         const file = await this.fileFor(generation);
         const bytes = Buffer.from(batch.map((line) => line.text).join(''));
         try {
-          for (let written = 0; written < bytes.byteLength; ) written += writeSync(file.fd, bytes, written, bytes.byteLength - written);
-          await flushFd(file.fd, 'fdatasync');
+          await writeAll(this.fs, file.fd, bytes);
+          await this.fs.flush(file.fd, 'fdatasync');
           file.size += bytes.byteLength;
         } catch (error) {
-          this.cutBack(file);
+          this.cutBack(file, error);
           throw error;
         }
-        for (const line of batch) line.resolve();
+        for (const line of batch) line.outcome.durable();
       } catch (error) {
         const failure = new Error(
           `could not write the commit log in ${this.dataDir}: ${describeError(error)}. Check free disk space and write permission on that folder.`,
           { cause: error },
         );
-        for (const line of batch) line.reject(failure);
+        // Lines queued behind the failed ones may hold changes built on them: none of them is written.
+        const refused = [...batch, ...this.queue.splice(0)];
+        for (const line of refused) this.bytesSinceSeal = Math.max(0, this.bytesSinceSeal - line.text.length);
+        for (const line of refused) line.outcome.failed(failure);
       }
     }
     this.writer = null;
   }
 
-  /** After a failed append the file may end in part of a line; later lines must not follow it. */
-  private cutBack(file: OpenFile): void {
+  /** After a failed append the file may end in part of a line, or in whole refused lines: cut them off. */
+  private cutBack(file: OpenFile, cause: unknown): void {
     try {
-      ftruncateSync(file.fd, file.size);
+      this.fs.truncate(file.fd, file.size);
     } catch (error) {
-      this.log.error(`store: could not cut ${file.path} back after a failed write (${describeError(error)}); a new log file is started`);
+      this.log.error(
+        `store: could not cut ${file.path} back after a failed write (${describeError(error)}); ` +
+          'no change is saved until the next checkpoint has removed that file',
+      );
+      this.broken = {
+        path: file.path,
+        error: new Error(`the commit log could not be repaired after a failed write (${describeError(cause)})`, { cause }),
+      };
       this.generation = this.nextGeneration();
       this.closeFile();
     }

@@ -35,8 +35,8 @@ class JournalBackend implements ConnectorBackend {
   private file(scopeKey: string): JournalFile {
     let file = this.files.get(scopeKey);
     if (!file) {
-      const { name, config, dataDir, log } = this.options;
-      file = new JournalFile(connectorFile(dataDir, name, (config.scope ?? 'global') !== 'global', scopeKey, '.jsonl'), log);
+      const { name, config, dataDir, log, fs } = this.options;
+      file = new JournalFile(connectorFile(dataDir, name, (config.scope ?? 'global') !== 'global', scopeKey, '.jsonl'), log, fs);
       this.files.set(scopeKey, file);
     }
     return file;

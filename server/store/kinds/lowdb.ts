@@ -23,10 +23,11 @@ class LowdbBackend implements ConnectorBackend {
   private db(scopeKey: string) {
     let db = this.dbs.get(scopeKey);
     if (!db) {
-      const { name, config, dataDir, log } = this.options;
+      const { name, config, dataDir, log, fs } = this.options;
       const path = connectorFile(dataDir, name, (config.scope ?? 'global') !== 'global', scopeKey, '.json');
       const file = new DurableJsonFile<Stored>(path, {
         log,
+        fs,
         parse: (text) => ({ state: JSON.parse(text) as JsonValue }),
         stringify: (stored) => `${JSON.stringify(stored.state, null, 2)}\n`,
       });

@@ -178,18 +178,19 @@ test('concurrent multi-file commits and single-file commits on the same connecto
   assert.deepEqual(await reopened.read('receipt', 'global'), { items: [{ last: 30 }] });
 });
 
-test('a commit that cannot be logged is rejected with a clear error', async (t) => {
+test('a commit that cannot be logged is rejected with a clear error, and undone', async (t) => {
   const dir = await tempDir(t);
   const store = await openStore(t, dir, { receipt: { type: 'lowdb', scope: 'terminal' } });
-  await store.read('receipt', 't1');
+  const before = await store.read('receipt', 't1');
   // the data folder vanished (unplugged drive): the log cannot be opened
   await rm(dir, { recursive: true, force: true });
   await assert.rejects(store.commit([{ name: 'receipt', scopeKey: 't1', state: { n: 1 } }]), (error: Error) => {
     assert.ok(error instanceof StoreWriteError);
-    assert.match(error.message, /connector "receipt" \(terminal "t1"\): the change is visible but was not saved: could not write the commit log/);
+    assert.match(error.message, /connector "receipt" \(terminal "t1"\): the change was not saved and was undone: could not write the commit log/);
     assert.match(error.message, /Check free disk space and write permission/);
     return true;
   });
+  assert.deepEqual(await store.read('receipt', 't1'), before, 'the refused change stayed in memory');
   await mkdir(dir);
 });
 

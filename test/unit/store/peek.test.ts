@@ -66,12 +66,14 @@ test('after a commit peek returns the new state, as a new frozen object', async 
   assert.equal(store.peek('receipt', 'global'), after, 'peek copied the new state');
 });
 
-test('a commit is visible to peek synchronously, before it is durable', async (t) => {
+test('peek shows a commit once it is durable; { latest: true } shows it at once', async (t) => {
   const store = await openStore(t, await tempDir(t), { counter: { type: 'lowdb', initialState: { n: 0 } } });
   await store.read('counter', 'global');
   const durable = store.commit([{ name: 'counter', scopeKey: 'global', state: { n: 1 } }]);
-  assert.deepEqual(store.peek('counter', 'global'), { n: 1 });
+  assert.deepEqual(store.peek('counter', 'global'), { n: 0 }, 'readers saw a change that may still be refused');
+  assert.deepEqual(store.peek('counter', 'global', { latest: true }), { n: 1 });
   await durable;
+  assert.deepEqual(store.peek('counter', 'global'), { n: 1 });
 });
 
 test('peek includes computed fields, frozen, without storing them', async (t) => {
