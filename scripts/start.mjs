@@ -203,7 +203,7 @@ async function runWithoutElectron(options, electronReason) {
     const chromium = findChromium();
     const display = process.env.DISPLAY || process.env.WAYLAND_DISPLAY;
     if (!chromium) {
-      say(`no Chromium found (CHROME_PATH, ${CHROMIUM_NAMES.join(', ')}): open ${host.url} in a browser`);
+      say(`no Chromium found (CHROME_PATH, ${CHROMIUM_NAMES.join(', ')}; \`npm run setup\` installs one on Debian): open ${host.url} in a browser`);
     } else if (process.platform === 'linux' && !display) {
       say(`no graphical display (DISPLAY is not set): open ${host.url} in a browser on another computer, or run with a display`);
     } else {

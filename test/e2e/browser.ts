@@ -31,8 +31,8 @@ export function findChromium(): string {
   }
   if (bundled && existsSync(bundled)) return bundled;
   throw new Error(
-    'No Chromium found for the browser tests. Install one with `apt-get install -y chromium-headless-shell` ' +
-      '(or set CHROME_PATH to a Chromium executable).',
+    'No Chromium found for the browser tests. Install one with `npm run setup` (on Debian it installs ' +
+      'chromium-headless-shell), or set CHROME_PATH to a Chromium executable.',
   );
 }
 

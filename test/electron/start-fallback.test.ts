@@ -84,9 +84,9 @@ after(async () => {
 
 describe('npm start without the Electron binary', () => {
   it('opens the till in Chromium app mode on the display, showing the login page, and stops cleanly on Ctrl+C', async () => {
-    assert.ok(onPath('xvfb-run'), 'xvfb-run is missing: install it with `apt-get install -y xvfb`');
-    assert.ok(onPath('import'), 'ImageMagick is missing: install it with `apt-get install -y imagemagick`');
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install it with \`apt-get install -y chromium\``);
+    assert.ok(onPath('xvfb-run'), 'xvfb-run is missing: `npm run setup` installs it (Debian package xvfb)');
+    assert.ok(onPath('import'), 'ImageMagick is missing: `npm run setup` installs it (Debian package imagemagick)');
+    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: \`npm run setup\` installs it (Debian package chromium)`);
 
     const work = await mkdtemp(path.join(os.tmpdir(), 'sok-start-'));
     temp.push(work);

@@ -31,7 +31,7 @@ function makeNetwork(): string | null {
   try {
     execFileSync('ip', ['-V'], { stdio: 'ignore' });
   } catch {
-    return 'the ip command (Debian package iproute2) is not installed';
+    return 'the ip command (Debian package iproute2) is not installed: `npm run setup` installs it';
   }
   try {
     ip('netns', 'add', ns.host);
