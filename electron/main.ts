@@ -78,6 +78,17 @@ function run(options: DesktopOptions): void {
     },
     async openWindows(started) {
       host = started;
+      // a full disk: every page shows the host's banner; the owner also gets a dialog, once per outage
+      started.onStoreStatus((status) => {
+        if (status.ok) return log('the data folder can be written again');
+        log(`cannot save: ${status.detail}`);
+        void dialog.showMessageBox({
+          type: 'warning',
+          title: 'Касса не может сохранять данные',
+          message: status.message,
+          detail: `Пока это так, продажи и изменения отклоняются и не сохраняются; касса продолжит работу сама, когда запись снова станет возможна.\nДанные: ${hostDataDir}`,
+        });
+      });
       if (options.server || started.launch?.mode === 'server') {
         const code = started.terminals.pairingCode();
         log(`server mode: no windows. Till at ${started.url}; pairing code ${code.code}`);
