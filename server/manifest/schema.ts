@@ -33,6 +33,12 @@ export const connectorSchema = z.looseObject({
   scope: z.enum(['global', 'terminal', 'user']).optional(),
   /** journal only: how many of the newest records readers see as `items` (default 200) */
   view: z.object({ last: z.number().int().min(0).optional() }).optional(),
+  /**
+   * Fields that identify an item of `items` (first: the identity; e.g. ['id', 'barcode']). Lookups by them
+   * are O(1) (`keyed(data.x.items, 'barcode').get(code)`, and `items.find(i => i.barcode === code)`), and a
+   * commit logs only the items it changed. Default: `id` identifies items when every item has a unique one.
+   */
+  keys: z.array(z.string().min(1)).min(1).optional(),
 });
 
 export const componentSchema = z.union([

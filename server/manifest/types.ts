@@ -27,6 +27,12 @@ export interface ConnectorConfig {
   scope?: ConnectorScope;
   /** journal only: readers see the newest `last` records as `items` (default 200) plus `count`. */
   view?: { last?: number };
+  /**
+   * Fields that identify an item of `items`, the first being its identity (default `id`): O(1) lookups by
+   * them (`keyed(items, field)` in expressions, and `items.find(i => i.field === value)`), and commits log
+   * only the items they changed.
+   */
+  keys?: string[];
 }
 
 export type ComponentConfig = string | { template: string; style?: string; title?: string };

@@ -30,6 +30,8 @@ import { GLOBAL_SCOPE_KEY } from './paths.js';
 import { describeError, makeFolderPrivate } from './fs-durable.js';
 import { isLogFileName, WriteAheadLog, type LoggedChange } from './write-ahead-log.js';
 import { nodeFileSystem, type StoreFileSystem } from './file-system.js';
+import { applyOps, copyOpValues, diffStates, type ChangeOp } from './change-ops.js';
+import { isPlainRecord } from './json-value.js';
 import { PROBLEMS, problemOf, StoreHealth, type StoreStatus } from './health.js';
 
 /** How long committed changes may stay only in the log before the connector files are brought up to date. */
@@ -85,7 +87,10 @@ interface Entry {
 
 interface PlannedWrite {
   entry: Entry;
+  /** what the backend saves at a checkpoint: the whole state, or a journal append */
   write: JsonValue;
+  /** whole states: what the log holds instead (what changed) */
+  ops?: ChangeOp[];
 }
 
 /** A commit on its way to the disk. */
@@ -189,10 +194,37 @@ export class ConnectorStore implements Store {
       }
     }
     const target = (change: LoggedChange) => this.entryId(this.connector(change.connector), change.scopeKey);
-    const writes = newestPerTarget(known, (change) => (this.connector(change.connector).wholeState ? target(change) : null));
-    const targets = new Map(writes.map((change) => [target(change), change]));
-    for (const { connector, scopeKey } of targets.values()) await this.connector(connector).backend.load(scopeKey);
-    await Promise.all(writes.map((change) => this.connector(change.connector).backend.save(change.scopeKey, change.write)));
+    // Whole states: each target's stored state (or its initial one) with the logged changes applied in order.
+    // Applying changes a crashed checkpoint had already saved ends in the same state (change-ops.ts).
+    const states = new Map<string, { change: LoggedChange; state: JsonValue }>();
+    const appends: LoggedChange[] = [];
+    for (const change of known) {
+      const connector = this.connector(change.connector);
+      if (!connector.wholeState) {
+        appends.push(change);
+        continue;
+      }
+      const id = target(change);
+      let known = states.get(id);
+      if (!known) {
+        const stored = await connector.backend.load(change.scopeKey);
+        known = { change, state: stored ?? this.initialState(connector) };
+        states.set(id, known);
+      }
+      known.change = change;
+      known.state = change.ops ? applyOps(known.state, change.ops, { mutable: true }) : change.write;
+    }
+    const targets = new Map<string, LoggedChange>([...states].map(([id, { change }]) => [id, change]));
+    for (const change of appends) {
+      if (!targets.has(target(change))) {
+        targets.set(target(change), change);
+        await this.connector(change.connector).backend.load(change.scopeKey);
+      }
+    }
+    await Promise.all([
+      ...[...states.values()].map(({ change, state }) => this.connector(change.connector).backend.save(change.scopeKey, state)),
+      ...appends.map((change) => this.connector(change.connector).backend.save(change.scopeKey, change.write)),
+    ]);
     await this.wal.discard(files);
     if (commits.length > 0) {
       const names = [...targets.values()].map(({ connector, scopeKey }) =>
@@ -250,7 +282,7 @@ export class ConnectorStore implements Store {
   }
 
   commit(changes: Change[]): Promise<void> {
-    let plans: Array<{ entry: Entry; prepared: PreparedState }>;
+    let plans: Array<{ entry: Entry; prepared: PreparedState; ops?: ChangeOp[] }>;
     try {
       plans = this.plan(changes);
     } catch (error) {
@@ -283,7 +315,7 @@ export class ConnectorStore implements Store {
   // --- commit -------------------------------------------------------------------------------------
 
   /** Checks every change and works out what each one stores; throws before anything is changed. */
-  private plan(changes: Change[]): Array<{ entry: Entry; prepared: PreparedState }> {
+  private plan(changes: Change[]): Array<{ entry: Entry; prepared: PreparedState; ops?: ChangeOp[] }> {
     this.assertOpen();
     if (!Array.isArray(changes)) throw new InvalidChangeError('commit expects a list of changes ({ name, scopeKey, state })');
     const seen = new Set<string>();
@@ -298,11 +330,26 @@ export class ConnectorStore implements Store {
             'so that its stored data is checked and never overwritten unseen',
         );
       }
-      const state = copyAsJson(change.state, where);
-      removeDerived(state, entry.connector.config.computed);
-      const { backend } = entry.connector;
-      const prepared = backend.prepare ? backend.prepare(entry.scopeKey, entry.state as JsonValue, state) : { state, write: state };
-      return { entry, prepared };
+      const { backend, config } = entry.connector;
+      if (backend.prepare) {
+        const state = copyAsJson(change.state, where);
+        removeDerived(state, config.computed);
+        return { entry, prepared: backend.prepare(entry.scopeKey, entry.state as JsonValue, state) };
+      }
+      // Whole states: what changed, found by identity (copy-on-write leaves untouched parts shared), checked
+      // and copied; the new state is the old one with those changes, sharing everything else.
+      let next = change.state;
+      if (config.computed?.length && isPlainRecord(next)) {
+        next = { ...next };
+        removeDerived(next, config.computed);
+      }
+      const prev = entry.state;
+      const ops =
+        isPlainRecord(prev) && isPlainRecord(next)
+          ? copyOpValues(diffStates(prev, next, { itemKey: config.keys?.[0] ?? 'id' }), where)
+          : [{ p: [], set: copyAsJson(next, where) }];
+      const state = ops.length === 0 ? prev : applyOps(prev, ops);
+      return { entry, prepared: { state, write: state }, ops };
     });
   }
 
@@ -311,7 +358,7 @@ export class ConnectorStore implements Store {
    * the persistent ones to the log. Resolves once they are durable, in commit order; rejects, with every
    * other commit not durable yet, when the log cannot be written.
    */
-  private apply(plans: Array<{ entry: Entry; prepared: PreparedState }>): Promise<void> {
+  private apply(plans: Array<{ entry: Entry; prepared: PreparedState; ops?: ChangeOp[] }>): Promise<void> {
     let resolve!: () => void;
     let reject!: (error: unknown) => void;
     const done = new Promise<void>((res, rej) => {
@@ -319,11 +366,12 @@ export class ConnectorStore implements Store {
       reject = rej;
     });
     const commit: InFlightCommit = { states: [], writes: [], logged: false, resolve, reject };
-    for (const { entry, prepared } of plans) {
+    for (const { entry, prepared, ops } of plans) {
+      if (ops?.length === 0) continue; // nothing changed: nothing to apply or log
       entry.state = prepared.state;
       entry.latestVersion++;
       commit.states.push({ entry, state: prepared.state });
-      if (entry.connector.kind.persistent && prepared.write !== undefined) commit.writes.push({ entry, write: prepared.write });
+      if (entry.connector.kind.persistent && prepared.write !== undefined) commit.writes.push({ entry, write: prepared.write, ops });
     }
     this.inFlight.push(commit);
     if (commit.writes.length === 0) {
@@ -333,7 +381,9 @@ export class ConnectorStore implements Store {
     }
     void this.wal
       .append(
-        commit.writes.map(({ entry, write }) => ({ connector: entry.connector.name, scopeKey: entry.scopeKey, write })),
+        commit.writes.map(({ entry, write, ops }) =>
+          ops ? { connector: entry.connector.name, scopeKey: entry.scopeKey, ops } : { connector: entry.connector.name, scopeKey: entry.scopeKey, write },
+        ),
         {
           durable: () => {
             commit.logged = true;
@@ -526,6 +576,13 @@ export class ConnectorStore implements Store {
     return entry;
   }
 
+  /** What a connector holds when nothing is stored: its initialState (migrations applied, unless told not to). */
+  private initialState(connector: Connector, migrated = true): JsonValue {
+    const state = copyAsJson(connector.config.initialState ?? {}, `connector "${connector.name}" initialState`, 'initialState');
+    if (migrated) applyMigrations(state, connector.config.migrations);
+    return state;
+  }
+
   private load(entry: Entry): Promise<void> {
     entry.loading ??= this.loadEntry(entry).catch((error: unknown) => {
       entry.loading = null;
@@ -540,11 +597,11 @@ export class ConnectorStore implements Store {
       ? await backend.loadStored(entry.scopeKey)
       : await backend.load(entry.scopeKey).then((state) => (state === null ? null : { state }));
     if (entry.state !== undefined) return; // a commit (memory kinds) got there first
-    const state = stored ? stored.state : copyAsJson(config.initialState ?? {}, `connector "${name}" initialState`, 'initialState');
+    const state = stored ? stored.state : this.initialState(entry.connector, false);
     const migrated = applyMigrations(state, config.migrations);
     if (migrated && kind.persistent && wholeState) {
       // saved before anyone sees it: a migration that cannot be saved leaves the connector unloaded (tried again on the next read)
-      const logged = this.wal.append([{ connector: name, scopeKey: entry.scopeKey, write: state }]);
+      const logged = this.wal.append([{ connector: name, scopeKey: entry.scopeKey, ops: [{ p: [], set: state }] }]);
       await this.track(logged);
       this.unsaved.push({ entry, write: state });
       this.scheduleCheckpoint();

@@ -17,12 +17,15 @@ import type { JsonValue, Logger } from './types.js';
 import { describeError, errorCode, fsyncDir, writeAll } from './fs-durable.js';
 import { isPlainRecord } from './json-value.js';
 import { nodeFileSystem, type StoreFileSystem } from './file-system.js';
+import { isChangeOps, type ChangeOp } from './change-ops.js';
 
 export interface LoggedChange {
   connector: string;
   scopeKey: string;
-  /** what the connector's backend saves: a whole state, or a journal append */
-  write: JsonValue;
+  /** whole-state connectors: what changed (change-ops.ts), applied in order at replay */
+  ops?: ChangeOp[];
+  /** journals: the append the backend saves (and, in logs of earlier versions, whole states) */
+  write?: JsonValue;
 }
 
 const PREFIX = '_wal-';
@@ -48,7 +51,12 @@ function decodeLine(line: string): LoggedChange[] | null {
     const changes: unknown = JSON.parse(json);
     if (!Array.isArray(changes)) return null;
     for (const change of changes) {
-      if (!isPlainRecord(change) || typeof change.connector !== 'string' || typeof change.scopeKey !== 'string' || !('write' in change)) {
+      if (
+        !isPlainRecord(change) ||
+        typeof change.connector !== 'string' ||
+        typeof change.scopeKey !== 'string' ||
+        !('write' in change || isChangeOps(change.ops))
+      ) {
         return null;
       }
     }
