@@ -5,13 +5,15 @@ import { ACTION_EVENTS, ATTR } from './client/attributes.js';
 import { ActionRunner } from './client/actions.js';
 import { isTextField } from './client/dom.js';
 import { createDebugHandle } from './client/debug-handle.js';
-import { setOffline, showDevErrors, showToast } from './client/feedback.js';
+import { clearStaleFeedback, setOffline, showDevErrors, showToast } from './client/feedback.js';
 import { FocusKeeper } from './client/focus-keep.js';
 import { handleHotkey } from './client/hotkey-listener.js';
 import { RealtimeLink, type EventFrame } from './client/socket.js';
 import { watchSocketElements } from './client/socket-elements.js';
 import { SpaNavigator } from './client/spa.js';
 import { autoprintIfAsked, fillPrinterSelects, handlePrintClick } from './client/print.js';
+import { watchReveal } from './client/reveal.js';
+import { registerOfflinePage } from './client/offline-page.js';
 import { UI } from './client/ui-strings.js';
 
 // read while the script runs: document.currentScript is null afterwards
@@ -66,6 +68,7 @@ function start(): void {
     debug,
     onEvent,
     onResync: () => {
+      clearStaleFeedback();
       for (const el of document.querySelectorAll(`[${ATTR.socket}][${ATTR.action}]`)) actions.refresh(el);
     },
     onOnline: (online) => setOffline(!online),
@@ -107,6 +110,8 @@ function start(): void {
     if (channels.size > 0) startLink();
   });
   if (devMode) startLink();
+  watchReveal();
+  registerOfflinePage(debug);
   autoprintIfAsked();
   fillPrinterSelects();
   new MutationObserver(() => fillPrinterSelects()).observe(document.body, { childList: true, subtree: true });
