@@ -85,7 +85,6 @@ module.exports = {
   // Texts stored in the receipt's status line (the original's messages).
   status: {
     cleared: 'Чек очищен, скидка сброшена',
-    couponInvalid: 'Неверный купон, скидка сброшена',
     couponApplied: 'Купон {code} применён',
     bonusApplied: 'Бонус +5% применён',
     bonusAlready: 'Бонус уже применён',
@@ -102,10 +101,15 @@ module.exports = {
     noShift: 'Смена не открыта: откройте смену (F2), чтобы принимать оплату',
     emptyReceipt: 'Чек пуст: добавьте товары перед оплатой',
     badMethod: 'Выберите способ оплаты: наличные или карта',
+    couponUnknown: 'Купон «{code}» не найден — скидка не изменилась',
+    couponEmpty: 'Введите код купона',
+    receiptChanged: 'Чек изменился во время оплаты: проверьте его и оплатите снова',
     badAmount: 'Сумма «{text}» не распознана: введите, например, 500 или 500.50',
     short: 'Недостаточно наличных: получено {tendered}, к оплате {total}, не хватает {missing} ₽',
     shiftAlreadyOpen: 'Смена №{number} уже открыта',
     shiftNotOpen: 'Смена не открыта',
+    foreignShift: 'Смена №{number} открыта кассиром {cashier}: примите смену или закройте её (F2), затем продавайте',
+    ownShift: 'Смена №{number} уже ваша',
     closeWithReceipt: 'В чеке есть товары: оплатите или очистите чек, затем закройте смену',
     registerMissing: 'Укажите имя, логин и пароль',
     registerLogin: 'Логин — от 2 до 32 символов без пробелов',
@@ -143,6 +147,14 @@ module.exports = {
     cashExpected: 'Наличных в денежном ящике',
     lastZ: 'Последний Z-отчёт',
     none: 'нет',
+    foreign: 'Смена №{number} открыта кассиром {cashier}. Чтобы продавать, примите смену или закройте её с Z-отчётом.',
+    foreignLead: 'открыта кассиром',
+    foreignNote: 'Чтобы продавать, примите смену или закройте её с Z-отчётом.',
+    takeOver: 'Принять смену',
+    closeForeign: 'Закрыть смену',
+    handovers: 'Передача смены',
+    handedOver: '{from} → {to}, {time}',
+    closedBy: 'Закрыл',
   },
 
   display: {
