@@ -30,6 +30,7 @@ export const ATTR = {
   queue: 'atom-queue',
   reveal: 'atom-reveal',
   offline: 'atom-offline',
+  arrows: 'atom-arrows',
 } as const;
 
 /** DOM events the delegated listener handles for atom-action elements. */

@@ -14,6 +14,7 @@ import { SpaNavigator } from './client/spa.js';
 import { autoprintIfAsked, fillPrinterSelects, handlePrintClick } from './client/print.js';
 import { watchReveal } from './client/reveal.js';
 import { registerOfflinePage } from './client/offline-page.js';
+import { handleArrowKey } from './client/arrow-nav.js';
 import { UI } from './client/ui-strings.js';
 
 // read while the script runs: document.currentScript is null afterwards
@@ -94,6 +95,8 @@ function start(): void {
     true,
   );
 
+  // bubble phase: a page's own key handlers come first
+  document.addEventListener('keydown', handleArrowKey);
   spa.install();
   focusKeeper.install();
   // the socket opens once the page has something to listen to (or the dev loop wants to reach it), so a

@@ -218,6 +218,39 @@ describe('kassa at a busy counter: scans land where they should, nothing slips i
     await clearReceipt();
   });
 
+  it('search from the keyboard: Enter adds the single match, ↓ walks into several results; the next scan still lands', async () => {
+    await till.keyboard.press('F3');
+    await till.locator('#search-input:focus').waitFor();
+    await till.keyboard.type('сметана'); // one product: Enter adds it, without waiting for the live filter
+    await till.keyboard.press('Enter');
+    await scan(till, BREAD);
+    await till.locator('.receipt-pane .line[data-id="8"]').waitFor();
+    await till.locator('.receipt-pane .line.current[data-id="1"]').waitFor();
+    await till.locator('#scan-input:focus').waitFor();
+
+    await till.keyboard.press('F3');
+    await till.keyboard.type('молоч'); // two products
+    await till.keyboard.press('Enter');
+    await till.locator('#search-error:not([hidden])', { hasText: 'Найдено товаров: 2' }).waitFor();
+    await till.keyboard.press('F3');
+    await till.locator('.products .product').nth(2).waitFor({ state: 'detached' });
+    await till.keyboard.press('ArrowDown');
+    await till.locator('.products .product:focus', { hasText: 'Шоколад молочный' }).waitFor();
+    await till.keyboard.press('ArrowDown');
+    await till.locator('.products .product:focus', { hasText: 'Сосиски молочные' }).waitFor();
+    await till.keyboard.press('ArrowUp');
+    await till.keyboard.press('ArrowUp');
+    await till.locator('#search-input:focus').waitFor();
+    await till.keyboard.press('ArrowDown');
+    await till.keyboard.press('ArrowDown');
+    await till.keyboard.press('Enter');
+    await scan(till, BREAD);
+    await till.locator('.receipt-pane .line[data-id="25"]').waitFor();
+    await till.locator('.receipt-pane .line.current[data-id="1"] .qty-input[value="2"]').waitFor();
+    assert.equal(await quantityOf(till, 25), '1');
+    await clearReceipt();
+  });
+
   it('a scan during a slow payment waits and lands in the next receipt, never in the paid sale', async () => {
     await scan(till, BREAD);
     await scan(till, CHEESE);
@@ -366,5 +399,9 @@ describe('kassa at a busy counter: scans land where they should, nothing slips i
     await handover.waitFor();
     assert.match(await handover.innerText(), /Иванов И\.И\. → Петров П\.П\./);
     assert.equal(await till.locator('.take-over').count(), 0, 'the shift is theirs now');
+    // F8 closes it (after the confirmation), recording who closed it
+    await Promise.all([till.waitForURL((url) => url.pathname === '/shift/z'), till.keyboard.press('F8')]);
+    await till.locator('.report-title', { hasText: 'Z-отчёт' }).waitFor();
+    assert.equal(await till.locator('.report .closed-by').innerText(), 'Петров П.П.');
   });
 });

@@ -159,6 +159,16 @@ module.exports = {
     recalc,
   ]),
 
+  // Enter in the catalogue search adds the product the query names (its only match).
+  'POST /action/addSearchMatch': receiptAction(
+    [
+      { run: 'pickSearchMatch' },
+      { if: 'context.refusal', then: [{ fail: 'context.refusal', status: 422, field: 'query' }] },
+      { 'action:run': { name: 'addProductLine' } },
+    ],
+    ['positions', 'receipt'],
+  ),
+
   'POST /action/filterPositions': {
     type: 'action',
     reads: ['positions', 'viewState'],
