@@ -1,10 +1,12 @@
 // atom-reveal: an element carrying it is scrolled into sight (the nearest edge, only as far as needed)
 // whenever it enters the page — on load, and each time a swap, a refresh or a pushed fragment renders
-// it anew. A receipt marks its current line with it, so the line just scanned or changed is always in
-// view, in a long list too.
+// it anew. atom-reveal="false" is ignored, so a template can write atom-reveal="{{current}}" on every
+// line of a list. A receipt marks its current line so, and the line just scanned or changed is always
+// in view, in a long list too.
 import { ATTR } from './attributes.js';
 
 function reveal(el: Element): void {
+  if (el.getAttribute(ATTR.reveal)?.trim().toLowerCase() === 'false') return;
   if (el.isConnected) el.scrollIntoView({ block: 'nearest', inline: 'nearest' });
 }
 
