@@ -6,6 +6,8 @@ export const CSRF_HEADER = 'X-CSRF-Token';
 export const SPA_HEADER = 'X-Requested-With';
 export const SPA_HEADER_VALUE = 'ServerokeySPA';
 export const CLIENT_SCRIPT_PATH = '/engine-client.js';
+/** the service worker that shows an offline page when a page load cannot reach the host */
+export const OFFLINE_WORKER_PATH = '/__offline-worker.js';
 
 /** The atom-* attributes the browser client understands (documented in docs/ATTRIBUTES.md). */
 export const ATTR = {
@@ -26,6 +28,10 @@ export const ATTR = {
   printWidth: 'atom-print-width',
   printers: 'atom-printers',
   noBanners: 'atom-no-banners',
+  queue: 'atom-queue',
+  reveal: 'atom-reveal',
+  offline: 'atom-offline',
+  arrows: 'atom-arrows',
 } as const;
 
 /** DOM events the delegated listener handles for atom-action elements. */

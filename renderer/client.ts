@@ -5,13 +5,16 @@ import { ACTION_EVENTS, ATTR } from './client/attributes.js';
 import { ActionRunner } from './client/actions.js';
 import { isTextField } from './client/dom.js';
 import { createDebugHandle } from './client/debug-handle.js';
-import { setHostProblem, setOffline, showDevErrors, showToast } from './client/feedback.js';
+import { clearStaleFeedback, setHostProblem, setOffline, showDevErrors, showToast } from './client/feedback.js';
 import { FocusKeeper } from './client/focus-keep.js';
 import { handleHotkey } from './client/hotkey-listener.js';
 import { RealtimeLink, type EventFrame } from './client/socket.js';
 import { watchSocketElements } from './client/socket-elements.js';
 import { SpaNavigator } from './client/spa.js';
 import { autoprintIfAsked, fillPrinterSelects, handlePrintClick } from './client/print.js';
+import { watchReveal } from './client/reveal.js';
+import { registerOfflinePage } from './client/offline-page.js';
+import { handleArrowKey } from './client/arrow-nav.js';
 import { UI } from './client/ui-strings.js';
 import { HOST_STATUS_META } from '../protocol/wire.js';
 
@@ -67,6 +70,7 @@ function start(): void {
     debug,
     onEvent,
     onResync: () => {
+      clearStaleFeedback();
       for (const el of document.querySelectorAll(`[${ATTR.socket}][${ATTR.action}]`)) actions.refresh(el);
     },
     onOnline: (online) => setOffline(!online),
@@ -93,6 +97,8 @@ function start(): void {
     true,
   );
 
+  // bubble phase: a page's own key handlers come first
+  document.addEventListener('keydown', handleArrowKey);
   spa.install();
   focusKeeper.install();
   // the socket opens once the page has something to listen to (or the dev loop wants to reach it), so a
@@ -111,6 +117,8 @@ function start(): void {
     if (channels.size > 0) startLink();
   });
   if (devMode) startLink();
+  watchReveal();
+  registerOfflinePage(debug);
   autoprintIfAsked();
   fillPrinterSelects();
   new MutationObserver(() => fillPrinterSelects()).observe(document.body, { childList: true, subtree: true });

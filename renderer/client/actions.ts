@@ -9,6 +9,7 @@ import {
   type Redirect,
 } from '../../protocol/wire.js';
 import { ATTR, BUSY_CLASS, debounceMs, parseActionSpec, requiredEvent, type ActionSpec } from './attributes.js';
+import { ActionQueues, queueOf } from './action-queue.js';
 import { buildBody, formOf, withQuery, type RequestBody } from './body.js';
 import { isTextField, type TextField } from './dom.js';
 import { clearError, markInvalidFields, showError, showToast } from './feedback.js';
@@ -38,6 +39,8 @@ interface Prepared {
   sent: SentField | null;
   /** atom-reset: the text fields cleared when the request left, given back if it fails */
   reset: Map<TextField, string> | null;
+  /** atom-reset="always": the cleared text is not given back on failure (a scanner's refused code) */
+  resetAlways: boolean;
 }
 
 interface ElementState {
@@ -61,6 +64,7 @@ function isErrorBody(value: unknown): value is ErrorBody {
 export class ActionRunner {
   private readonly states = new WeakMap<Element, ElementState>();
   private readonly sequencer = new TargetSequencer();
+  private readonly queues = new ActionQueues();
   private enterPending = false;
 
   constructor(private readonly env: ActionEnv) {}
@@ -133,11 +137,13 @@ export class ActionRunner {
         ? { el: active, value: active.value }
         : null;
     let reset: Prepared['reset'] = null;
+    let resetAlways = false;
     const resetForm = el.closest(`[${ATTR.reset}]`);
     if (kind === 'user' && resetForm instanceof HTMLFormElement) {
       // cleared as the request leaves (its values are in the body already), so a scanner's next code
       // never lands behind the previous one while the host is slow to answer
       reset = new Map<TextField, string>();
+      resetAlways = resetForm.getAttribute(ATTR.reset)?.trim().toLowerCase() === 'always';
       for (const field of resetForm.elements) {
         if (isTextField(field) && field.value !== '') {
           reset.set(field, field.value);
@@ -145,7 +151,7 @@ export class ActionRunner {
         }
       }
     }
-    return { el, submitter, spec, body, kind, targetSelector: el.getAttribute(ATTR.target), sent, reset };
+    return { el, submitter, spec, body, kind, targetSelector: el.getAttribute(ATTR.target), sent, reset, resetAlways };
   }
 
   private async runUser(prepared: Prepared): Promise<void> {
@@ -157,8 +163,8 @@ export class ActionRunner {
       el.classList.add(BUSY_CLASS);
     }
     try {
-      const succeeded = await this.send(prepared);
-      if (!succeeded && prepared.reset) {
+      const succeeded = await this.queues.run(queueOf(prepared.el), prepared.el, () => this.send(prepared));
+      if (!succeeded && prepared.reset && !prepared.resetAlways) {
         // a failed action gives the cleared text back, unless something new was typed meanwhile
         for (const [field, value] of prepared.reset) if (field.isConnected && field.value === '') field.value = value;
       }

@@ -2,7 +2,8 @@
 // names (atom-error), the offline banner and the dev-mode error overlay. Styled through the CSSOM
 // (element.style), which a strict style CSP still allows, and plain enough for any app's look.
 import type { ErrorBody } from '../../protocol/wire.js';
-import { ATTR } from '../../protocol/wire.js';
+import { ATTR } from './attributes.js';
+import { isTextField } from './dom.js';
 import { UI } from './ui-strings.js';
 
 const TOAST_MS = 6000;
@@ -112,6 +113,24 @@ export function markInvalidFields(form: HTMLFormElement | null, fields: Record<s
   }
 }
 
+/**
+ * Where the offline banner goes, from `atom-offline` on <html> or <body>: "none" shows no banner (a
+ * customer display must show nothing technical), a selector puts it inside that element as an inline
+ * badge (a slot the layout keeps free), absent (or a selector matching nothing) a small fixed banner at
+ * the bottom left, clear of a page's top navigation.
+ */
+function offlinePlacement(): 'none' | 'fixed' | HTMLElement {
+  const spec = (document.body?.getAttribute(ATTR.offline) ?? document.documentElement.getAttribute(ATTR.offline))?.trim();
+  if (!spec) return 'fixed';
+  if (spec.toLowerCase() === 'none') return 'none';
+  try {
+    const slot = document.querySelector(spec);
+    return slot instanceof HTMLElement ? slot : 'fixed';
+  } catch {
+    return 'fixed';
+  }
+}
+
 /** The offline banner and data-offline on <html>, shown while the socket is down. */
 export function setOffline(offline: boolean): void {
   const root = document.documentElement;
@@ -123,19 +142,44 @@ export function setOffline(offline: boolean): void {
   }
   root.setAttribute('data-offline', '');
   if (banner) return;
-  banner = styled('div', {
-    position: 'fixed', top: '0', left: '50%', transform: 'translateX(-50%)', zIndex: '2147483001',
-    background: '#b54708', color: '#fff', padding: '6px 16px', borderRadius: '0 0 10px 10px',
-    font: '600 15px/1.4 system-ui, sans-serif', boxShadow: '0 4px 16px rgba(0,0,0,.2)',
-  });
+  const placement = offlinePlacement();
+  if (placement === 'none') return;
+  const look: Partial<CSSStyleDeclaration> = {
+    background: '#b54708', color: '#fff', font: '600 15px/1.4 system-ui, sans-serif', whiteSpace: 'nowrap',
+  };
+  banner =
+    placement === 'fixed'
+      ? styled('div', {
+          ...look, position: 'fixed', bottom: '12px', left: '12px', zIndex: '2147483001', padding: '6px 16px',
+          borderRadius: '10px', boxShadow: '0 4px 16px rgba(0,0,0,.2)',
+        })
+      : styled('span', { ...look, display: 'inline-block', padding: '2px 10px', borderRadius: '8px' });
   banner.id = 'atom-offline';
   banner.setAttribute('role', 'status');
   banner.textContent = UI.offline;
-  document.body.appendChild(banner);
+  (placement === 'fixed' ? document.body : placement).appendChild(banner);
 }
 
 /**
- * The host's own problem (it cannot save: a full disk), as a banner at the top of every page until the host
+ * After the connection is back and the page is refreshed: messages of failures that happened while it
+ * was down (error slots, toasts, invalid-field marks) are stale, and so is the text left in atom-reset
+ * forms (it was sent once and failed; the cashier does it again on fresh data).
+ */
+export function clearStaleFeedback(): void {
+  for (const slot of document.querySelectorAll('.atom-error-shown')) if (slot instanceof HTMLElement) clearError(slot);
+  document.getElementById('atom-toasts')?.replaceChildren();
+  for (const el of document.querySelectorAll('[aria-invalid="true"]')) el.removeAttribute('aria-invalid');
+  for (const form of document.querySelectorAll(`form[${ATTR.reset}]`)) {
+    if (!(form instanceof HTMLFormElement)) continue;
+    for (const field of form.elements) {
+      // a field being typed into right now is new input, not a leftover
+      if (isTextField(field) && field !== document.activeElement) field.value = '';
+    }
+  }
+}
+
+/**
+ * The host's own problem (it cannot save: a full disk), as a banner at the bottom of every page until the host
  * says writing works again; null removes it. Pages for customers opt out with `atom-no-banners` on <html>
  * or <body> (they should see nothing technical).
  */
@@ -150,7 +194,8 @@ export function setHostProblem(message: string | null): void {
   root.setAttribute('data-host-problem', '');
   if (!banner) {
     banner = styled('div', {
-      position: 'fixed', top: '0', left: '0', right: '0', zIndex: '2147483000', textAlign: 'center',
+      // at the bottom: the page's own navigation at the top stays usable
+      position: 'fixed', bottom: '0', left: '0', right: '0', zIndex: '2147483000', textAlign: 'center',
       background: '#b42318', color: '#fff', padding: '8px 16px',
       font: '600 15px/1.4 system-ui, sans-serif', boxShadow: '0 4px 16px rgba(0,0,0,.2)',
     });

@@ -20,6 +20,7 @@ import { contentSecurityPolicy, enginePage, escapeHtml, finishPage } from './pag
 import { RouteTable } from './routes.js';
 import { pairingRouter } from './pairing.js';
 import { FragmentCache } from './fragment-cache.js';
+import { OFFLINE_WORKER_PATH, offlineWorkerScript } from './offline-worker.js';
 
 export interface AppDeps {
   /** the current engine (replaced in dev mode when the app is reloaded) */
@@ -162,6 +163,12 @@ export function createApp(deps: AppDeps): express.Express {
     } catch (error) {
       next(error);
     }
+  });
+
+  // public like the client script: it holds no data, and a page registers it before anyone logs in
+  app.get(OFFLINE_WORKER_PATH, (_req, res) => {
+    res.type('application/javascript').setHeader('Cache-Control', 'no-cache');
+    res.send(offlineWorkerScript());
   });
 
   app.get('/__health', (_req, res) => {

@@ -118,6 +118,18 @@ describe('kassa: scanning, payment, journal, shift and reports', () => {
     assert.equal(await stored(host, 'shift'), shiftBefore);
   });
 
+  it('pays only the receipt the cashier sees: a payment naming an older revision is refused, writing nothing', async () => {
+    const page = await till.get('/');
+    const revision = /name="revision" value="(\d+)"/.exec(page.text)?.[1];
+    assert.ok(revision, 'the pay form carries the receipt revision');
+    const receiptBefore = await stored(host, 'receipt');
+    const stale = await till.action('/action/completeSale', { method: 'card', revision: String(Number(revision) - 1) });
+    assert.equal(stale.status, 409);
+    assert.match(stale.body.error.message, /Чек изменился во время оплаты/);
+    assert.deepEqual(await journal(host, 'sales'), []);
+    assert.equal(await stored(host, 'receipt'), receiptBefore);
+  });
+
   it('previews the change while the amount is typed', async () => {
     const preview = await till.action('/action/previewChange', { tendered: '500' });
     assert.equal(preview.body.componentName, 'changePreview');

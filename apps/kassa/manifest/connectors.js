@@ -20,6 +20,8 @@ const emptyReceipt = {
   currentId: null,
   /** after a payment: { number, finalTotal, method, tendered, change } until the next line is added */
   paid: null,
+  /** counts every change (app/actions/recalculate.js); a payment names the revision the cashier saw */
+  revision: 0,
 };
 
 const closedShift = {
@@ -43,6 +45,10 @@ const closedShift = {
   card: 0,
   cardCount: 0,
   cashExpected: 0,
+  /** cashiers who took the open shift over from another: { fromName, fromLogin, toName, toLogin, at, text } */
+  handovers: [],
+  /** who closed the shift (another cashier may close it) */
+  closedBy: '',
 };
 
 module.exports = {

@@ -4,10 +4,11 @@
 const clock = require('../lib/clock.js');
 
 module.exports = function closeShift(context) {
-  const { data, terminal } = context;
+  const { data, terminal, user } = context;
   const shift = data.shift;
   const when = clock.stamp();
   shift.open = false;
+  shift.closedBy = user.name;
   shift.closedAt = when.at;
   shift.closedText = when.text;
   const { open, ...figures } = shift;

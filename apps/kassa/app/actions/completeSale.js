@@ -65,6 +65,7 @@ module.exports = function completeSale(context) {
   data.lastSale = { sale };
   data.receipt = {
     ...structuredClone(emptyReceipt),
+    revision: (receipt.revision || 0) + 1,
     paid: { number, finalTotal: sale.finalTotal, method: payment.method, tendered: payment.tendered, change: payment.change },
   };
 };

@@ -7,6 +7,8 @@ const money = require('../lib/money.js');
 
 module.exports = function recalculate(context) {
   const receipt = context.data.receipt;
+  // every change of the receipt goes through here: the pay form names the revision it shows
+  receipt.revision = (receipt.revision || 0) + 1;
   for (const line of receipt.items) {
     line.sum = money.lineSum(line.price, line.quantity);
     line.current = line.id === receipt.currentId;

@@ -121,29 +121,23 @@ module.exports = {
   ]),
 
   'POST /action/clearReceipt': receiptAction([
-    { set: 'data.receipt', to: JSON.stringify(emptyReceipt) },
+    // a fresh receipt, with the revision counting on (a pay form showing the old one stays stale)
+    { set: 'data.receipt', to: `Object.assign(${JSON.stringify(emptyReceipt)}, { revision: data.receipt.revision || 0 })` },
     { set: 'data.receipt.statusMessage', to: JSON.stringify(t.status.cleared) },
     recalc,
   ]),
 
-  // A coupon replaces the default discount; an unknown one resets it to 0 % (the original's rule).
-  // The bonus, once applied, stays on top of whichever coupon follows (the original dropped it).
+  // A coupon replaces the default discount. An unknown one is refused and the discount stays as it
+  // was (the original reset it to 0 % — a typo at the counter must not cost the customer the
+  // discount). The bonus, once applied, stays on top of whichever coupon follows (the original dropped it).
   'POST /action/applyCoupon': receiptAction([
     { set: 'context.code', to: "String(body.coupon_code ?? '').trim().toUpperCase()" },
+    refuseIf("context.code === ''", t.errors.couponEmpty, {}, { field: 'coupon_code' }),
     { set: 'context.coupon', to: `${couponList}.find(c => c.code === context.code)` },
-    {
-      if: 'context.coupon',
-      then: [
-        { set: 'data.receipt.coupon', to: 'context.coupon.code' },
-        { set: 'data.receipt.discountPercent', to: `context.coupon.percent + ${bonusPart}` },
-        { set: 'data.receipt.statusMessage', to: message(t.status.couponApplied, { code: 'context.coupon.code' }) },
-      ],
-      else: [
-        { set: 'data.receipt.coupon', to: "''" },
-        { set: 'data.receipt.discountPercent', to: bonusPart },
-        { set: 'data.receipt.statusMessage', to: JSON.stringify(t.status.couponInvalid) },
-      ],
-    },
+    refuseIf('!context.coupon', t.errors.couponUnknown, { code: 'context.code.slice(0, 20)' }, { field: 'coupon_code' }),
+    { set: 'data.receipt.coupon', to: 'context.coupon.code' },
+    { set: 'data.receipt.discountPercent', to: `context.coupon.percent + ${bonusPart}` },
+    { set: 'data.receipt.statusMessage', to: message(t.status.couponApplied, { code: 'context.coupon.code' }) },
     recalc,
   ]),
 
@@ -164,6 +158,16 @@ module.exports = {
     },
     recalc,
   ]),
+
+  // Enter in the catalogue search adds the product the query names (its only match).
+  'POST /action/addSearchMatch': receiptAction(
+    [
+      { run: 'pickSearchMatch' },
+      { if: 'context.refusal', then: [{ fail: 'context.refusal', status: 422, field: 'query' }] },
+      { 'action:run': { name: 'addProductLine' } },
+    ],
+    ['positions', 'receipt'],
+  ),
 
   'POST /action/filterPositions': {
     type: 'action',

@@ -12,7 +12,22 @@ module.exports = {
     update: 'receipt',
     steps: [
       refuseIf('!data.shift.open', t.errors.noShift, {}, { status: 409 }),
+      // a shift is sold on by its cashier only: another one takes it over or closes it first
+      refuseIf(
+        'data.shift.cashierLogin && data.shift.cashierLogin !== user.login',
+        t.errors.foreignShift,
+        { number: 'data.shift.number', cashier: 'data.shift.cashier' },
+        { status: 409 },
+      ),
       refuseIf('data.receipt.items.length === 0', t.errors.emptyReceipt, {}, { status: 409 }),
+      // the pay form sends the revision of the receipt on the cashier's screen: a receipt changed since
+      // (a scan from another window of the terminal overtook the payment) is not paid unseen
+      refuseIf(
+        "body.revision !== undefined && String(body.revision) !== String(data.receipt.revision ?? '')",
+        t.errors.receiptChanged,
+        {},
+        { status: 409 },
+      ),
       refuseIf("body.method !== 'cash' && body.method !== 'card'", t.errors.badMethod, {}, { field: 'method' }),
       { 'action:run': { name: 'recalculateReceiptLogic' } },
       // sets context.payment, or context.refusal when the tendered cash is unreadable or short

@@ -32,6 +32,20 @@ module.exports = {
     ],
   },
 
+  // Another cashier logged in on a terminal whose shift is open: they take it over (recorded in the
+  // shift, shown in the X/Z report) or close it; until then the till does not sell for them.
+  'POST /action/takeOverShift': {
+    type: 'action',
+    reads: ['shift'],
+    writes: ['shift'],
+    steps: [
+      refuseIf('!data.shift.open', t.errors.shiftNotOpen, {}, { status: 409 }),
+      refuseIf('data.shift.cashierLogin === user.login', t.errors.ownShift, { number: 'data.shift.number' }, { status: 409 }),
+      { run: 'takeOverShift' },
+      { 'client:redirect': "'/'" },
+    ],
+  },
+
   'POST /action/closeShift': {
     type: 'action',
     reads: ['shift', 'receipt', 'zReports'],
