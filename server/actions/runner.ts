@@ -3,6 +3,7 @@
 // as soon as the new states are applied in memory (the next writer builds on them); the caller is answered
 // once they are durable (group commit: concurrent actions share fsyncs), or refused, with nothing kept,
 // when they cannot be.
+import { createDraft, current, finishDraft, isDraft } from 'immer';
 import { lazyAppZod as z } from './app-zod.js';
 import type { Redirect } from '../../protocol/wire.js';
 import type { ActionRoute, Manifest, Step } from '../manifest/types.js';
@@ -52,6 +53,8 @@ export { collectWrites } from './reachable.js';
 
 export class ActionRunner {
   private readonly writeSets = new Map<ActionRoute, string[]>();
+  /** route and connector pairs already warned about (changes to a connector the route only reads) */
+  private readonly warned = new Set<string>();
 
   constructor(
     private readonly manifest: Manifest,
@@ -94,6 +97,33 @@ export class ActionRunner {
     return data;
   }
 
+  /** The frozen states a route's steps start from: the latest of the locked connectors, the durable ones of the rest. */
+  private async snapshotsFor(names: readonly string[], requester: Requester, locked: ReadonlySet<string>): Promise<Record<string, unknown>> {
+    const data: Record<string, unknown> = {};
+    for (const name of names) data[name] = await this.store.snapshot(name, this.scopeKey(name, requester), { latest: locked.has(name) });
+    return data;
+  }
+
+  /**
+   * Ends the steps' draft: the new states (sharing what was not changed) for rendering and committing.
+   * Results that may still point into the draft (the user an auth:login step found) are made plain first.
+   */
+  private finish(draft: Record<string, unknown>, base: Record<string, unknown>, state: RunState): Record<string, unknown> {
+    if (state.login && isDraft(state.login)) state.login = current(state.login);
+    const data = finishDraft(draft) as Record<string, unknown>;
+    for (const name of Object.keys(base)) {
+      if (data[name] === base[name] || state.writes.has(name) || !this.services.debug) continue;
+      const warning = `${state.routeKey}\u0000${name}`;
+      if (this.warned.has(warning)) continue;
+      this.warned.add(warning);
+      this.services.log.warn(
+        `${routePath(state.routeKey)} changed connector "${name}", which it only reads: the change is seen by its own ` +
+          'steps and answer only, and is never saved (add it to writes to save it)',
+      );
+    }
+    return data;
+  }
+
   private writesOf(route: ActionRoute): string[] {
     let writes = this.writeSets.get(route);
     if (!writes) {
@@ -124,12 +154,17 @@ export class ActionRunner {
       const onlyRenders = targets.length === 0 && !route.steps?.length;
       readOnly = onlyRenders;
       const locked = new Set(targets.map((target) => target.name));
-      const data = await this.readFor(route.reads ?? [], requester, { shared: onlyRenders, locked });
+      // Copy-on-write: steps and handlers see drafts of the store's own frozen states; only what they
+      // change is copied (one product of 50,000 costs one product), and untouched parts stay shared.
+      const base = onlyRenders
+        ? await this.readFor(route.reads ?? [], requester, { shared: true })
+        : await this.snapshotsFor(route.reads ?? [], requester, locked);
       // the store commits only what it has loaded; connectors written but not read keep the original
       // semantics (steps build the new state from scratch), so they are loaded without being shown
-      for (const target of targets) if (!Object.hasOwn(data, target.name)) await this.store.read(target.name, target.scopeKey);
+      for (const target of targets) if (!Object.hasOwn(base, target.name)) await this.store.snapshot(target.name, target.scopeKey, { latest: true });
+      const draft = onlyRenders ? base : createDraft(base);
       const vars: Vars = {
-        data,
+        data: draft,
         user: requester.user ? structuredClone(requester.user) : null,
         body: input.body,
         query: input.query,
@@ -152,10 +187,12 @@ export class ActionRunner {
         depth: 0,
       };
       await runSteps((route.steps ?? []) as Step[], state, `${routePath(input.routeKey)}.steps`);
+      if (!onlyRenders) vars.data = this.finish(draft, base, state);
       changes = [];
       for (const name of state.writes) {
         const value = vars.data[name];
-        if (value === undefined) continue;
+        // unchanged (the same object): nothing to commit
+        if (value === undefined || (!onlyRenders && value === base[name])) continue;
         changes.push({ name, scopeKey: this.scopeKey(name, requester), state: value });
       }
       durable = changes.length > 0 ? this.store.commit(changes).catch((error) => this.refused(error, input.routeKey)) : undefined;

@@ -267,6 +267,13 @@ export class ConnectorStore implements Store {
     return entry.view.state;
   }
 
+  async snapshot(name: string, scopeKey: string, options: { latest?: boolean } = {}): Promise<JsonValue> {
+    this.assertOpen();
+    const entry = this.entry(name, scopeKey);
+    if (entry.state === undefined) await this.load(entry);
+    return this.peek(name, scopeKey, options);
+  }
+
   status(): StoreStatus {
     return this.health.status;
   }
@@ -622,8 +629,9 @@ export interface ReadOptions {
 /** Frozen, so a careless caller fails loudly instead of changing what everyone reads. */
 function frozenView(entry: Entry, state: JsonValue, version: number): { version: number; state: JsonValue } {
   const { computed } = entry.connector.config;
-  if (computed?.length) {
-    state = structuredClone(state);
+  if (computed?.length && isPlainRecord(state)) {
+    // computed fields are top-level: a shallow copy holds them, sharing the rest
+    state = { ...state };
     applyComputed(state, computed);
   }
   return { version, state: deepFreeze(state) };

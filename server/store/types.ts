@@ -107,6 +107,8 @@ export interface Store {
    * start; a scoped one is loaded by its first `read`).
    */
   peek(name: string, scopeKey: string, options?: { latest?: boolean }): JsonValue | undefined;
+  /** peek, after loading the state when it is not loaded yet: the store's own frozen state, never a copy */
+  snapshot(name: string, scopeKey: string, options?: { latest?: boolean }): Promise<JsonValue>;
   /** Exclusive locks on every target, taken in sorted order (no deadlock). Returns the release function. */
   lock(targets: ScopeTarget[]): Promise<() => void>;
   /**

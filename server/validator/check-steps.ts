@@ -122,11 +122,30 @@ function checkSetPath(rc: RouteStepContext, pathParts: PropertyKey[], value: unk
     rc.ctx.findings.error(at(...pathParts), '"set" must be a dotted path such as "data.cart.total"');
     return;
   }
+  let segments: string[];
   try {
-    splitPath(value);
+    segments = splitPath(value).map(String);
   } catch (error) {
     rc.ctx.findings.error(at(...pathParts), (error as Error).message);
+    return;
   }
+  // a change to a connector the route only reads stays private to the request (never saved)
+  const [root, connector] = segments;
+  const { route } = rc.info;
+  const reads = Array.isArray(route.reads) ? route.reads : [];
+  const writes = Array.isArray(route.writes) ? route.writes : [];
+  if (root === 'data' && typeof connector === 'string' && reads.includes(connector) && !writes.includes(connector) && !hasActionRun(route.steps)) {
+    rc.ctx.findings.warning(
+      at(...pathParts),
+      `sets ${value}, but this route only reads "${connector}": the change is seen by later steps and the answer, and is never saved`,
+      `add "${connector}" to writes to save it, or keep working values in context`,
+    );
+  }
+}
+
+/** Sub-actions may write what the route lists only as read: no warning can be sure then. */
+function hasActionRun(steps: unknown): boolean {
+  return JSON.stringify(steps ?? []).includes('"action:run"');
 }
 
 function checkForEach(rc: RouteStepContext, visit: StepVisit): void {

@@ -1,0 +1,116 @@
+// Where each value of a field sits in a list: what makes `keyed(items, 'barcode').get(code)` and
+// `items.find(i => i.barcode === code)` O(1) on a 50,000-product catalogue.
+//
+// Only frozen lists are indexed (the store's states are frozen and replaced, never changed in place), so
+// an index stays right for as long as its list lives; it is built on first use and kept beside the list.
+import { isDraft, original } from 'immer';
+import { isPlainRecord } from './json-value.js';
+
+export type FieldValue = string | number;
+
+export interface FieldIndex {
+  /** value → position of the first item holding it */
+  first: Map<FieldValue, number>;
+  /** what kinds of values the field holds (loose == lookups need one kind) */
+  kinds: 'string' | 'number' | 'mixed' | 'none';
+  /** items whose field holds something else than a string, a number or nothing (loose == cannot use the index) */
+  others: number;
+  /** for loose == against numbers when the field holds strings: Number(value) → first position */
+  numeric?: Map<number, number>;
+}
+
+const indexes = new WeakMap<readonly unknown[], Map<string, FieldIndex>>();
+
+function build(list: readonly unknown[], field: string): FieldIndex {
+  const first = new Map<FieldValue, number>();
+  let strings = 0;
+  let numbers = 0;
+  let others = 0;
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i];
+    if (!isPlainRecord(item)) {
+      if (item !== null && item !== undefined) others++; // a string or number item has no field, but may compare loosely
+      continue;
+    }
+    const value = item[field];
+    if (typeof value === 'string') strings++;
+    else if (typeof value === 'number') numbers++;
+    else {
+      if (value !== undefined) others++;
+      continue;
+    }
+    if (!first.has(value)) first.set(value, i);
+  }
+  const kinds = strings && numbers ? 'mixed' : strings ? 'string' : numbers ? 'number' : 'none';
+  return { first, kinds, others };
+}
+
+/** The index of `field` over a frozen list (null for a list that may still change). */
+export function fieldIndex(list: readonly unknown[], field: string): FieldIndex | null {
+  if (!Object.isFrozen(list)) return null;
+  let byField = indexes.get(list);
+  if (!byField) {
+    byField = new Map();
+    indexes.set(list, byField);
+  }
+  let index = byField.get(field);
+  if (!index) {
+    index = build(list, field);
+    byField.set(field, index);
+  }
+  return index;
+}
+
+const DRAFT_STATE = Symbol.for('immer-state');
+
+/**
+ * The frozen list whose positions are also `list`'s: the list itself when frozen, or the stored list an
+ * untouched copy-on-write draft stands for. Null otherwise (then lookups walk the list).
+ */
+export function indexableBase(list: readonly unknown[]): readonly unknown[] | null {
+  if (isDraft(list)) {
+    const state = (list as unknown as Record<symbol, { modified_?: boolean } | undefined>)[DRAFT_STATE];
+    if (state?.modified_ !== false) return null;
+    const base = original(list) as readonly unknown[] | undefined;
+    return base && Object.isFrozen(base) ? base : null;
+  }
+  return Object.isFrozen(list) ? list : null;
+}
+
+/** A value the answer does not depend on: no lookup is possible (the caller walks the list). */
+export const NOT_INDEXED = Symbol('not indexed');
+
+/**
+ * The position of the first item whose `field` equals `value` (=== when strict, == otherwise), -1 when
+ * none, or NOT_INDEXED when the index cannot answer that exactly.
+ */
+export function positionOf(list: readonly unknown[], field: string, value: unknown, strict: boolean): number | typeof NOT_INDEXED {
+  const base = indexableBase(list);
+  const index = base ? fieldIndex(base, field) : null;
+  if (!index) return NOT_INDEXED;
+  if (strict) {
+    // only a string or a number field is === a string or a number; anything else is looked for by walking
+    return typeof value === 'string' || typeof value === 'number' ? (index.first.get(value) ?? -1) : NOT_INDEXED;
+  }
+  // loose ==: only where it is one exact comparison
+  if (index.others > 0 || index.kinds === 'mixed') return NOT_INDEXED;
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return NOT_INDEXED;
+  if (index.kinds === 'none') return -1;
+  if (index.kinds === 'string' && typeof value === 'string') return index.first.get(value) ?? -1;
+  const number = Number(value); // string == number and boolean == anything compare as numbers
+  if (Number.isNaN(number)) return -1;
+  if (index.kinds === 'number') return index.first.get(number) ?? -1;
+  index.numeric ??= numericIndex(index);
+  return index.numeric.get(number) ?? -1;
+}
+
+function numericIndex(index: FieldIndex): Map<number, number> {
+  const numeric = new Map<number, number>();
+  for (const [value, position] of index.first) {
+    const number = Number(value);
+    if (Number.isNaN(number)) continue;
+    const known = numeric.get(number);
+    if (known === undefined || position < known) numeric.set(number, position);
+  }
+  return numeric;
+}
