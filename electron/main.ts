@@ -69,12 +69,13 @@ function run(options: DesktopOptions): void {
   const lifecycle = createLifecycle<Host>({
     log,
     async startHost() {
-      const base = { appDir, dataDir: hostDataDir, ...(options.port !== undefined ? { port: options.port } : {}) };
-      const started = await createHost({ ...base, ...(options.lan || options.server ? { lan: true } : {}) });
-      if (started.launch?.mode !== 'server' || started.host !== '127.0.0.1') return started;
-      // launch.mode "server" serves the LAN headless: start again bound to it.
-      await started.close();
-      return createHost({ ...base, lan: true });
+      // without --lan or --server the manifest decides (launch.lan, or launch.mode "server": createHost)
+      return createHost({
+        appDir,
+        dataDir: hostDataDir,
+        ...(options.port !== undefined ? { port: options.port } : {}),
+        ...(options.lan || options.server ? { lan: true } : {}),
+      });
     },
     async openWindows(started) {
       host = started;

@@ -1,5 +1,6 @@
-// The wire contract between the engine (server/) and the browser client (renderer/).
-// Types only: both sides import it, neither imports the other.
+// The wire contract between the engine (server/) and the browser client (renderer/): the names that travel
+// (headers, paths, attributes, DOM events) and the shapes of bodies and frames. Both sides import it, neither
+// imports the other, and it imports nothing, so the client bundle takes only these few constants from it.
 
 export const SOCKET_ID_HEADER = 'X-Socket-Id';
 export const CSRF_HEADER = 'X-CSRF-Token';
@@ -68,24 +69,30 @@ export interface SpaResponse {
 }
 
 // WebSocket frames
+
+/** A channel's event: a watched connector changed (sent after the commit is durable). */
+export interface EventFrame {
+  event: string;
+  payload: unknown;
+  channel: string;
+  /** the channel's emit.render component, rendered for the change (subscribers swap it in) */
+  html?: ActionFragment;
+  /**
+   * The pushed fragment's CSS was left out (html.styles is ''): it is the component's own stylesheet,
+   * which every page showing the component already has (style-for-<component id>). A page without it
+   * ignores the fragment and refreshes instead, which brings the CSS.
+   */
+  stylesOnPage?: true;
+}
+
 export type ServerFrame =
   | { type: 'socket_id_assigned'; id: string }
   | { type: 'subscribed'; channel: string }
   | { type: 'error'; message: string; channel?: string }
   | { type: 'reload' }
   | { type: 'dev-errors'; errors: string[] }
-  | {
-      event: string;
-      payload: unknown;
-      channel: string;
-      html?: ActionFragment;
-      /**
-       * The pushed fragment's CSS was left out (html.styles is ''): it is the component's own stylesheet,
-       * which every page showing the component already has (style-for-<component id>). A page without it
-       * ignores the fragment and refreshes instead, which brings the CSS.
-       */
-      stylesOnPage?: true;
-    };
+  | { type: 'pong' }
+  | EventFrame;
 
 export type ClientFrame =
   | { type: 'subscribe'; channel: string }

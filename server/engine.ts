@@ -5,7 +5,8 @@ import path from 'node:path';
 import { loadManifest, loadAppModule } from './manifest/load.js';
 import type { AuthConfig, Manifest, RouteConfig } from './manifest/types.js';
 import { createStore } from './store/index.js';
-import type { Logger, Store } from './store/types.js';
+import type { Logger } from './log.js';
+import type { Store } from './store/types.js';
 import { createRenderer, type Renderer, type RendererWarmUp } from './render/index.js';
 import { ActionRunner } from './actions/runner.js';
 import { createAppRequire, preloadAppModules } from './actions/modules.js';
@@ -14,6 +15,7 @@ import { SessionManager } from './auth/sessions.js';
 import { secretFields } from './auth/user.js';
 import { buildChannels, type Channel } from './realtime/channels.js';
 import { reachesStep } from './actions/reachable.js';
+import { sessionConnectorName } from './manifest/auth-rules.js';
 
 export interface Engine {
   appDir: string;
@@ -40,7 +42,7 @@ export interface Engine {
 function checkAuth(manifest: Manifest, auth: AuthConfig): void {
   const users = manifest.connectors[auth.userConnector];
   if (!users) throw new Error(`auth.userConnector names "${auth.userConnector}", which is not a declared connector`);
-  const sessionName = auth.sessionConnector ?? 'session';
+  const sessionName = sessionConnectorName(auth);
   if (!manifest.connectors[sessionName]) {
     throw new Error(
       `auth needs a connector for sessions named "${sessionName}": add connectors.${sessionName} = { type: "lowdb" } (or set auth.sessionConnector)`,

@@ -8,17 +8,15 @@ import path from 'node:path';
 import type { RawData } from 'ws';
 import { fixtures, startHost, type TestHost } from '../helpers/host.js';
 import { TestTerminal, settle, type TestSocket } from '../helpers/http-client.js';
-import type { RealtimeHub } from '../../server/realtime/hub.js';
 import { notifyOnCommit } from '../../server/realtime/notify-on-commit.js';
-import type { Engine } from '../../server/engine.js';
 
 const appDir = path.join(fixtures, 'push-app');
 
 describe('event fan-out', () => {
   let host: TestHost;
   const sockets: TestSocket[] = [];
-  const hub = () => (host as unknown as { hub(): RealtimeHub }).hub();
-  const engine = () => (host as unknown as { engine(): Engine }).engine();
+  const hub = () => host.hub()!;
+  const engine = () => host.engine();
 
   before(async () => {
     host = await startHost(appDir);

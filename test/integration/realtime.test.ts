@@ -9,7 +9,6 @@ import { readFile, readdir } from 'node:fs/promises';
 import WebSocket from 'ws';
 import { fixtures, startHost, type TestHost } from '../helpers/host.js';
 import { TestTerminal, settle, type TestSocket } from '../helpers/http-client.js';
-import type { RealtimeHub } from '../../server/realtime/hub.js';
 import { attemptUpgrade } from '../fixtures/realtime-app/support.js';
 
 const appDir = path.join(fixtures, 'realtime-app');
@@ -20,7 +19,7 @@ describe('real-time channels', () => {
   let bob: TestTerminal;
   let root: TestTerminal;
   const sockets: TestSocket[] = [];
-  const hub = () => (host as unknown as { hub(): RealtimeHub }).hub();
+  const hub = () => host.hub()!;
   const stored = async (name: string) => (await host.flushed(), readFile(path.join(host.dataDir, `${name}.json`), 'utf8').catch(() => ''));
   /** What is on disk right now, without waiting for anything: the connector's file and the write-ahead log. */
   const onDisk = async (name: string) => {

@@ -64,7 +64,6 @@ class LowdbBackend implements ConnectorBackend {
 
 export const lowdbKind: ConnectorKind = {
   type: 'lowdb',
-  aliases: ['wise-json', 'json'],
   persistent: true,
   aliasNotice: 'runs on lowdb (same behaviour, one JSON file)',
   open: (options) => new LowdbBackend(options),
