@@ -16,6 +16,7 @@ import { secretFields } from './auth/user.js';
 import { buildChannels, type Channel } from './realtime/channels.js';
 import { reachesStep } from './actions/reachable.js';
 import { sessionConnectorName } from './manifest/auth-rules.js';
+import type { Clock } from './host-types.js';
 
 export interface Engine {
   appDir: string;
@@ -61,12 +62,21 @@ export async function createEngine(options: {
   fresh?: boolean;
   /** when components are prepared (createRenderer's option of the same name); default 'at-start' */
   prepareComponents?: 'at-start' | 'on-first-use';
+  /** the time sessions expire by (HostOptions.clock) */
+  clock?: Clock;
+  /** how long commits stay only in the write-ahead log (HostOptions.checkpointDelayMs) */
+  checkpointDelayMs?: number;
 }): Promise<Engine> {
   const appDir = path.resolve(options.appDir);
   const { manifest } = await loadManifest(appDir, { fresh: options.fresh });
   if (manifest.auth) checkAuth(manifest, manifest.auth);
   const channels = buildChannels(manifest);
-  const store = await createStore({ connectors: manifest.connectors, dataDir: options.dataDir, log: options.log });
+  const store = await createStore({
+    connectors: manifest.connectors,
+    dataDir: options.dataDir,
+    log: options.log,
+    checkpointDelayMs: options.checkpointDelayMs,
+  });
   try {
     const renderer = createRenderer({
       appDir,
@@ -98,7 +108,7 @@ export async function createEngine(options: {
         return fn as (context: Vars, body: unknown) => unknown;
       },
     });
-    const sessions = manifest.auth ? new SessionManager(store, manifest.auth) : null;
+    const sessions = manifest.auth ? new SessionManager(store, manifest.auth, options.clock) : null;
     await sessions?.load();
     const loginRoutes = new Set(
       Object.entries(manifest.routes as Record<string, RouteConfig>)

@@ -4,6 +4,9 @@ import type { Engine } from './engine.js';
 import type { RealtimeHub } from './realtime/hub.js';
 import type { LaunchConfig } from './manifest/types.js';
 
+/** Milliseconds since the epoch, like Date.now (the default). */
+export type Clock = () => number;
+
 export interface HostOptions {
   /** application folder holding manifest.js (or manifest.ts / manifest.mjs) */
   appDir: string;
@@ -24,6 +27,13 @@ export interface HostOptions {
   localTerminalSecret?: string;
   /** the caller (serverokey dev) already holds the data folder's lock */
   dataLockHeld?: boolean;
+  /** the time login sessions expire by (default Date.now): tests move it instead of waiting */
+  clock?: Clock;
+  /**
+   * How long committed changes may stay only in the write-ahead log before the connector files are
+   * brought up to date (default 1 s): tests that look at the files shorten it or call flush.
+   */
+  checkpointDelayMs?: number;
 }
 
 export interface Host {

@@ -83,9 +83,10 @@ export async function createHost(options: HostOptions): Promise<Host> {
   // only (files are still read, and templates checked, at start-up); dev mode keeps preparing them all
   // up front, so a reload with a broken template is refused and the old app keeps serving.
   const prepareComponents = options.dev ? 'at-start' : 'on-first-use';
+  const engineTiming = { clock: options.clock, checkpointDelayMs: options.checkpointDelayMs };
   let engine: Engine;
   try {
-    engine = await createEngine({ appDir, dataDir, debug, log, prepareComponents });
+    engine = await createEngine({ appDir, dataDir, debug, log, prepareComponents, ...engineTiming });
   } catch (error) {
     unlock();
     throw error;
@@ -208,7 +209,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     hub: () => hub,
     async reload() {
       await engine.store.flush();
-      const next = await createEngine({ appDir, dataDir, debug, log, fresh: true });
+      const next = await createEngine({ appDir, dataDir, debug, log, fresh: true, ...engineTiming });
       const previous = engine;
       engine = next;
       routes = new RouteTable(next.manifest);

@@ -1,9 +1,9 @@
 // The storage layer's entry point: createStore opens every connector of a manifest in a data folder.
-import type { ConnectorConfig } from '../manifest/types.js';
-import type { Logger, Store } from './types.js';
-import { ConnectorStore } from './store.js';
+import type { Store } from './types.js';
+import { ConnectorStore, type StoreOptions } from './store.js';
 
 export * from './types.js';
+export type { StoreOptions } from './store.js';
 export { DurableJsonFile } from './durable-file.js';
 export { connectorKinds, findKind } from './kinds.js';
 export { DEFAULT_JOURNAL_VIEW } from './kinds/journal.js';
@@ -12,7 +12,7 @@ export { DEFAULT_JOURNAL_VIEW } from './kinds/journal.js';
  * Opens the store: creates `dataDir`, finishes a commit a crash interrupted, and loads every global
  * connector. Rejects (so start-up stops) when a stored file is damaged and no good copy of it exists.
  */
-export async function createStore(options: { connectors: Record<string, ConnectorConfig>; dataDir: string; log: Logger }): Promise<Store> {
+export async function createStore(options: StoreOptions): Promise<Store> {
   const store = new ConnectorStore(options);
   await store.open();
   return store;

@@ -33,6 +33,8 @@ export interface StoreOptions {
   connectors: Record<string, ConnectorConfig>;
   dataDir: string;
   log: Logger;
+  /** how long committed changes may stay only in the log (default CHECKPOINT_DELAY_MS; tests shorten it) */
+  checkpointDelayMs?: number;
 }
 
 interface Connector {
@@ -84,9 +86,12 @@ export class ConnectorStore implements Store {
   private readonly log: Logger;
   private closed = false;
 
+  private readonly checkpointDelayMs: number;
+
   constructor(options: StoreOptions) {
     this.dataDir = options.dataDir;
     this.log = options.log;
+    this.checkpointDelayMs = options.checkpointDelayMs ?? CHECKPOINT_DELAY_MS;
     this.wal = new WriteAheadLog(options.dataDir, options.log);
     for (const [name, config] of Object.entries(options.connectors)) this.connectors.set(name, this.openConnector(name, config));
   }
@@ -293,7 +298,7 @@ export class ConnectorStore implements Store {
     this.checkpointTimer = setTimeout(() => {
       this.checkpointTimer = null;
       void this.checkpoint().catch(() => {});
-    }, CHECKPOINT_DELAY_MS);
+    }, this.checkpointDelayMs);
     this.checkpointTimer.unref();
   }
 
