@@ -28,6 +28,54 @@ export const ATTR = {
   printers: 'atom-printers',
 } as const;
 
+/**
+ * DOM events the browser client dispatches, for apps and tests to listen to (docs/ATTRIBUTES.md, "Client
+ * events"). Each bubbles; the detail types are below.
+ */
+export const CLIENT_EVENTS = {
+  /** on the element whose atom-action is about to be sent; cancelable (nothing is sent); may add headers */
+  beforeRequest: 'atom:before-request',
+  /** on the container whose content was just replaced (action answer, refresh, pushed fragment, SPA page) */
+  afterSwap: 'atom:after-swap',
+  /** on the element whose action failed (the document when it has left the page); cancelable (not shown) */
+  error: 'atom:error',
+  /** on the document for each channel event the socket brings; cancelable (no refresh, no swap) */
+  socketEvent: 'atom:socket-event',
+  /** on the document when the socket is lost (the page shows "offline") */
+  offline: 'atom:offline',
+  /** on the document when the socket is connected (first time and after every reconnect) */
+  online: 'atom:online',
+} as const;
+
+export interface BeforeRequestDetail {
+  method: string;
+  /** the request's URL (a GET's body is in its query) */
+  url: string;
+  body: unknown;
+  /** 'user': a trigger (click, input, submit); 'refresh': a real-time refresh */
+  kind: 'user' | 'refresh';
+  /** headers to add; the client's own (Accept, Content-Type, CSRF token, socket id) cannot be replaced */
+  headers: Record<string, string>;
+}
+
+export interface AfterSwapDetail {
+  /** what brought the content: an action's answer, a refresh, a fragment pushed with an event, a SPA page */
+  cause: 'action' | 'refresh' | 'push' | 'navigation';
+}
+
+export interface ErrorDetail extends ErrorBody {
+  method: string;
+  url: string;
+}
+
+export interface SocketEventDetail {
+  event: string;
+  channel: string;
+  payload: unknown;
+  /** a fragment came with the event (emit.render) */
+  pushed: boolean;
+}
+
 /** DOM events the delegated listener handles for atom-action elements. */
 export const ACTION_EVENTS = ['click', 'input', 'change', 'submit'] as const;
 

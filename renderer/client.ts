@@ -13,6 +13,7 @@ import { watchSocketElements } from './client/socket-elements.js';
 import { SpaNavigator } from './client/spa.js';
 import { autoprintIfAsked, fillPrinterSelects, handlePrintClick } from './client/print.js';
 import { UI } from './client/ui-strings.js';
+import { connectionWatcher, socketEvent } from './client/lifecycle.js';
 
 // read while the script runs: document.currentScript is null afterwards
 const nonce = (document.currentScript as HTMLScriptElement | null)?.nonce ?? '';
@@ -31,6 +32,7 @@ function start(): void {
   window.__serverokey = handle;
 
   const spa = new SpaNavigator({ nonce, debug, afterChange });
+  const connectionChanged = connectionWatcher();
   const actions = new ActionRunner({
     nonce,
     debug,
@@ -46,6 +48,7 @@ function start(): void {
     const channel = typeof frame.channel === 'string' ? frame.channel : null;
     handle.recordEvent({ event: frame.event, channel });
     if (debug) console.debug('[serverokey] event', frame.event, channel);
+    if (!socketEvent({ event: frame.event, channel: channel ?? '', payload: frame.payload, pushed: Boolean(frame.html) })) return;
     const pushedTargets = new Set<string>();
     for (const el of document.querySelectorAll(`[${ATTR.onEvent}="${CSS.escape(frame.event)}"]`)) {
       const own = el.getAttribute(ATTR.socket);
@@ -68,7 +71,10 @@ function start(): void {
     onResync: () => {
       for (const el of document.querySelectorAll(`[${ATTR.socket}][${ATTR.action}]`)) actions.refresh(el);
     },
-    onOnline: (online) => setOffline(!online),
+    onOnline: (online) => {
+      setOffline(!online);
+      connectionChanged(online);
+    },
     onReload: () => location.reload(),
     onDevErrors: (errors) => showDevErrors(errors),
     onServerError: (message) => showToast(UI.realtimeError(message)),

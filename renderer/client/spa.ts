@@ -128,7 +128,7 @@ export class SpaNavigator {
         styles: Array.isArray(payload.styles) ? (payload.styles as StyleEntry[]) : [],
         scripts: Array.isArray(payload.scripts) ? payload.scripts : [],
       },
-      { kind: 'user', nonce: this.env.nonce },
+      { kind: 'user', cause: 'navigation', nonce: this.env.nonce },
     );
     if (mode === 'push') window.scrollTo(0, 0);
     else if (mode === 'pop') window.scrollTo(0, scrollY ?? 0);

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import WebSocket from 'ws';
 import { fixtures, startHost, type TestHost } from '../helpers/host.js';
 import { TestTerminal, allArrived } from '../helpers/http-client.js';
-import { attemptUpgrade, closedWithin, Device } from '../fixtures/realtime-app/support.js';
+import { attemptUpgrade, closedWithin, Device } from '../helpers/device.js';
 
 const appDir = path.join(fixtures, 'auth-app');
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');

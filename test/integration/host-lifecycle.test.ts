@@ -7,6 +7,7 @@ import os from 'node:os';
 import { createHost } from '../../server/host.js';
 import { fixtures } from '../helpers/host.js';
 import { TestTerminal } from '../helpers/http-client.js';
+import { waitFor } from '../helpers/wait.js';
 
 const appDir = path.join(fixtures, 'http-app');
 
@@ -32,7 +33,7 @@ describe('host lifecycle', () => {
       const started = () => (globalThis as { __slowActionStarted?: number }).__slowActionStarted ?? 0;
       const before = started();
       const pending = t.action('/action/slow', { by: 5, ms: 400 });
-      while (started() === before) await new Promise((r) => setTimeout(r, 5));
+      await waitFor(() => started() !== before, 'the slow action to start');
       const closing = host.close();
       const result = await pending;
       await closing;

@@ -9,7 +9,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import WebSocket from 'ws';
 import { fixtures, startHost, type TestHost } from '../helpers/host.js';
 import { TestTerminal, allArrived, type TestSocket } from '../helpers/http-client.js';
-import { attemptUpgrade } from '../fixtures/realtime-app/support.js';
+import { attemptUpgrade } from '../helpers/device.js';
 
 const appDir = path.join(fixtures, 'realtime-app');
 
