@@ -46,7 +46,7 @@ function boot(options: DesktopOptions): void {
   // userData decides the single-instance lock and every partition's storage: set it before anything uses it.
   if (options.dataDir) app.setPath('userData', options.dataDir);
   if (!app.requestSingleInstanceLock()) {
-    // Another instance owns this data folder and focuses its window (second-instance). Exit only ourselves (D28).
+    // Another instance owns this data folder and focuses its window (second-instance). Exit only ourselves (compatibility.md D28).
     log('already running; the open till is brought to the front');
     app.exit(0);
     return;

@@ -2,7 +2,7 @@
 // (the same engine) plus the system Chromium in app mode if one is installed, else the URL to open.
 // launch.mode "server" (or --lan) runs headless for the LAN. It always says which of these it did.
 // Ctrl+C closes the host cleanly (in-flight actions finish, writes are flushed); it never kills anything
-// but its own children (D28).
+// but its own children (compatibility.md D28).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';

@@ -39,7 +39,7 @@ export interface Engine {
   close(): Promise<void>;
 }
 
-/** Misconfigured auth stops start-up with a reason (the original silently disabled it, D22). */
+/** Misconfigured auth stops start-up with a reason (the original silently disabled it, compatibility.md D22). */
 function checkAuth(manifest: Manifest, auth: AuthConfig): void {
   const users = manifest.connectors[auth.userConnector];
   if (!users) throw new Error(`auth.userConnector names "${auth.userConnector}", which is not a declared connector`);

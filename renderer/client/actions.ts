@@ -1,6 +1,6 @@
 // Running atom-action requests: user triggers (with busy state, duplicate-click guard, Enter queue,
 // debounce, atom-confirm, atom-reset), soft refreshes (coalesced) and server-pushed fragments, all
-// swapped through one path with per-target ordering (D18).
+// swapped through one path with per-target ordering (compatibility.md D18).
 import {
   CSRF_HEADER,
   SOCKET_ID_HEADER,
@@ -178,7 +178,7 @@ export class ActionRunner {
     }
   }
 
-  /** Runs the element's atom-action as a soft refresh, whatever its atom-event (D17). */
+  /** Runs the element's atom-action as a soft refresh, whatever its atom-event (compatibility.md D17). */
   refresh(el: Element): void {
     const state = this.state(el);
     if (state.refreshRunning) {

@@ -1,4 +1,4 @@
-// The page's one WebSocket (spec §5.9, D17 fixed): subscribes to the channels of the atom-socket
+// The page's one WebSocket (compatibility.md §5.9, D17 fixed): subscribes to the channels of the atom-socket
 // elements currently in the DOM (and unsubscribes when they leave), reconnects with backoff and
 // jitter, re-subscribes and then asks for one refresh of everything subscribed, and detects a dead
 // peer with ping/pong heartbeats.

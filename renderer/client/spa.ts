@@ -1,4 +1,4 @@
-// SPA navigation (atom-link="spa"), redirects and history (spec §5.6–§5.8 with D19/D20 fixed):
+// SPA navigation (atom-link="spa"), redirects and history (compatibility.md §5.6–§5.8 with D19/D20 fixed):
 // the first page is recorded with replaceState, navigations push, back/forward really re-render
 // (the page is fetched again, so it shows current data), modified/middle clicks, other origins,
 // target=_blank and downloads are left to the browser.

@@ -1,6 +1,6 @@
-// Server-side rendering of components (§4): layouts with nested placeholders, atom-if, stable
+// Server-side rendering of components (compatibility.md §4): layouts with nested placeholders, atom-if, stable
 // component ids, scoped CSS, atom-run scripts, asJSON and debug comments. One render context is
-// used on every path (§4.3 Re-impl). See the module files for each piece.
+// used on every path (compatibility.md §4.3). See the module files for each piece.
 import path from 'node:path';
 import type { ComponentConfig } from '../manifest/types.js';
 import type { Logger } from '../log.js';

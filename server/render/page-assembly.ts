@@ -21,7 +21,7 @@ function escapeAttribute(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
-/** Debug mode (§4.8): the first <body> start tag gains data-debug-mode="true". */
+/** Debug mode (compatibility.md §4.8): the first <body> start tag gains data-debug-mode="true". */
 export function markDebugBody(html: string): string {
   const match = /<body(?=[\s/>])/i.exec(html);
   if (!match) return html;

@@ -1,4 +1,4 @@
-// The sections around the core: globals.injectData (§9.3 #3), sockets (channels), auth and its
+// The sections around the core: globals.injectData (compatibility.md §9.3 #3), sockets (channels), auth and its
 // prerequisites, launch. The runtime refuses most of these at start-up; here they come with a fix.
 import { didYouMean } from '../manifest/did-you-mean.js';
 import { findKind } from '../store/kinds.js';

@@ -1,4 +1,4 @@
-// The step walk (§9.5, with D29's fixes): every step of every action route, its kind and keys, the
+// The step walk (compatibility.md §9.5, with D29's fixes): every step of every action route, its kind and keys, the
 // handlers and routes it names, and each expression compiled with the runtime's compiler, whose free
 // names must be ones the step can see.
 import { existsSync, readdirSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Walks a route's steps (recursively through then, else and forEach bodies, §9.5) and answers the
+// Walks a route's steps (recursively through then, else and forEach bodies, compatibility.md §9.5) and answers the
 // questions several checks ask about routes: which routes an action runs, which connectors its steps
 // put into data, whether a step kind is reached.
 import { stepKindOf, STEP_KINDS } from '../actions/run-steps.js';

@@ -1,5 +1,5 @@
 // forEach runs its body in the same context with the loop variable bound (fixing the original's
-// copy-per-iteration, D4): mutations through the variable reach data, a redirect stops the loop.
+// copy-per-iteration, compatibility.md D4): mutations through the variable reach data, a redirect stops the loop.
 import { childPath } from '../paths.js';
 import { evaluate, stepFailure } from '../evaluate.js';
 import { runSteps } from '../run-steps.js';
