@@ -49,6 +49,25 @@ describe('host lifecycle', () => {
     }
   });
 
+  it('launch.mode "server" (or launch.lan) serves the LAN; the lan option overrides the manifest', async () => {
+    const original = path.join(fixtures, 'original-kassa');
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sok-mode-'));
+    try {
+      const served = await createHost({ appDir: original, dataDir, port: 0, quiet: true });
+      assert.equal(served.launch.mode, 'server');
+      assert.equal(served.host, '0.0.0.0', 'launch.mode "server" did not bind the LAN');
+      await served.close();
+      const local = await createHost({ appDir: original, dataDir, port: 0, quiet: true, lan: false });
+      assert.equal(local.host, '127.0.0.1');
+      await local.close();
+      const plain = await createHost({ appDir, dataDir: path.join(dataDir, 'plain'), port: 0, quiet: true });
+      assert.equal(plain.host, '127.0.0.1', 'an app without launch.mode or launch.lan stays on this machine');
+      await plain.close();
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('a broken manifest fails start-up with the key path', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'sok-bad-'));
     try {
