@@ -143,6 +143,9 @@ async function writeAtomically(file, contents) {
   await rename(temporary, file);
 }
 
+/** The entries that start the engine, each bundled into one script run through a V8 code cache. */
+const CACHED_ENTRIES = ['server/host.ts', 'server/cli.ts'];
+
 /** Next to the bundles: the code caches that their loaders write (CODE_CACHE_DIR of server/code-cache.ts). */
 export const CODE_CACHE_DIR = '.code-cache';
 
@@ -245,8 +248,11 @@ export async function buildClient() {
 export async function buildNode() {
   const entryPoints = [];
   for (const dir of ['server', 'electron', 'protocol']) entryPoints.push(...(await tsFiles(dir)));
+  // host.ts and cli.ts are only ever written as their code-cache loaders (below): a per-file build of them
+  // in between would be what a process starting meanwhile loads (no bundle, and so no code cache)
+  const perFile = entryPoints.filter((file) => !CACHED_ENTRIES.includes(file.split(path.sep).join('/')));
   await buildAtomically({
-    entryPoints: entryPoints.map((f) => path.join(root, f)),
+    entryPoints: perFile.map((f) => path.join(root, f)),
     outdir: path.join(root, 'dist'),
     outbase: root,
     format: 'esm',
@@ -262,7 +268,7 @@ export async function buildNode() {
   // modules nor parses and compiles a megabyte of JavaScript. What start-up does not need stays outside
   // and is imported when first used.
   await rm(path.join(root, 'dist/server', CODE_CACHE_DIR), { recursive: true, force: true });
-  for (const entry of ['server/host.ts', 'server/cli.ts']) await buildCachedEntry(entry);
+  for (const entry of CACHED_ENTRIES) await buildCachedEntry(entry);
   await buildAtomically({
     entryPoints: [path.join(root, 'electron/preload.ts')],
     outfile: path.join(root, 'dist/electron/preload.cjs'),

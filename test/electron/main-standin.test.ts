@@ -123,8 +123,10 @@ describe('the main process (under a stand-in Electron)', () => {
   });
 
   it("keeps the engine's code cache in the install's userData (the app folder is read-only when packaged)", async () => {
-    // written as the engine's process ends (server/code-cache.ts): waited for as a condition, since the
-    // file system is shared with the other tests running meanwhile and may show it a moment late
+    // written as the engine's process ends (server/code-cache.ts), so it is there once main.js has exited;
+    // waited for as a condition rather than looked at once. (It used to be missing when another test's
+    // build had dist/server/host.js as a per-file build, without the bundle, at the moment main.js loaded
+    // it: scripts/build.mjs now only ever writes host.js as the code-cache loader.)
     const isCache = (name: string) => name.startsWith('host.bundle.cjs-') && name.endsWith('.bin');
     const cached = await waitFor(async () => {
       const names = await readdir(path.join(installUserData, 'code-cache')).catch(() => [] as string[]);
