@@ -46,7 +46,7 @@ function boot(options: DesktopOptions): void {
   // userData decides the single-instance lock and every partition's storage: set it before anything uses it.
   if (options.dataDir) app.setPath('userData', options.dataDir);
   if (!app.requestSingleInstanceLock()) {
-    // Another instance owns this data folder and focuses its window (second-instance). Exit only ourselves (D28).
+    // Another instance owns this data folder and focuses its window (second-instance). Exit only ourselves (compatibility.md D28).
     log('already running; the open till is brought to the front');
     app.exit(0);
     return;
@@ -69,12 +69,13 @@ function run(options: DesktopOptions): void {
   const lifecycle = createLifecycle<Host>({
     log,
     async startHost() {
-      const base = { appDir, dataDir: hostDataDir, ...(options.port !== undefined ? { port: options.port } : {}) };
-      const started = await createHost({ ...base, ...(options.lan || options.server ? { lan: true } : {}) });
-      if (started.launch?.mode !== 'server' || started.host !== '127.0.0.1') return started;
-      // launch.mode "server" serves the LAN headless: start again bound to it.
-      await started.close();
-      return createHost({ ...base, lan: true });
+      // without --lan or --server the manifest decides (launch.lan, or launch.mode "server": createHost)
+      return createHost({
+        appDir,
+        dataDir: hostDataDir,
+        ...(options.port !== undefined ? { port: options.port } : {}),
+        ...(options.lan || options.server ? { lan: true } : {}),
+      });
     },
     async openWindows(started) {
       host = started;

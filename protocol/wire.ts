@@ -1,5 +1,6 @@
-// The wire contract between the engine (server/) and the browser client (renderer/).
-// Types only: both sides import it, neither imports the other.
+// The wire contract between the engine (server/) and the browser client (renderer/): the names that travel
+// (headers, paths, attributes, DOM events) and the shapes of bodies and frames. Both sides import it, neither
+// imports the other, and it imports nothing, so the client bundle takes only these few constants from it.
 
 export const SOCKET_ID_HEADER = 'X-Socket-Id';
 export const CSRF_HEADER = 'X-CSRF-Token';
@@ -33,6 +34,54 @@ export const ATTR = {
   offline: 'atom-offline',
   arrows: 'atom-arrows',
 } as const;
+
+/**
+ * DOM events the browser client dispatches, for apps and tests to listen to (docs/ATTRIBUTES.md, "Client
+ * events"). Each bubbles; the detail types are below.
+ */
+export const CLIENT_EVENTS = {
+  /** on the element whose atom-action is about to be sent; cancelable (nothing is sent); may add headers */
+  beforeRequest: 'atom:before-request',
+  /** on the container whose content was just replaced (action answer, refresh, pushed fragment, SPA page) */
+  afterSwap: 'atom:after-swap',
+  /** on the element whose action failed (the document when it has left the page); cancelable (not shown) */
+  error: 'atom:error',
+  /** on the document for each channel event the socket brings; cancelable (no refresh, no swap) */
+  socketEvent: 'atom:socket-event',
+  /** on the document when the socket is lost (the page shows "offline") */
+  offline: 'atom:offline',
+  /** on the document when the socket is connected (first time and after every reconnect) */
+  online: 'atom:online',
+} as const;
+
+export interface BeforeRequestDetail {
+  method: string;
+  /** the request's URL (a GET's body is in its query) */
+  url: string;
+  body: unknown;
+  /** 'user': a trigger (click, input, submit); 'refresh': a real-time refresh */
+  kind: 'user' | 'refresh';
+  /** headers to add; the client's own (Accept, Content-Type, CSRF token, socket id) cannot be replaced */
+  headers: Record<string, string>;
+}
+
+export interface AfterSwapDetail {
+  /** what brought the content: an action's answer, a refresh, a fragment pushed with an event, a SPA page */
+  cause: 'action' | 'refresh' | 'push' | 'navigation';
+}
+
+export interface ErrorDetail extends ErrorBody {
+  method: string;
+  url: string;
+}
+
+export interface SocketEventDetail {
+  event: string;
+  channel: string;
+  payload: unknown;
+  /** a fragment came with the event (emit.render) */
+  pushed: boolean;
+}
 
 /** DOM events the delegated listener handles for atom-action elements. */
 export const ACTION_EVENTS = ['click', 'input', 'change', 'submit'] as const;
@@ -75,6 +124,22 @@ export interface SpaResponse {
 }
 
 // WebSocket frames
+
+/** A channel's event: a watched connector changed (sent after the commit is durable). */
+export interface EventFrame {
+  event: string;
+  payload: unknown;
+  channel: string;
+  /** the channel's emit.render component, rendered for the change (subscribers swap it in) */
+  html?: ActionFragment;
+  /**
+   * The pushed fragment's CSS was left out (html.styles is ''): it is the component's own stylesheet,
+   * which every page showing the component already has (style-for-<component id>). A page without it
+   * ignores the fragment and refreshes instead, which brings the CSS.
+   */
+  stylesOnPage?: true;
+}
+
 export type ServerFrame =
   | { type: 'socket_id_assigned'; id: string }
   | { type: 'subscribed'; channel: string }
@@ -83,18 +148,8 @@ export type ServerFrame =
   | { type: 'dev-errors'; errors: string[] }
   /** whether the host can save changes; `message` says what is wrong (a full disk) while it cannot */
   | { type: 'host-status'; ok: boolean; message?: string }
-  | {
-      event: string;
-      payload: unknown;
-      channel: string;
-      html?: ActionFragment;
-      /**
-       * The pushed fragment's CSS was left out (html.styles is ''): it is the component's own stylesheet,
-       * which every page showing the component already has (style-for-<component id>). A page without it
-       * ignores the fragment and refreshes instead, which brings the CSS.
-       */
-      stylesOnPage?: true;
-    };
+  | { type: 'pong' }
+  | EventFrame;
 
 export type ClientFrame =
   | { type: 'subscribe'; channel: string }

@@ -17,6 +17,7 @@ import { registerOfflinePage } from './client/offline-page.js';
 import { handleArrowKey } from './client/arrow-nav.js';
 import { UI } from './client/ui-strings.js';
 import { HOST_STATUS_META } from '../protocol/wire.js';
+import { connectionWatcher, socketEvent } from './client/lifecycle.js';
 
 // read while the script runs: document.currentScript is null afterwards
 const nonce = (document.currentScript as HTMLScriptElement | null)?.nonce ?? '';
@@ -35,6 +36,7 @@ function start(): void {
   window.__serverokey = handle;
 
   const spa = new SpaNavigator({ nonce, debug, afterChange });
+  const connectionChanged = connectionWatcher();
   const actions = new ActionRunner({
     nonce,
     debug,
@@ -50,6 +52,7 @@ function start(): void {
     const channel = typeof frame.channel === 'string' ? frame.channel : null;
     handle.recordEvent({ event: frame.event, channel });
     if (debug) console.debug('[serverokey] event', frame.event, channel);
+    if (!socketEvent({ event: frame.event, channel: channel ?? '', payload: frame.payload, pushed: Boolean(frame.html) })) return;
     const pushedTargets = new Set<string>();
     for (const el of document.querySelectorAll(`[${ATTR.onEvent}="${CSS.escape(frame.event)}"]`)) {
       const own = el.getAttribute(ATTR.socket);
@@ -73,7 +76,10 @@ function start(): void {
       clearStaleFeedback();
       for (const el of document.querySelectorAll(`[${ATTR.socket}][${ATTR.action}]`)) actions.refresh(el);
     },
-    onOnline: (online) => setOffline(!online),
+    onOnline: (online) => {
+      setOffline(!online);
+      connectionChanged(online);
+    },
     onReload: () => location.reload(),
     onDevErrors: (errors) => showDevErrors(errors),
     onHostStatus: (ok, message) => setHostProblem(ok ? null : message),

@@ -2,7 +2,7 @@
 // (the same engine) plus the system Chromium in app mode if one is installed, else the URL to open.
 // launch.mode "server" (or --lan) runs headless for the LAN. It always says which of these it did.
 // Ctrl+C closes the host cleanly (in-flight actions finish, writes are flushed); it never kills anything
-// but its own children (D28).
+// but its own children (compatibility.md D28).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -161,13 +161,9 @@ async function runWithoutElectron(options, electronReason) {
   const appDir = path.resolve(options.app ?? path.join(root, 'apps', 'kassa'));
   const dataDir = options.data ? path.resolve(options.data) : defaultDataDir();
   const hostOptions = { appDir, dataDir, ...(options.port ? { port: Number(options.port) } : {}) };
-  let host = await createHost({ ...hostOptions, ...(options.lan ? { lan: true } : {}) });
+  // without --lan the manifest decides (launch.lan, or launch.mode "server": createHost binds the LAN)
+  const host = await createHost({ ...hostOptions, ...(options.lan ? { lan: true } : {}) });
   const headless = options.lan || host.launch?.mode === 'server';
-  if (headless && host.host === '127.0.0.1') {
-    // launch.mode "server" serves the LAN: start again bound to it.
-    await host.close();
-    host = await createHost({ ...hostOptions, lan: true });
-  }
   say(`till server running at ${host.url} (app: ${appDir}, data: ${dataDir})`);
 
   let browser;

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { loadManifest, loadAppModule } from './manifest/load.js';
 import type { AuthConfig, Manifest, RouteConfig } from './manifest/types.js';
 import { createStore } from './store/index.js';
-import type { Logger, Store } from './store/types.js';
+import type { Logger } from './log.js';
+import type { Store } from './store/types.js';
 import { createRenderer, type Renderer, type RendererWarmUp } from './render/index.js';
 import { ActionRunner } from './actions/runner.js';
 import { createAppRequire, preloadAppModules } from './actions/modules.js';
@@ -14,6 +15,8 @@ import { SessionManager } from './auth/sessions.js';
 import { secretFields } from './auth/user.js';
 import { buildChannels, type Channel } from './realtime/channels.js';
 import { reachesStep } from './actions/reachable.js';
+import { sessionConnectorName } from './manifest/auth-rules.js';
+import type { Clock } from './host-types.js';
 
 export interface Engine {
   appDir: string;
@@ -36,11 +39,11 @@ export interface Engine {
   close(): Promise<void>;
 }
 
-/** Misconfigured auth stops start-up with a reason (the original silently disabled it, D22). */
+/** Misconfigured auth stops start-up with a reason (the original silently disabled it, compatibility.md D22). */
 function checkAuth(manifest: Manifest, auth: AuthConfig): void {
   const users = manifest.connectors[auth.userConnector];
   if (!users) throw new Error(`auth.userConnector names "${auth.userConnector}", which is not a declared connector`);
-  const sessionName = auth.sessionConnector ?? 'session';
+  const sessionName = sessionConnectorName(auth);
   if (!manifest.connectors[sessionName]) {
     throw new Error(
       `auth needs a connector for sessions named "${sessionName}": add connectors.${sessionName} = { type: "lowdb" } (or set auth.sessionConnector)`,
@@ -59,12 +62,21 @@ export async function createEngine(options: {
   fresh?: boolean;
   /** when components are prepared (createRenderer's option of the same name); default 'at-start' */
   prepareComponents?: 'at-start' | 'on-first-use';
+  /** the time sessions expire by (HostOptions.clock) */
+  clock?: Clock;
+  /** how long commits stay only in the write-ahead log (HostOptions.checkpointDelayMs) */
+  checkpointDelayMs?: number;
 }): Promise<Engine> {
   const appDir = path.resolve(options.appDir);
   const { manifest } = await loadManifest(appDir, { fresh: options.fresh });
   if (manifest.auth) checkAuth(manifest, manifest.auth);
   const channels = buildChannels(manifest);
-  const store = await createStore({ connectors: manifest.connectors, dataDir: options.dataDir, log: options.log });
+  const store = await createStore({
+    connectors: manifest.connectors,
+    dataDir: options.dataDir,
+    log: options.log,
+    checkpointDelayMs: options.checkpointDelayMs,
+  });
   try {
     const renderer = createRenderer({
       appDir,
@@ -96,7 +108,7 @@ export async function createEngine(options: {
         return fn as (context: Vars, body: unknown) => unknown;
       },
     });
-    const sessions = manifest.auth ? new SessionManager(store, manifest.auth) : null;
+    const sessions = manifest.auth ? new SessionManager(store, manifest.auth, options.clock) : null;
     await sessions?.load();
     const loginRoutes = new Set(
       Object.entries(manifest.routes as Record<string, RouteConfig>)

@@ -1,4 +1,11 @@
-// Options and handle of the one entry point, createHost (server/host.ts). Electron imports only these.
+// Options and handle of the one entry point, createHost (server/host.ts). Electron imports only these
+// (as types: nothing of the engine is loaded by importing this file).
+import type { Engine } from './engine.js';
+import type { RealtimeHub } from './realtime/hub.js';
+import type { LaunchConfig } from './manifest/types.js';
+
+/** Milliseconds since the epoch, like Date.now (the default). */
+export type Clock = () => number;
 
 export interface HostOptions {
   /** application folder holding manifest.js (or manifest.ts / manifest.mjs) */
@@ -9,7 +16,7 @@ export interface HostOptions {
   host?: string;
   /** port; default: this option, then PORT, then launch.port, then a free port */
   port?: number;
-  /** bind the LAN and require pairing for other devices */
+  /** bind the LAN and require pairing for other devices; default: launch.lan, or launch.mode "server" */
   lan?: boolean;
   debug?: boolean;
   /** watch files and reload (serverokey dev) */
@@ -20,6 +27,13 @@ export interface HostOptions {
   localTerminalSecret?: string;
   /** the caller (serverokey dev) already holds the data folder's lock */
   dataLockHeld?: boolean;
+  /** the time login sessions expire by (default Date.now): tests move it instead of waiting */
+  clock?: Clock;
+  /**
+   * How long committed changes may stay only in the write-ahead log before the connector files are
+   * brought up to date (default 1 s): tests that look at the files shorten it or call flush.
+   */
+  checkpointDelayMs?: number;
 }
 
 export interface Host {
@@ -36,7 +50,13 @@ export interface Host {
    */
   terminalCookie(terminal: { id: string; name: string }): { name: string; value: string };
   /** the parsed manifest's launch section (window size, title, customer display, printing) */
-  launch: import('./manifest/types.js').LaunchConfig;
+  launch: LaunchConfig;
+  /** the loaded application (a new one after reload): its store, renderer, runner and sessions */
+  engine(): Engine;
+  /** the WebSocket hub (undefined only while the host is being set up) */
+  hub(): RealtimeHub | undefined;
+  /** dev mode: loads the app again; the old engine keeps serving if the new one fails */
+  reload(): Promise<void>;
   /** whether the host can save changes (a full disk or a read-only data folder stops it until fixed) */
   storeStatus(): StoreStatus;
   /** told when that changes; returns the function that stops telling */

@@ -1,13 +1,14 @@
 // createHost: the one entry point. Loads the app, opens its store, serves it over HTTP and WebSocket.
 // The CLI (serverokey serve/dev) and the Electron main process both start the engine through it.
 import { createServer, type Server } from 'node:http';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Host, HostOptions, StoreStatus } from './host-types.js';
 import type { ServerFrame } from '../protocol/wire.js';
+import type { LaunchConfig } from './manifest/types.js';
 import { createEngine, type Engine } from './engine.js';
 import { createLogger } from './log.js';
 import { loadHostSecret } from './auth/secret.js';
@@ -18,10 +19,11 @@ import { hostAllowed, identify, originAllowed } from './http/identity.js';
 import { RouteTable } from './http/routes.js';
 import { firstPageComponents } from './http/first-page.js';
 import { RealtimeHub, type HubOptions } from './realtime/hub.js';
+import { renderPushed } from './realtime/push-render.js';
+import { sessionConnectorName } from './manifest/auth-rules.js';
 import { TERMINAL_COOKIE } from './auth/cookies.js';
 import { acquireDataLock } from './data-lock.js';
 import { announceHost, type Announcement } from './http/discovery.js';
-import { importModule } from './manifest/import-module.js';
 
 export type { Host, HostOptions } from './host-types.js';
 
@@ -42,38 +44,26 @@ let clientCache: Promise<string> | undefined;
 /** How long after listening the host starts preparing what no request has needed yet. */
 const WARM_UP_DELAY_MS = 1000;
 
-function newestSource(dirs: string[]): number {
-  let newest = 0;
-  for (const dir of dirs) {
-    if (!existsSync(dir)) continue;
-    for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-      if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
-      const full = path.join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name);
-      if (full.includes(`${path.sep}dist${path.sep}`)) continue;
-      newest = Math.max(newest, statSync(full).mtimeMs);
-    }
-  }
-  return newest;
-}
-
-/** The browser client: the prebuilt bundle, or built once in memory when its sources are newer. */
+/**
+ * The browser client: the bundle the build made (renderer/dist/engine-client.js, by `npm install` or
+ * `npm run build`), read once. The host never builds it: a change to renderer/ needs `npm run build`.
+ */
 export function loadClientScript(): Promise<string> {
   clientCache ??= (async () => {
-    const root = projectRoot();
-    const bundle = path.join(root, 'renderer', 'dist', 'engine-client.js');
-    const source = path.join(root, 'renderer', 'client.ts');
-    if (existsSync(source)) {
-      const fresh = existsSync(bundle) && statSync(bundle).mtimeMs >= newestSource([path.join(root, 'renderer'), path.join(root, 'protocol')]);
-      if (!fresh) {
-        const esbuild = await importModule<typeof import('esbuild')>('esbuild');
-        const out = await esbuild.build({ entryPoints: [source], bundle: true, format: 'iife', target: 'es2020', minify: true, write: false });
-        return out.outputFiles[0].text;
-      }
+    const bundle = path.join(projectRoot(), 'renderer', 'dist', 'engine-client.js');
+    try {
+      return await readFile(bundle, 'utf8');
+    } catch (error) {
+      throw new Error(`the browser client is not built (${bundle}: ${(error as NodeJS.ErrnoException).code ?? error}): run npm run build`);
     }
-    return readFile(bundle, 'utf8');
   })();
   clientCache.catch(() => (clientCache = undefined));
   return clientCache;
+}
+
+/** launch.lan, or launch.mode "server" (the host serves the shop's tills over the LAN, headless). */
+export function servesLan(launch: LaunchConfig | undefined): boolean {
+  return Boolean(launch?.lan) || launch?.mode === 'server';
 }
 
 function resolvePort(option: number | undefined, launchPort: number | undefined): number {
@@ -94,15 +84,16 @@ export async function createHost(options: HostOptions): Promise<Host> {
   // only (files are still read, and templates checked, at start-up); dev mode keeps preparing them all
   // up front, so a reload with a broken template is refused and the old app keeps serving.
   const prepareComponents = options.dev ? 'at-start' : 'on-first-use';
+  const engineTiming = { clock: options.clock, checkpointDelayMs: options.checkpointDelayMs };
   let engine: Engine;
   try {
-    engine = await createEngine({ appDir, dataDir, debug, log, prepareComponents });
+    engine = await createEngine({ appDir, dataDir, debug, log, prepareComponents, ...engineTiming });
   } catch (error) {
     unlock();
     throw error;
   }
   let routes = new RouteTable(engine.manifest);
-  const lan = Boolean(options.lan ?? engine.manifest.launch?.lan);
+  const lan = options.lan ?? servesLan(engine.manifest.launch);
   const bindHost = options.host ?? (lan ? '0.0.0.0' : '127.0.0.1');
   const secret = loadHostSecret(dataDir);
   const terminals = new TerminalRegistry(secret, dataDir);
@@ -125,7 +116,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       channels: current.channels,
       log,
       redact: (connector, state) =>
-        connector === current.manifest.auth?.userConnector || connector === (current.manifest.auth?.sessionConnector ?? 'session')
+        connector === current.manifest.auth?.userConnector || connector === sessionConnectorName(current.manifest.auth)
           ? redactState(state, current.secrets)
           : state,
       async authorize(req) {
@@ -144,26 +135,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
         };
       },
       sessionLive: (session) => current.sessions?.isLive(session) ?? false,
-      renderPush(channel, change) {
-        if (!channel.render) return undefined;
-        // the component sees what emit.reads names: the changed state itself, a connector of the same scope
-        // for the change's scope key, a global one as it is; without a login or a terminal of its own
-        const data: Record<string, unknown> = {};
-        for (const name of channel.reads) {
-          if (name === change.name) {
-            data[name] = change.state;
-            continue;
-          }
-          const { scope } = current.store.info(name);
-          const scopeKey = scope === 'global' ? 'global' : scope === change.scope ? change.scopeKey : undefined;
-          // the latest state: this push goes out only once the commit is durable, and a refused one sends nothing
-          const state = scopeKey === undefined ? undefined : current.store.peek(name, scopeKey, { latest: true });
-          if (state === undefined) return undefined; // whose state, or not loaded yet: subscribers refresh instead
-          data[name] = state;
-        }
-        const rendered = current.renderer.renderComponent(channel.render, { data, user: null, url: { pathname: '/', query: {} } });
-        return { html: rendered.html, styles: rendered.styles.map((s) => s.css).join('\n'), scripts: rendered.scripts, componentName: channel.render };
-      },
+      renderPush: (channel, change) => renderPushed(current, channel, change),
   });
 
   const deps: AppDeps = {
@@ -230,7 +202,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   setImmediate(aheadOfNeed(() => engine.renderer.prepare(firstPageComponents(engine.manifest, routes), stopWarmUp)));
   const warmUp = setTimeout(aheadOfNeed(() => engine.warmUp(stopWarmUp)), WARM_UP_DELAY_MS);
   warmUp.unref();
-  const host: Host & { reload(): Promise<void>; engine(): Engine; hub(): RealtimeHub | undefined } = {
+  const host: Host = {
     url,
     port: address.port,
     host: bindHost,
@@ -253,10 +225,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
     },
     engine: () => engine,
     hub: () => hub,
-    /** dev mode: load the app again; the old engine keeps serving if the new one fails */
     async reload() {
       await engine.store.flush();
-      const next = await createEngine({ appDir, dataDir, debug, log, fresh: true });
+      const next = await createEngine({ appDir, dataDir, debug, log, fresh: true, ...engineTiming });
       const previous = engine;
       engine = next;
       stopFollowingStatus();

@@ -1,4 +1,10 @@
-import type { Logger } from './store/types.js';
+// The host's log: one line per event, with the time. Every part of the engine gets it passed in.
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
 
 export function createLogger(quiet = false): Logger {
   const stamp = () => new Date().toISOString().slice(11, 19);

@@ -1,6 +1,6 @@
 // Атомная касса — the point-of-sale of Serverokey POS, written only as this manifest, the templates
 // in app/components and a few action files in app/actions. It keeps the original example's
-// behaviour, route keys, body fields, channel and event names (spec §11), and adds barcode
+// behaviour, route keys, body fields, channel and event names (compatibility.md §11), and adds barcode
 // scanning, per-terminal receipts, payments with a sales journal, shifts with X/Z reports, receipt
 // printing, a customer display and a manager's dashboard. Texts: manifest/strings.js.
 const t = require('./manifest/strings.js');

@@ -1,6 +1,6 @@
 // Running atom-action requests: user triggers (with busy state, duplicate-click guard, Enter queue,
 // debounce, atom-confirm, atom-reset), soft refreshes (coalesced) and server-pushed fragments, all
-// swapped through one path with per-target ordering (D18).
+// swapped through one path with per-target ordering (compatibility.md D18).
 import {
   CSRF_HEADER,
   SOCKET_ID_HEADER,
@@ -17,6 +17,7 @@ import type { SentField } from './focus.js';
 import { TargetSequencer, type SwapKind } from './sequencer.js';
 import { fragmentContent, swapContent } from './swap.js';
 import { UI } from './ui-strings.js';
+import { actionError, beforeRequest } from './lifecycle.js';
 
 export interface ActionEnv {
   nonce: string;
@@ -183,7 +184,7 @@ export class ActionRunner {
     }
   }
 
-  /** Runs the element's atom-action as a soft refresh, whatever its atom-event (D17). */
+  /** Runs the element's atom-action as a soft refresh, whatever its atom-event (compatibility.md D17). */
   refresh(el: Element): void {
     const state = this.state(el);
     if (state.refreshRunning) {
@@ -215,7 +216,7 @@ export class ActionRunner {
     if (this.sequencer.admit(targetSelector, ticket, 'refresh') === 'drop') return;
     const target = document.querySelector(targetSelector);
     if (!target) return;
-    swapContent(target, fragmentContent(fragment), { kind: 'refresh', nonce: this.env.nonce });
+    swapContent(target, fragmentContent(fragment), { kind: 'refresh', cause: 'push', nonce: this.env.nonce });
     this.env.afterChange();
   }
 
@@ -249,35 +250,44 @@ export class ActionRunner {
     // every action, GET ones too (a GET logout is still a state change), carries the page's CSRF token
     const csrf = document.querySelector('meta[name="csrf-token"]')?.getAttribute('content');
     if (csrf) headers[CSRF_HEADER] = csrf;
+    // listeners may add headers or cancel; the client's own headers win over theirs
+    const extra: Record<string, string> = {};
+    if (!beforeRequest(prepared.el, { method: spec.method, url, body, kind: prepared.kind, headers: extra })) return false;
+    const sentHeaders = new Headers(extra);
+    for (const [name, value] of Object.entries(headers)) sentHeaders.set(name, value);
     if (this.env.debug) console.debug('[serverokey] action', spec.method, url, body);
     this.env.countAction();
     let response: Response;
     try {
-      response = await fetch(url, { method: spec.method, credentials: 'same-origin', headers, body: payloadText });
+      response = await fetch(url, { method: spec.method, credentials: 'same-origin', headers: sentHeaders, body: payloadText });
     } catch {
-      showError({ status: 0, message: UI.hostUnreachable }, this.errorSlot(prepared.el));
-      return false;
+      return this.failed(prepared, url, { status: 0, message: UI.hostUnreachable });
     }
     let answer: Record<string, unknown>;
     try {
       const parsed: unknown = await response.json();
       answer = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
     } catch {
-      showError({ status: response.status, message: UI.unreadableAnswer(response.status) }, this.errorSlot(prepared.el));
-      return false;
+      return this.failed(prepared, url, { status: response.status, message: UI.unreadableAnswer(response.status) });
     }
     if (this.env.debug) console.debug('[serverokey] answer', response.status, answer);
-    return this.handleAnswer(prepared, ticket, response, answer);
+    return this.handleAnswer(prepared, ticket, response, answer, url);
   }
 
-  private handleAnswer(prepared: Prepared, ticket: number, response: Response, answer: Record<string, unknown>): boolean {
+  /** Tells atom:error listeners and, unless one canceled it, shows the error; always false (failed). */
+  private failed(prepared: Prepared, url: string, error: ErrorBody): false {
+    if (actionError(prepared.el, { ...error, method: prepared.spec.method, url })) showError(error, this.errorSlot(prepared.el));
+    return false;
+  }
+
+  private handleAnswer(prepared: Prepared, ticket: number, response: Response, answer: Record<string, unknown>, url: string): boolean {
     const slot = this.errorSlot(prepared.el);
     const redirect = answer.redirect as Redirect | undefined;
     if (!response.ok || answer.error !== undefined) {
       const error = isErrorBody(answer.error)
         ? answer.error
         : { status: response.status, message: UI.actionFailed(response.status) };
-      showError(error, slot);
+      this.failed(prepared, url, error);
       markInvalidFields(formOf(prepared.el), error.fields);
       if (redirect) this.env.redirect(redirect);
       return false;
@@ -303,6 +313,7 @@ export class ActionRunner {
         } else {
           swapContent(target, fragmentContent(answer as unknown as ActionFragment), {
             kind: prepared.kind,
+            cause: prepared.kind === 'user' ? 'action' : 'refresh',
             nonce: this.env.nonce,
             sent: prepared.sent,
           });

@@ -1,4 +1,4 @@
-// Request body assembly (spec §5.4, with its inconsistencies fixed; docs/ATTRIBUTES.md "Request body").
+// Request body assembly (compatibility.md §5.4, with its inconsistencies fixed; docs/ATTRIBUTES.md "Request body").
 
 export type RequestBody = Record<string, unknown>;
 

@@ -1,7 +1,7 @@
 // A pushed fragment may come without its CSS (stylesOnPage): the server leaves the component's stylesheet
 // out because a page showing the component already has it. Such a fragment is swapped in only where the
 // page has that style tag; elsewhere the listeners refresh instead, and the refresh answer brings the CSS.
-import type { EventFrame } from './socket.js';
+import type { EventFrame } from '../../protocol/wire.js';
 
 const ROOT_COMPONENT_ID = /\bdata-component-id="([^"]+)"/;
 

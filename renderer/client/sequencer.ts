@@ -1,4 +1,4 @@
-// Per-target ordering of responses (D18): a response never overwrites what a later-started request
+// Per-target ordering of responses (compatibility.md D18): a response never overwrites what a later-started request
 // already put into the same target. Soft refreshes and server pushes ("refresh") never hide a user's
 // own action result; when such a result lands over a newer refresh, the target is refreshed once
 // more so it converges on the latest state.

@@ -1,5 +1,5 @@
 // Which channels the page needs: the atom-socket values of the elements in the DOM, recomputed
-// whenever elements come or go (SPA swaps, action updates, page scripts) — D17.
+// whenever elements come or go (SPA swaps, action updates, page scripts) — compatibility.md D17.
 import { ATTR } from './attributes.js';
 
 export function socketChannels(root: ParentNode = document): Set<string> {

@@ -1,8 +1,8 @@
-// The page's one WebSocket (spec §5.9, D17 fixed): subscribes to the channels of the atom-socket
+// The page's one WebSocket (compatibility.md §5.9, D17 fixed): subscribes to the channels of the atom-socket
 // elements currently in the DOM (and unsubscribes when they leave), reconnects with backoff and
 // jitter, re-subscribes and then asks for one refresh of everything subscribed, and detects a dead
 // peer with ping/pong heartbeats.
-import type { ActionFragment, ClientFrame } from '../../protocol/wire.js';
+import type { ClientFrame, EventFrame } from '../../protocol/wire.js';
 import { reconnectDelay } from './backoff.js';
 import { usableFrame } from './pushed-styles.js';
 import { styleTagPresent } from './styles.js';
@@ -16,14 +16,7 @@ const CONNECT_TIMEOUT_MS = 10_000;
 /** after a reconnect, refresh at the latest this long after re-subscribing even without every ack */
 const RESYNC_WAIT_MS = 3_000;
 
-export interface EventFrame {
-  event: string;
-  payload: unknown;
-  channel?: string;
-  html?: ActionFragment;
-  /** the fragment's CSS was left out: the page has it when it shows the component (pushed-styles.ts) */
-  stylesOnPage?: true;
-}
+export type { EventFrame } from '../../protocol/wire.js';
 
 export interface RealtimeHooks {
   onEvent(frame: EventFrame): void;

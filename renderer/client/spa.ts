@@ -1,4 +1,4 @@
-// SPA navigation (atom-link="spa"), redirects and history (spec §5.6–§5.8 with D19/D20 fixed):
+// SPA navigation (atom-link="spa"), redirects and history (compatibility.md §5.6–§5.8 with D19/D20 fixed):
 // the first page is recorded with replaceState, navigations push, back/forward really re-render
 // (the page is fetched again, so it shows current data), modified/middle clicks, other origins,
 // target=_blank and downloads are left to the browser.
@@ -128,7 +128,7 @@ export class SpaNavigator {
         styles: Array.isArray(payload.styles) ? (payload.styles as StyleEntry[]) : [],
         scripts: Array.isArray(payload.scripts) ? payload.scripts : [],
       },
-      { kind: 'user', nonce: this.env.nonce },
+      { kind: 'user', cause: 'navigation', nonce: this.env.nonce },
     );
     if (mode === 'push') window.scrollTo(0, 0);
     else if (mode === 'pop') window.scrollTo(0, scrollY ?? 0);

@@ -1,6 +1,6 @@
 // Component style tags (<style data-component-name="…" id="style-for-<componentId>">). New ones are
 // added or updated by id; after a swap only the styles of components that were inside the swapped
-// container and are gone from the page are removed (D20): the layout's and other parts' stay.
+// container and are gone from the page are removed (compatibility.md D20): the layout's and other parts' stay.
 import type { StyleEntry } from '../../protocol/wire.js';
 import { componentIdPresent } from './dom.js';
 

@@ -1,14 +1,17 @@
 // Replacing a container's inner HTML: focus/caret/typing kept (focus.ts), component styles added and
 // orphans removed (styles.ts), atom-run scripts run (scripts.ts).
-import type { ActionFragment, StyleEntry } from '../../protocol/wire.js';
+import type { ActionFragment, AfterSwapDetail, StyleEntry } from '../../protocol/wire.js';
 import { COMPONENT_ID_ATTRIBUTE, componentIdsIn } from './dom.js';
 import { captureFocus, restoreFocus, type SentField } from './focus.js';
 import { removeOrphanStyles, upsertStyles } from './styles.js';
 import { runScripts } from './scripts.js';
 import type { SwapKind } from './sequencer.js';
+import { afterSwap } from './lifecycle.js';
 
 export interface SwapOptions {
   kind: SwapKind;
+  /** told to atom:after-swap listeners */
+  cause: AfterSwapDetail['cause'];
   nonce: string;
   sent?: SentField | null;
 }
@@ -34,6 +37,7 @@ export function swapContent(target: Element, content: SwapContent, options: Swap
   upsertStyles(entries, options.nonce);
   removeOrphanStyles(formerIds);
   runScripts(content.scripts, options.nonce);
+  afterSwap(target, { cause: options.cause });
 }
 
 export function fragmentContent(fragment: ActionFragment): SwapContent {

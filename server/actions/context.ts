@@ -2,7 +2,20 @@
 // (redirect, login, logout), and the engine services steps may use.
 import type { Redirect } from '../../protocol/wire.js';
 import type { ActionRoute, Manifest, Step } from '../manifest/types.js';
-import type { Logger } from '../store/types.js';
+import type { Logger } from '../log.js';
+
+/**
+ * The names every expression sees: the variables an action's steps run with (built in actions/runner.ts)
+ * plus `zod` and `require`. The validator checks free names against this list, and a forEach variable
+ * (`as`) may not hide one of them, at run time (steps/for-each.ts) and in the validator alike.
+ */
+export const EXPRESSION_NAMES = ['data', 'user', 'body', 'query', 'context', 'terminal', 'zod', 'require'] as const;
+
+export type ExpressionName = (typeof EXPRESSION_NAMES)[number];
+
+export function isExpressionName(name: string): name is ExpressionName {
+  return (EXPRESSION_NAMES as readonly string[]).includes(name);
+}
 
 export type Vars = Record<string, unknown> & {
   data: Record<string, unknown>;

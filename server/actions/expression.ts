@@ -1,6 +1,6 @@
 // The sandboxed expression language of manifests (step values, atom-if): JavaScript expressions
 // parsed with acorn and compiled once into closures. No eval, no Function, no vm; only the scope's
-// names and a vetted set of globals are reachable (spec §6.3, §6.4, §4.6, defect D2).
+// names and a vetted set of globals are reachable (compatibility.md §6.3, §6.4, §4.6, D2).
 import { CompileContext, type Evaluator } from './expression/compile-context.js';
 import { compileNode } from './expression/compile.js';
 import { ExpressionError } from './expression/errors.js';

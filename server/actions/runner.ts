@@ -10,7 +10,7 @@ import type { ActionRoute, Manifest, Step } from '../manifest/types.js';
 import type { Change, Store } from '../store/types.js';
 import { InvalidChangeError } from '../store/types.js';
 import { ActionError } from './errors.js';
-import type { ActionServices, RunState, Vars } from './context.js';
+import type { ActionServices, ExpressionName, RunState, Vars } from './context.js';
 import { routePath } from './paths.js';
 import { runSteps } from './run-steps.js';
 import { collectWrites } from './reachable.js';
@@ -62,17 +62,25 @@ export class ActionRunner {
     private readonly services: Omit<ActionServices, 'read'>,
   ) {}
 
-  scopeKey(name: string, requester: Requester): string {
+  /**
+   * Whose state of a connector a requester sees: 'global', its terminal's id or its user's key; null when
+   * the connector is per terminal or per user and the requester has no terminal or no login.
+   */
+  scopeKeyOf(name: string, requester: Pick<Requester, 'terminal' | 'userKey'>): string | null {
     const { scope } = this.store.info(name);
-    if (scope === 'terminal') {
-      if (!requester.terminal) throw new ActionError(400, `connector "${name}" is per terminal, but this request has no terminal identity`);
-      return requester.terminal.id;
-    }
-    if (scope === 'user') {
-      if (!requester.userKey) throw new ActionError(401, 'Войдите в систему, чтобы продолжить');
-      return requester.userKey;
-    }
+    if (scope === 'terminal') return requester.terminal?.id ?? null;
+    if (scope === 'user') return requester.userKey || null;
     return 'global';
+  }
+
+  /** scopeKeyOf, refusing the request (400 / 401) when it has no scope key for the connector. */
+  scopeKey(name: string, requester: Requester): string {
+    const key = this.scopeKeyOf(name, requester);
+    if (key !== null) return key;
+    if (this.store.info(name).scope === 'terminal') {
+      throw new ActionError(400, `connector "${name}" is per terminal, but this request has no terminal identity`);
+    }
+    throw new ActionError(401, 'Войдите в систему, чтобы продолжить');
   }
 
   /**
@@ -172,7 +180,7 @@ export class ActionRunner {
         terminal: requester.terminal,
         zod: z,
         require: this.services.require,
-      };
+      } satisfies Record<ExpressionName, unknown>;
       state = {
         vars,
         routeKey: input.routeKey,

@@ -1,6 +1,7 @@
 // Sessions live in a connector (default "session"). The stored id is a hash of the cookie token, so a
 // copied data file does not hand out logins. Sessions expire server-side (idle and absolute limits), are
 // created fresh on every login (no fixation) and deleted on logout.
+import { sessionConnectorName } from '../manifest/auth-rules.js';
 import type { AuthConfig } from '../manifest/types.js';
 import type { Store } from '../store/types.js';
 import { randomToken, sha256 } from './tokens.js';
@@ -29,7 +30,7 @@ export class SessionManager {
     auth: AuthConfig,
     private readonly now: () => number = Date.now,
   ) {
-    this.connector = auth.sessionConnector ?? 'session';
+    this.connector = sessionConnectorName(auth);
     this.idleMs = (auth.session?.idleMinutes ?? DEFAULT_IDLE_MINUTES) * 60_000;
     this.absoluteMs = (auth.session?.absoluteHours ?? DEFAULT_ABSOLUTE_HOURS) * 3_600_000;
   }

@@ -1,4 +1,4 @@
-// The user object templates, steps and socket payloads see: never the password field (D22).
+// The user object templates, steps and socket payloads see: never the password field (compatibility.md D22).
 import type { AuthConfig } from '../manifest/types.js';
 
 const ALWAYS_SECRET = ['password', 'passwordHash', 'password_hash', 'hash'];

@@ -4,13 +4,10 @@
 import path from 'node:path';
 import { createHost } from '../host.js';
 import type { Host, HostOptions } from '../host-types.js';
-import type { RealtimeHub } from '../realtime/hub.js';
 import { formatFinding, validateApp, type Finding } from '../validator/index.js';
 import { acquireDataLock } from '../data-lock.js';
 import { watchApp, type AppWatcher } from './watch.js';
 
-/** What createHost returns beyond the Host contract: reload() and the socket hub (see server/host.ts). */
-type DevHost = Host & { reload(): Promise<void>; hub(): RealtimeHub | undefined };
 
 export interface DevLoopOptions extends Omit<HostOptions, 'dev'> {
   /** where progress lines go; default console.log */
@@ -35,7 +32,7 @@ export async function startDevLoop(options: DevLoopOptions): Promise<DevLoop> {
   const dataDir = path.resolve(options.dataDir ?? path.join(appDir, '.data'));
   const print = options.print ?? ((line: string) => console.log(line));
   const lock = acquireDataLock(dataDir);
-  let host: DevHost | undefined;
+  let host: Host | undefined;
   let errors: string[] = [];
   let running: Promise<void> | undefined;
   let again = false;
@@ -79,7 +76,7 @@ export async function startDevLoop(options: DevLoopOptions): Promise<DevLoop> {
     }
     try {
       if (!host) {
-        host = (await createHost({ ...options, appDir, dataDir, dev: true, dataLockHeld: true })) as DevHost;
+        host = await createHost({ ...options, appDir, dataDir, dev: true, dataLockHeld: true });
         lock.update(host.url);
       } else {
         await reloadWithPages(host);
@@ -151,7 +148,7 @@ export async function startDevLoop(options: DevLoopOptions): Promise<DevLoop> {
 }
 
 /** host.reload() swaps in the new engine and keeps the pages' sockets; then every open page reloads. */
-async function reloadWithPages(host: DevHost): Promise<void> {
+async function reloadWithPages(host: Host): Promise<void> {
   await host.reload();
   host.hub()?.broadcast({ type: 'reload' });
 }

@@ -4,7 +4,8 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { loadManifest } from '../manifest/load.js';
-import { createStore, findKind, type Logger } from '../store/index.js';
+import type { Logger } from '../log.js';
+import { createStore, findKind } from '../store/index.js';
 import { connectorFile } from '../store/paths.js';
 import { DataFolderBusyError, readDataLock } from '../data-lock.js';
 

@@ -13,6 +13,7 @@ import { expiredCookie, serializeCookie, SESSION_COOKIE } from '../auth/cookies.
 import { RateLimiter } from '../auth/rate-limit.js';
 import type { TerminalRegistry } from '../auth/terminals.js';
 import { publicUser } from '../auth/user.js';
+import { loginTarget, requiresLogin } from '../manifest/auth-rules.js';
 import type { Initiator, RealtimeHub } from '../realtime/hub.js';
 import { notifyOnCommit } from '../realtime/notify-on-commit.js';
 import { csrfToken, csrfValid, hostAllowed, identify, isSecure, originAllowed, requesterOf, type Identity } from './identity.js';
@@ -107,16 +108,6 @@ function pageUrl(req: Request): { pathname: string; query: Record<string, string
     }
   }
   return { pathname: req.path, query: queryOf(req) };
-}
-
-function requiresLogin(engine: Engine, route: RouteConfig): boolean {
-  if (route.auth?.required) return true;
-  if (route.auth?.required === false || route.public) return false;
-  return Boolean(engine.manifest.auth?.protectByDefault);
-}
-
-function loginTarget(engine: Engine, route: RouteConfig): string {
-  return route.auth?.failureRedirect ?? engine.manifest.auth?.loginPath ?? '/login';
 }
 
 export function createApp(deps: AppDeps): express.Express {

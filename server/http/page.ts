@@ -1,5 +1,5 @@
 // Finishing a full page: the CSRF meta tag, the client script and CSP nonces are inserted by the engine
-// itself, so templates written for the original need no change. Insertion splices by index (D10).
+// itself, so templates written for the original need no change. Insertion splices by index (compatibility.md D10).
 import { escapeAttribute } from 'entities';
 import { CLIENT_SCRIPT_PATH, HOST_STATUS_META } from '../../protocol/wire.js';
 

@@ -1,4 +1,4 @@
-// Route matching from the manifest, method-aware (D25): "METHOD /path" keys match exactly; HEAD falls back to
+// Route matching from the manifest, method-aware (compatibility.md D25): "METHOD /path" keys match exactly; HEAD falls back to
 // a GET view; bare keys ("recalculate") answer /recalculate only with the method their type implies;
 // a path known under another method answers 405 with Allow.
 import type { Manifest, RouteConfig } from '../manifest/types.js';

@@ -1,4 +1,4 @@
-// "Did you mean" for misspelt names (spec §9.4), shared by the validator and the renderer's errors:
+// "Did you mean" for misspelt names (compatibility.md §9.4), shared by the validator and the renderer's errors:
 // the threshold starts at max(2, floor(len/2)); scanning candidates in order, one becomes the best
 // when its Levenshtein distance is strictly below the current threshold, which then drops to it.
 // myComponant → myComponent (1 < 5); reciept → receipt (2 < 3); mian → nothing (2 is not < 2).

@@ -1,11 +1,15 @@
 // One source of truth for the manifest's shape: the runtime loads through it and the
-// validator reports through it. Types for app authors are derived from it in types.ts.
+// validator reports through it. The types app authors see (types.ts) are written by hand, not derived
+// from it, so that steps can be spelled out per kind for editors; shared vocabularies (connector types)
+// come from one module both import, and a change here needs the matching change there.
 // the namespace import lets the bundle keep only the schema kinds used here (not every locale and kind)
 import * as z from 'zod';
 
 const name = z.string().min(1);
 
-export const connectorTypes = ['lowdb', 'wise-json', 'json', 'memory', 'in-memory', 'journal'] as const;
+import { connectorTypes } from './connector-types.js';
+
+export { connectorTypes };
 
 export const migrationRuleSchema = z.object({
   if_not_exists: z.string().min(1),

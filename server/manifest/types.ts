@@ -1,6 +1,10 @@
 // Types an app author sees (defineManifest / JSDoc @type). They mirror schema.ts, with
 // steps spelled out per kind so editors can complete them.
 
+import type { ConnectorType } from './connector-types.js';
+
+export type { ConnectorType } from './connector-types.js';
+
 export type ConnectorScope = 'global' | 'terminal' | 'user';
 
 export interface MigrationRule {
@@ -17,7 +21,7 @@ export interface ComputedRule {
 
 export interface ConnectorConfig {
   /** lowdb (persistent JSON file; aliases wise-json, json), memory (alias in-memory), journal (append-only). */
-  type: 'lowdb' | 'wise-json' | 'json' | 'memory' | 'in-memory' | 'journal';
+  type: ConnectorType;
   collection?: string;
   initialState?: unknown;
   migrations?: MigrationRule[];

@@ -1,5 +1,5 @@
 // Channels from the manifest's sockets section: which connector each watches, what it emits, who may
-// subscribe. Validated at start (D21): a channel that cannot notify fails start-up, not an action.
+// subscribe. Validated at start (compatibility.md D21): a channel that cannot notify fails start-up, not an action.
 import type { ChannelConfig, Manifest } from '../manifest/types.js';
 
 export interface Channel {

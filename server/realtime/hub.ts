@@ -5,8 +5,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
-import type { ActionFragment, ServerFrame } from '../../protocol/wire.js';
-import type { Logger } from '../store/types.js';
+import type { ActionFragment, EventFrame, ServerFrame } from '../../protocol/wire.js';
+import type { Logger } from '../log.js';
 import type { Channel } from './channels.js';
 import { projectPayload } from './channels.js';
 import { encodeFrame } from './event-frame.js';
@@ -278,7 +278,7 @@ export class RealtimeHub {
   private encodeEvent(channel: Channel, change: NotifyChange): Buffer | Promise<Buffer> {
     const encode = (pushed: ActionFragment | undefined) => {
       this.counters.encoded++;
-      const frame: ServerFrame = {
+      const frame: EventFrame = {
         event: channel.event,
         channel: channel.name,
         payload: projectPayload(channel, this.options.redact(change.name, change.state)),
@@ -330,7 +330,7 @@ export class RealtimeHub {
     }
   }
 
-  private send(sub: Subscriber, frame: ServerFrame | { type: 'pong' }): void {
+  private send(sub: Subscriber, frame: ServerFrame): void {
     this.sendRaw(sub, JSON.stringify(frame));
   }
 

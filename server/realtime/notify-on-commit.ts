@@ -1,6 +1,7 @@
 // The action side of the realtime wiring: while a commit is being made durable, the hub prepares its event
 // frames (render, serialise); they go out the moment the commit is durable, and never for a failed one.
-import type { Change, Logger, Store } from '../store/types.js';
+import type { Logger } from '../log.js';
+import type { Change, Store } from '../store/types.js';
 import type { Initiator, RealtimeHub } from './hub.js';
 
 export function notifyOnCommit(

@@ -1,5 +1,5 @@
 // Ids are derived from the component name so they survive re-renders (an action update gets the
-// same id the page had, D11). Hex keeps the base free of '-', so "<base>-<n>" can only be another
+// same id the page had, compatibility.md D11). Hex keeps the base free of '-', so "<base>-<n>" can only be another
 // instance of the same component and the scoped CSS can match every instance with `|=`.
 import { createHash } from 'node:crypto';
 

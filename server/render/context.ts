@@ -1,5 +1,5 @@
 // One render context for every path: full page, SPA payload and action update see the same
-// names (D6), and `globals` keeps the manifest's globals intact next to the computed title (D7).
+// names (compatibility.md D6), and `globals` keeps the manifest's globals intact next to the computed title (D7).
 import { asJSON } from './safe-json.js';
 import { money } from './formatters.js';
 

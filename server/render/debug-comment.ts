@@ -1,4 +1,4 @@
-// Debug mode (§4.10): each component is preceded by a comment holding its render context, so an
+// Debug mode (compatibility.md §4.10): each component is preceded by a comment holding its render context, so an
 // author can see what a template received. Secrets are redacted (a user document may carry a
 // password hash) and the JSON is escaped so that nothing in it can end the comment.
 

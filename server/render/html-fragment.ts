@@ -1,6 +1,6 @@
 // The DOM pass over one component's own output (before its children are filled in):
-// every top-level element gets data-component-id (D11), and, for fragments and SPA payloads,
-// <script atom-run> elements are taken out and replaced by markers (D15). Entities are neither
+// every top-level element gets data-component-id (compatibility.md D11), and, for fragments and SPA payloads,
+// <script atom-run> elements are taken out and replaced by markers (compatibility.md D15). Entities are neither
 // decoded nor re-encoded, so text and attribute values round-trip as written.
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { Comment, type Element } from 'domhandler';

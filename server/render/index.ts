@@ -1,9 +1,9 @@
-// Server-side rendering of components (§4): layouts with nested placeholders, atom-if, stable
+// Server-side rendering of components (compatibility.md §4): layouts with nested placeholders, atom-if, stable
 // component ids, scoped CSS, atom-run scripts, asJSON and debug comments. One render context is
-// used on every path (§4.3 Re-impl). See the module files for each piece.
+// used on every path (compatibility.md §4.3). See the module files for each piece.
 import path from 'node:path';
 import type { ComponentConfig } from '../manifest/types.js';
-import type { Logger } from '../store/types.js';
+import type { Logger } from '../log.js';
 import { instanceId } from './component-id.js';
 import { ComponentRegistry, unknownComponent } from './components.js';
 import { appTitle, buildRenderContext, firstTitle } from './context.js';
@@ -15,6 +15,7 @@ import { insertBeforeHeadEnd, markDebugBody, styleTags } from './page-assembly.j
 import { finishTemplateMarkup, type MarkupMarkers } from './template-markup.js';
 import { ATOM_IF_SECTION_PREFIX, checkTemplateSyntax, prepareTemplate } from './template-prepare.js';
 import { COMPONENT_ID_VARIABLE, TemplateWriter, type Condition } from './template-writer.js';
+import type { SpaResponse, StyleEntry } from '../../protocol/wire.js';
 
 export { RenderError } from './errors.js';
 export { safeJson } from './safe-json.js';
@@ -25,14 +26,10 @@ export interface RenderInput {
   url: { pathname: string; query: Record<string, string> };
   extra?: Record<string, unknown>; // e.g. { terminal: {...}, csrfToken } merged into the view
 }
-export interface ComponentStyle {
-  name: string;
-  id: string;
-  css: string;
-}
+/** styles: each component's stylesheet, in the one shape pages, SPA answers and the client use (protocol/wire.ts) */
 export interface Rendered {
   html: string;
-  styles: ComponentStyle[];
+  styles: StyleEntry[];
   scripts: string[];
 }
 export interface Renderer {
@@ -42,7 +39,7 @@ export interface Renderer {
   renderSpa(
     route: { layout: string; inject?: Record<string, string>; title?: string },
     input: RenderInput,
-  ): { title: string; injectedParts: { pageContent: string }; styles: ComponentStyle[]; scripts: string[] };
+  ): SpaResponse;
   /** action update: one component (inject map optional; the original used an empty one) */
   renderComponent(name: string, input: RenderInput, inject?: Record<string, string>): Rendered;
   /** drop cached files (dev mode reload) */
@@ -92,7 +89,7 @@ interface RenderPass {
   inject: Record<string, string>;
   extractScripts: boolean;
   instances: Map<string, number>;
-  styles: ComponentStyle[];
+  styles: StyleEntry[];
   styled: Set<string>;
   scripts: string[];
 }

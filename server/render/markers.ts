@@ -1,8 +1,8 @@
 // Opaque markers stand for things that are filled in after a component's own template pass:
-// placeholders (children render from their own templates, so data is never templated twice, D9),
+// placeholders (children render from their own templates, so data is never templated twice, compatibility.md D9),
 // and <script atom-run> elements (extracted from fragments, kept in full pages). A marker is an HTML
 // comment carrying a per-renderer random nonce, so rendered data cannot forge one. Filling is done by index splicing, never
-// String.replace, so `$&` and friends in inserted HTML stay literal (D10).
+// String.replace, so `$&` and friends in inserted HTML stay literal (compatibility.md D10).
 import { randomBytes } from 'node:crypto';
 
 export type MarkerKind = 'inject' | 'script' | 'run';

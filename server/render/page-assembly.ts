@@ -1,13 +1,9 @@
 // Full-page assembly: the collected component styles go before the first </head> (or at the end
 // when the document has none), inserted by index so nothing in the HTML or CSS is interpreted.
 
-export interface StyleEntryLike {
-  name: string;
-  id: string;
-  css: string;
-}
+import type { StyleEntry } from '../../protocol/wire.js';
 
-export function styleTags(styles: StyleEntryLike[]): string {
+export function styleTags(styles: StyleEntry[]): string {
   return styles
     .map((style) => `<style data-component-name="${escapeAttribute(style.name)}" id="style-for-${escapeAttribute(style.id)}">${style.css}</style>`)
     .join('\n');
@@ -25,7 +21,7 @@ function escapeAttribute(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
-/** Debug mode (§4.8): the first <body> start tag gains data-debug-mode="true". */
+/** Debug mode (compatibility.md §4.8): the first <body> start tag gains data-debug-mode="true". */
 export function markDebugBody(html: string): string {
   const match = /<body(?=[\s/>])/i.exec(html);
   if (!match) return html;

@@ -1,4 +1,4 @@
-// Scopes a component's stylesheet to its elements (D14), working on the CSS and selector ASTs:
+// Scopes a component's stylesheet to its elements (compatibility.md D14), working on the CSS and selector ASTs:
 //  - a selector using :host has each :host replaced by the id attribute selector
 //    (`:host:hover` → `[id]:hover`, `:host(.active) p` → `[id].active p`);
 //  - any other selector is prefixed with the id selector and a descendant combinator

@@ -1,8 +1,8 @@
 // The DOM pass over a component's markup, done once per template file instead of once per render:
-//  - every top-level element gets data-component-id (D11); its value is a Mustache tag that renders
+//  - every top-level element gets data-component-id (compatibility.md D11); its value is a Mustache tag that renders
 //    the instance id;
 //  - every <script atom-run> is framed by markers, so fragments and SPA payloads can take it out
-//    (and keep its rendered text) by index, while full pages keep it in place (D15);
+//    (and keep its rendered text) by index, while full pages keep it in place (compatibility.md D15);
 //  - the markup is written back the way dom-serializer writes it (quoting, implied end tags,
 //    empty attribute values), which is what rendered output used to look like after its own DOM pass.
 // Mustache tags are swapped for opaque tokens while the HTML is parsed, so the parser never sees

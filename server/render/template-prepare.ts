@@ -1,9 +1,9 @@
 // Turns a component's template file into the Mustache source that is rendered, once per file:
 //  - an element with atom-if="expr" loses the attribute and is wrapped in a reserved section
 //    ({{#__atomIf_N}}…{{/__atomIf_N}}) that the template writer evaluates during the Mustache
-//    pass, so the expression sees loop items (D8);
+//    pass, so the expression sees loop items (compatibility.md D8);
 //  - an <atom-inject into="NAME"> element (any quoting, self-closing or not, any attribute order)
-//    becomes an opaque marker that is filled with the child's HTML after the pass (D9, D12).
+//    becomes an opaque marker that is filled with the child's HTML after the pass (compatibility.md D9, D12).
 // The HTML is read with htmlparser2's positions; entities in attributes are decoded, so
 // atom-if="a &amp;&amp; b" means `a && b`.
 import Mustache from 'mustache';

@@ -1,5 +1,5 @@
 // The Mustache writer every component renders through. Its cache holds one parsed template per
-// prepared file text (never per rendered output, D13). Two reserved sections are evaluated here,
+// prepared file text (never per rendered output, compatibility.md D13). Two reserved sections are evaluated here,
 // inside the Mustache pass, so they see loop items through the context's frames:
 //  - {{#__atomIf_N}}…{{/__atomIf_N}}: the atom-if condition N (compiled once with the same
 //    expression compiler as action steps);

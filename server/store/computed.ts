@@ -1,4 +1,4 @@
-// `computed` (§3.8, deprecated): derived meta fields recomputed on every read for manifests written for
+// `computed` (compatibility.md §3.8, deprecated): derived meta fields recomputed on every read for manifests written for
 // the original engine. The formula language is two functions; nothing is ever executed as JavaScript.
 import type { ComputedRule } from '../manifest/types.js';
 import { isPlainRecord } from './json-value.js';

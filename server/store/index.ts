@@ -3,11 +3,11 @@ import type { Store } from './types.js';
 import { ConnectorStore, type StoreOptions } from './store.js';
 
 export * from './types.js';
+export type { StoreOptions } from './store.js';
 export { DurableJsonFile } from './durable-file.js';
 export { connectorKinds, findKind } from './kinds.js';
 export { DEFAULT_JOURNAL_VIEW } from './kinds/journal.js';
 export { nodeFileSystem } from './file-system.js';
-export type { StoreOptions } from './store.js';
 
 /**
  * Opens the store: creates `dataDir`, finishes a commit a crash interrupted, and loads every global

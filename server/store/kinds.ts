@@ -1,15 +1,20 @@
-// The table of connector kinds. A new storage kind is one module in kinds/ and one entry here.
+// The table of connector kinds. A new storage kind is one module in kinds/, one entry here and its name
+// (with any aliases) in manifest/connector-types.ts, the list the schema and the types are made from.
+import { connectorTypes, kindOfType, type ConnectorKindName } from '../manifest/connector-types.js';
 import type { ConnectorKind } from './types.js';
 import { lowdbKind } from './kinds/lowdb.js';
 import { memoryKind } from './kinds/memory.js';
 import { journalKind } from './kinds/journal.js';
 
-export const connectorKinds: readonly ConnectorKind[] = [lowdbKind, memoryKind, journalKind];
+const byName: Record<ConnectorKindName, ConnectorKind> = { lowdb: lowdbKind, memory: memoryKind, journal: journalKind };
+
+export const connectorKinds: readonly ConnectorKind[] = Object.values(byName);
 
 export function findKind(type: string): ConnectorKind | undefined {
-  return connectorKinds.find((kind) => kind.type === type || kind.aliases?.includes(type));
+  const kind = kindOfType(type);
+  return kind && byName[kind];
 }
 
 export function knownTypes(): string[] {
-  return connectorKinds.flatMap((kind) => [kind.type, ...(kind.aliases ?? [])]);
+  return [...connectorTypes];
 }

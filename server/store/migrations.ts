@@ -1,4 +1,4 @@
-// Migrations (§3.7): back-fill fields on records that lack them. Applied when a state is loaded; the
+// Migrations (compatibility.md §3.7): back-fill fields on records that lack them. Applied when a state is loaded; the
 // store persists the result once when anything changed.
 import type { MigrationRule } from '../manifest/types.js';
 import { isPlainRecord } from './json-value.js';

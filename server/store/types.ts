@@ -1,13 +1,16 @@
-// The storage contract. Every storage kind plugs in behind the two-method adapter
-// (lowdb's own Adapter shape); the Store on top adds scopes, locks and atomic commits.
+// The storage contract. Every storage kind is a ConnectorKind (one module in kinds/, listed in kinds.ts)
+// whose backend loads and saves one scope's state; the Store on top adds scopes, locks and atomic commits.
 import type { ConnectorConfig, ConnectorScope } from '../manifest/types.js';
 import type { StoreFileSystem } from './file-system.js';
 import type { StoreProblem, StoreStatus } from './health.js';
 
 export type { StoreFileSystem } from './file-system.js';
 export type { StoreProblem, StoreStatus } from './health.js';
+import type { Logger } from '../log.js';
 
-/** lowdb's adapter interface: every storage plugs into this. */
+export type { Logger } from '../log.js';
+
+/** lowdb's adapter interface (read / write), which the durable JSON file of the lowdb kind implements. */
 export interface Adapter<T> {
   read(): Promise<T | null>;
   write(data: T): Promise<void>;
@@ -15,16 +18,10 @@ export interface Adapter<T> {
 
 export type JsonValue = unknown;
 
-export interface Logger {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
-
 /** A connector kind: one small module each, registered in one table (store/kinds.ts). */
 export interface ConnectorKind {
+  /** its name; the names it also answers to are listed with it in manifest/connector-types.ts */
   type: string;
-  aliases?: string[];
   /** true when the state survives a restart */
   persistent: boolean;
   /** one-line notice printed when an alias is used (e.g. wise-json -> lowdb) */

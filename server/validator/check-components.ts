@@ -1,4 +1,4 @@
-// Components (§9.3 #9–10): their files exist, their templates parse as the renderer parses them, and
+// Components (compatibility.md §9.3 #9–10): their files exist, their templates parse as the renderer parses them, and
 // their CSS can be scoped.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';

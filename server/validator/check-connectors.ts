@@ -1,5 +1,6 @@
-// Connectors (§9.3 #4–8, plus types and scopes): what the store would refuse, and rules whose
+// Connectors (compatibility.md §9.3 #4–8, plus types and scopes): what the store would refuse, and rules whose
 // formulas point at fields the initial state does not have.
+import { sessionConnectorName } from '../manifest/auth-rules.js';
 import { findKind } from '../store/kinds.js';
 import { isLogFileName } from '../store/write-ahead-log.js';
 import { at, isRecord, type ValidationContext } from './context.js';
@@ -7,7 +8,7 @@ import { at, isRecord, type ValidationContext } from './context.js';
 function sessionConnector(ctx: ValidationContext): string | undefined {
   const auth = ctx.manifest.auth;
   if (!isRecord(auth)) return undefined;
-  return typeof auth.sessionConnector === 'string' ? auth.sessionConnector : 'session';
+  return sessionConnectorName(auth);
 }
 
 const FORMULA = /^\s*(\w+)\s*\((.*)\)\s*$/s;
@@ -21,7 +22,7 @@ export function checkConnectors(ctx: ValidationContext): void {
     if (isLogFileName(encodeURIComponent(name))) {
       findings.error(at('connectors', name), `the name "${name}" is reserved for the store's write-ahead log`, 'rename the connector');
     }
-    // §9.3 #5: without initialState a connector starts as {} (a journal starts with no records, and
+    // compatibility.md §9.3 #5: without initialState a connector starts as {} (a journal starts with no records, and
     // the session connector is filled by the engine)
     const exempt = type === 'wise-json' || kind?.type === 'journal' || name === sessionConnector(ctx);
     if (kind && !exempt && config.initialState === undefined) {

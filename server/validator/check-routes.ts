@@ -1,4 +1,4 @@
-// Routes (§9.3 #11–18, plus route keys, duplicates and inject maps): every name a route gives must be
+// Routes (compatibility.md §9.3 #11–18, plus route keys, duplicates and inject maps): every name a route gives must be
 // declared, and each page's inject map must fill placeholders that exist on it.
 import { didYouMean } from '../manifest/did-you-mean.js';
 import { checkRouteSteps } from './check-steps.js';

@@ -1,10 +1,11 @@
-// The sections around the core: globals.injectData (§9.3 #3), sockets (channels), auth and its
+// The sections around the core: globals.injectData (compatibility.md §9.3 #3), sockets (channels), auth and its
 // prerequisites, launch. The runtime refuses most of these at start-up; here they come with a fix.
 import { didYouMean } from '../manifest/did-you-mean.js';
 import { findKind } from '../store/kinds.js';
 import { at, isRecord, pathOf, stringsOf, viewPaths, type ValidationContext } from './context.js';
 import { reachesStep, routeSteps } from './step-walk.js';
 import { templateScanOf } from './pages.js';
+import { loginTarget, requiresLogin, sessionConnectorName } from '../manifest/auth-rules.js';
 
 export function checkGlobals(ctx: ValidationContext): void {
   const globals = ctx.manifest.globals;
@@ -80,13 +81,6 @@ export function checkSockets(ctx: ValidationContext): void {
   }
 }
 
-function requiresLogin(ctx: ValidationContext, route: Record<string, unknown>): boolean {
-  const auth = isRecord(route.auth) ? route.auth : {};
-  if (auth.required === true) return true;
-  if (auth.required === false || route.public === true) return false;
-  return isRecord(ctx.manifest.auth) && ctx.manifest.auth.protectByDefault === true;
-}
-
 export function checkAuth(ctx: ValidationContext): void {
   const auth = isRecord(ctx.manifest.auth) ? ctx.manifest.auth : undefined;
   if (!auth) {
@@ -95,7 +89,7 @@ export function checkAuth(ctx: ValidationContext): void {
   }
   const connectors = Object.keys(ctx.connectors);
   const users = typeof auth.userConnector === 'string' ? auth.userConnector : undefined;
-  const sessionName = typeof auth.sessionConnector === 'string' ? auth.sessionConnector : 'session';
+  const sessionName = sessionConnectorName(auth);
   if (users !== undefined && !Object.hasOwn(ctx.connectors, users)) {
     ctx.findings.error(at('auth', 'userConnector'), `connector "${users}" does not exist`, didYouMean(users, connectors));
   }
@@ -134,7 +128,7 @@ export function checkAuth(ctx: ValidationContext): void {
     if (info.route.internal === true || !requiresLogin(ctx, info.route)) continue;
     const routeAuth = isRecord(info.route.auth) ? info.route.auth : {};
     const explicit = typeof routeAuth.failureRedirect === 'string';
-    const target = explicit ? (routeAuth.failureRedirect as string) : typeof auth.loginPath === 'string' ? auth.loginPath : '/login';
+    const target = loginTarget(ctx, info.route);
     const where = explicit ? at('routes', info.key, 'auth', 'failureRedirect') : auth.loginPath !== undefined ? at('auth', 'loginPath') : at('auth');
     if (checkedTargets.has(where + target)) continue;
     checkedTargets.add(where + target);

@@ -1,5 +1,5 @@
-// The manifest's shape, through the schema the runtime loads with (one source of truth, D29):
-// required sections (§9.3 #2), every schema problem with its key path, and keys the schema does not
+// The manifest's shape, through the schema the runtime loads with (one source of truth, compatibility.md D29):
+// required sections (compatibility.md §9.3 #2), every schema problem with its key path, and keys the schema does not
 // know (a misspelt key is otherwise silently ignored).
 import type { z } from 'zod';
 import { didYouMean } from '../manifest/did-you-mean.js';
@@ -18,7 +18,7 @@ import type { Findings } from './findings.js';
 
 const REQUIRED_SECTIONS = ['connectors', 'components', 'routes'] as const;
 
-/** §9.3 #2; false when a required section is missing (the other checks would only echo it). */
+/** compatibility.md §9.3 #2; false when a required section is missing (the other checks would only echo it). */
 export function checkRequiredSections(manifest: Dict, findings: Findings): boolean {
   let complete = true;
   const rootKeys = Object.keys(manifest);
@@ -49,7 +49,7 @@ function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
 }
 
 export interface ShapeResult {
-  /** route keys whose type is not view/action: their other checks are skipped (§9.3 #11) */
+  /** route keys whose type is not view/action: their other checks are skipped (compatibility.md §9.3 #11) */
   badRouteTypes: Set<string>;
 }
 

@@ -1,4 +1,4 @@
-// The step walk (§9.5, with D29's fixes): every step of every action route, its kind and keys, the
+// The step walk (compatibility.md §9.5, with D29's fixes): every step of every action route, its kind and keys, the
 // handlers and routes it names, and each expression compiled with the runtime's compiler, whose free
 // names must be ones the step can see.
 import { existsSync, readdirSync } from 'node:fs';
@@ -12,11 +12,10 @@ import { actionsDir, at, isRecord, pathOf, viewPaths, type RouteInfo, type Valid
 import { inspectExpression, quoteHint } from './expressions.js';
 import { actionRunName, availableData, loopVariable, STEP_KIND_KEYS, walkSteps, type DataFacts, type StepVisit } from './step-walk.js';
 import { isBarePath } from '../actions/steps/client-redirect.js';
+import { EXPRESSION_NAMES, isExpressionName } from '../actions/context.js';
 
-/** What expressions in steps can see besides loop variables and the vetted globals (actions/runner.ts). */
-export const STEP_ROOTS = ['data', 'user', 'body', 'query', 'context', 'terminal', 'zod', 'require'];
-/** `as` names the runtime refuses because they would hide one of these (steps/for-each.ts). */
-const RESERVED_LOOP_NAMES = ['data', 'user', 'body', 'query', 'context', 'zod', 'require'];
+/** What expressions in steps can see besides loop variables and the vetted globals (one list, actions/context.ts). */
+export const STEP_ROOTS: readonly string[] = EXPRESSION_NAMES;
 
 const KIND_KEYS: Record<string, string[]> = {
   set: ['set', 'to'],
@@ -157,7 +156,7 @@ function checkForEach(rc: RouteStepContext, visit: StepVisit): void {
     const name = loopVariable(step);
     if (typeof step.as !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(step.as)) {
       rc.ctx.findings.error(where('as'), `"as" must be a variable name (got ${JSON.stringify(step.as)})`);
-    } else if (RESERVED_LOOP_NAMES.includes(name)) {
+    } else if (isExpressionName(name)) {
       rc.ctx.findings.error(where('as'), `"as: ${name}" would hide a built-in variable`, 'choose another name, e.g. "line"');
     }
   }

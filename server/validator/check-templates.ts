@@ -1,4 +1,4 @@
-// Templates (D29): the atom-* attributes must agree with the manifest. atom-action names a route
+// Templates (compatibility.md D29): the atom-* attributes must agree with the manifest. atom-action names a route
 // and method that exist, atom-target selects an element on the pages that show the component,
 // atom-socket/atom-on-event name a channel and its event, atom-link points at a page, atom-if
 // compiles and (outside Mustache sections) only uses names the render context has, and every

@@ -1,5 +1,6 @@
 // Declared but never used: connectors no route reads or writes, components no route or channel shows,
 // internal routes no action runs. Warnings: the app works, but something is probably forgotten.
+import { sessionConnectorName } from '../manifest/auth-rules.js';
 import { at, isRecord, stringsOf, type ValidationContext } from './context.js';
 import { pagesOf } from './pages.js';
 import { subRoutes } from './step-walk.js';
@@ -13,7 +14,7 @@ export function checkUsage(ctx: ValidationContext): void {
   const auth = ctx.manifest.auth;
   if (isRecord(auth)) {
     if (typeof auth.userConnector === 'string') usedConnectors.add(auth.userConnector);
-    usedConnectors.add(typeof auth.sessionConnector === 'string' ? auth.sessionConnector : 'session');
+    usedConnectors.add(sessionConnectorName(auth));
   }
   const globals = ctx.manifest.globals;
   if (isRecord(globals)) for (const name of stringsOf(globals.injectData)) usedConnectors.add(name);

@@ -1,4 +1,4 @@
-// Expressions are checked with the runtime's own compiler (D29): what does not compile there is a
+// Expressions are checked with the runtime's own compiler (compatibility.md D29): what does not compile there is a
 // syntax error here, and the free names it reports are the roots checked against what the step or
 // template can see. A small walk over the same AST finds the connectors read as data.<name>.
 import type { Node } from 'acorn';

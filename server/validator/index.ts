@@ -1,5 +1,5 @@
 // `serverokey validate`: loads an app's manifest the way the runtime does and reports every problem
-// the checks find, each with its place and a fix (spec §9 with D29's fixes).
+// the checks find, each with its place and a fix (compatibility.md §9 with D29's fixes).
 import path from 'node:path';
 import { findManifestFile, loadAppModule } from '../manifest/load.js';
 import { checkComponents } from './check-components.js';

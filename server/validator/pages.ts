@@ -1,6 +1,6 @@
 // Which components make up each page: a view route's layout, and every component its inject map puts
 // into a placeholder of a template already on the page (placeholders resolve at any depth from the
-// route's one flat map, §4.5).
+// route's one flat map, compatibility.md §4.5).
 import { componentTemplate, isRecord, type ValidationContext } from './context.js';
 import { scanTemplate, type TemplateScan } from './templates.js';
 

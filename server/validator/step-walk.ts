@@ -1,7 +1,9 @@
-// Walks a route's steps (recursively through then, else and forEach bodies, §9.5) and answers the
+// Walks a route's steps (recursively through then, else and forEach bodies, compatibility.md §9.5) and answers the
 // questions several checks ask about routes: which routes an action runs, which connectors its steps
 // put into data, whether a step kind is reached.
 import { stepKindOf, STEP_KINDS } from '../actions/run-steps.js';
+import { reachesStep as reachesStepAt } from '../actions/reachable.js';
+import type { ActionRoute } from '../manifest/types.js';
 import { isRecord, stringsOf, type Dict, type ValidationContext } from './context.js';
 
 export interface StepVisit {
@@ -60,15 +62,10 @@ export function subRoutes(ctx: ValidationContext, key: string): string[] {
   return out;
 }
 
-/** Does the route, or a route it runs with action:run, have a step of this kind? */
-export function reachesStep(ctx: ValidationContext, key: string, kind: string, seen = new Set<string>()): boolean {
-  if (seen.has(key)) return false;
-  seen.add(key);
-  let found = false;
-  routeSteps(ctx, key, (visit) => {
-    if (visit.kind === kind) found = true;
-  });
-  return found || subRoutes(ctx, key).some((sub) => reachesStep(ctx, sub, kind, seen));
+/** Does the route, or a route it runs with action:run, have a step of this kind? (the runtime's walk) */
+export function reachesStep(ctx: ValidationContext, key: string, kind: string): boolean {
+  const route = ctx.routes[key];
+  return isRecord(route) && reachesStepAt({ routes: ctx.routes }, route as unknown as ActionRoute, kind);
 }
 
 /** The connector (or other) name a data path puts into data: "data.receipt.total" → receipt. */

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
-import { launchBrowser } from './browser.js';
-import { startFixtureHost, type FixtureHost } from './fixture-host.js';
+import { launchBrowser } from '../helpers/browser.js';
+import { startFixtureHost, type FixtureHost } from '../helpers/fixture-host.js';
 
 let browser: Browser;
 
@@ -62,6 +62,13 @@ function waitForTexts(page: Page, selector: string, expected: string[]): Promise
       JSON.stringify(expected),
     { selector, expected },
   );
+}
+
+/** Adds a note through the form and waits until the list shows it: an action that must arrive. */
+async function addNoteAndWait(page: Page, text: string): Promise<void> {
+  await page.fill('#note-input', text);
+  await page.press('#note-input', 'Enter');
+  await page.waitForFunction((text) => Array.from(document.querySelectorAll('.note'), (el) => el.textContent).includes(text), text);
 }
 
 function actionsSent(page: Page): Promise<number> {
@@ -150,8 +157,10 @@ test('a stale search answer never overwrites a newer one (D18)', async () => {
   await withApp(async ({ terminal }) => {
     const { page } = await terminal();
     let answers = 0;
-    page.on('response', (response) => {
-      if (response.url().endsWith('/action/search')) answers += 1;
+    let bothAnswered: () => void;
+    const answered = new Promise<void>((resolve) => (bothAnswered = resolve));
+    page.on('requestfinished', (request) => {
+      if (request.url().endsWith('/action/search') && ++answers === 2) bothAnswered();
     });
     await page.click('#search-input');
     await page.keyboard.type('b');
@@ -161,8 +170,10 @@ test('a stale search answer never overwrites a newer one (D18)', async () => {
     await page.keyboard.type('a');
     await waitForTexts(page, '.result', ['banana']);
     await page.waitForFunction(() => (window.__serverokey?.actions ?? 0) >= 2);
-    while (answers < 2) await page.waitForTimeout(50);
-    await page.waitForTimeout(100);
+    // the stale answer is in the browser; an action sent after it must be answered and swapped after the
+    // client has dealt with it
+    await answered;
+    await addNoteAndWait(page, 'после поиска');
     assert.deepEqual(await texts(page, '.result'), ['banana']);
     assert.equal(await page.inputValue('#search-input'), 'ba');
   });
@@ -251,9 +262,13 @@ test('a second click while the request runs sends nothing: the slow counter ends
     const { page, requests } = await terminal();
     await page.dblclick('#slow-button');
     await page.waitForFunction(() => document.getElementById('counter-value')?.textContent === '1');
-    await page.waitForTimeout(300);
-    assert.equal(requests.length, 1);
-    assert.equal(await actionsSent(page), 1);
+    // a second slow request would have left before this later action
+    await addNoteAndWait(page, 'после двойного щелчка');
+    assert.deepEqual(
+      requests.map((r) => new URL(r.url()).pathname),
+      ['/action/slow', '/action/add-note'],
+    );
+    assert.equal(await actionsSent(page), 2);
     const counter = async () => /<span id="counter-value">(\d+)<\/span>/.exec(await (await fetch(`${fixture.url}/`)).text())?.[1];
     assert.equal(await counter(), '1');
 
@@ -270,7 +285,7 @@ test('a second click while the request runs sends nothing: the slow counter ends
     await page.waitForFunction(() => document.getElementById('counter-value')?.textContent === '2');
     // the answer swapped a fresh button in, without busy state
     assert.equal(await page.getAttribute('#slow-button', 'aria-busy'), null);
-    assert.equal(requests.length, 2);
+    assert.equal(requests.length, 3);
     assert.equal(await counter(), '2');
   });
 });
@@ -423,4 +438,129 @@ test('offline banner while the host is down; after it returns, subscriptions and
     if (!second) await first.host.close();
     await first.close().catch(() => undefined);
   }
+});
+
+/**
+ * Installs listeners for the client's lifecycle events that write what they see into window.__seen (a
+ * script text: the test's TypeScript loader would give named functions a helper the page does not have).
+ */
+function recordClientEvents(page: Page): Promise<void> {
+  return page.evaluate(`(() => {
+    const seen = (window.__seen = []);
+    const where = (event) => (event.target instanceof Element ? '#' + event.target.id : 'document');
+    document.addEventListener('atom:before-request', (event) => {
+      const { method, url, kind } = event.detail;
+      seen.push('before-request ' + method + ' ' + url + ' ' + kind + ' on ' + where(event));
+    });
+    document.addEventListener('atom:after-swap', (event) => seen.push('after-swap ' + event.detail.cause + ' on ' + where(event)));
+    document.addEventListener('atom:error', (event) => {
+      const { status, method, url } = event.detail;
+      seen.push('error ' + status + ' ' + method + ' ' + url + ' on ' + where(event));
+    });
+    document.addEventListener('atom:socket-event', (event) => {
+      const { event: name, channel, pushed } = event.detail;
+      seen.push('socket-event ' + name + ' ' + channel + (pushed ? ' pushed' : ''));
+    });
+    for (const type of ['atom:online', 'atom:offline']) document.addEventListener(type, () => seen.push(type.slice(5)));
+  })()`);
+}
+
+function seenEvents(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __seen: string[] }).__seen);
+}
+
+function waitForSeen(page: Page, entry: string): Promise<unknown> {
+  return page.waitForFunction((entry) => (window as unknown as { __seen: string[] }).__seen.includes(entry), entry);
+}
+
+test('client events: atom:before-request can add a header or cancel the request, atom:after-swap follows the swap', async () => {
+  await withApp(async ({ terminal }) => {
+    const { page, requests } = await terminal();
+    await recordClientEvents(page);
+    await page.evaluate(() => {
+      document.addEventListener('atom:before-request', (event) => {
+        const detail = (event as CustomEvent).detail;
+        detail.headers['X-Till-Note'] = 'from-a-listener';
+        // the client's own headers stay as they are
+        detail.headers['X-CSRF-Token'] = 'forged';
+        if (detail.url === '/action/slow') event.preventDefault();
+      });
+    });
+    await page.click('#slow-button');
+    // the canceled request left no busy state behind
+    assert.equal(await page.getAttribute('#slow-button', 'aria-busy'), null);
+    await addNoteAndWait(page, 'после отмены');
+    await waitForSeen(page, 'after-swap action on #notesList-container');
+
+    assert.deepEqual(await seenEvents(page), [
+      'before-request POST /action/slow user on #slow-button',
+      'before-request POST /action/add-note user on #note-form',
+      'after-swap action on #notesList-container',
+    ]);
+    assert.deepEqual(requests.map((r) => new URL(r.url()).pathname), ['/action/add-note'], 'the canceled request was sent');
+    const headers = await requests[0].allHeaders();
+    assert.equal(headers['x-till-note'], 'from-a-listener');
+    assert.equal(headers['x-csrf-token'], await page.getAttribute('meta[name="csrf-token"]', 'content'));
+    assert.equal(await page.textContent('#counter-value'), '0');
+  });
+});
+
+test('client events: atom:error tells of a failed action, and canceling it keeps the client from showing it', async () => {
+  await withApp(async ({ terminal }) => {
+    const { page } = await terminal();
+    await recordClientEvents(page);
+    await page.evaluate(() => {
+      document.addEventListener('atom:error', (event) => {
+        if ((window as unknown as { __ownErrors?: boolean }).__ownErrors) event.preventDefault();
+      });
+      (window as unknown as { __ownErrors?: boolean }).__ownErrors = true;
+    });
+    await page.click('#validate-toast');
+    await waitForSeen(page, 'error 422 POST /action/validate on #validate-toast');
+    // the app showed it its own way: no toast (checked after a later action that must be answered)
+    await addNoteAndWait(page, 'после ошибки');
+    assert.equal(await page.locator('.atom-toast').count(), 0);
+
+    await page.evaluate(() => ((window as unknown as { __ownErrors?: boolean }).__ownErrors = false));
+    await page.click('#validate-toast');
+    await page.waitForSelector('.atom-toast');
+    assert.equal((await seenEvents(page)).filter((e) => e.startsWith('error 422')).length, 2);
+  });
+});
+
+test('client events: atom:socket-event for every channel event, after-swap for refreshes and pushed fragments, offline and online', async () => {
+  await withApp(async ({ fixture, terminal }) => {
+    const writer = await terminal();
+    const watcher = await terminal();
+    await recordClientEvents(watcher.page);
+    await addNoteAndWait(writer.page, 'для наблюдателя');
+    await waitForSeen(watcher.page, 'after-swap refresh on #notesList-container');
+    await waitForSeen(watcher.page, 'after-swap push on #noteCount-container');
+    const seen = await seenEvents(watcher.page);
+    assert.ok(seen.includes('socket-event notes-changed notes-ch'), seen.join('\n'));
+    assert.ok(seen.includes('socket-event notes-pushed notes-push pushed'), seen.join('\n'));
+    assert.ok(seen.some((e) => e.startsWith('before-request POST /action/notes-refresh refresh')), seen.join('\n'));
+
+    // a canceled atom:socket-event: the page neither refreshes nor swaps
+    await watcher.page.evaluate(() => document.addEventListener('atom:socket-event', (event) => event.preventDefault()));
+    const before = (await seenEvents(watcher.page)).length;
+    await addNoteAndWait(writer.page, 'без обновления');
+    // a refresh or a swap would start in the same task as the event's dispatch: it would already be listed
+    await watcher.page.waitForFunction(
+      (before) => (window as unknown as { __seen: string[] }).__seen.slice(before).filter((e) => e.startsWith('socket-event')).length === 2,
+      before,
+    );
+    assert.deepEqual(
+      (await seenEvents(watcher.page)).slice(before).filter((e) => !e.startsWith('socket-event')),
+      [],
+      'a canceled event still refreshed or swapped',
+    );
+
+    // the host closes every socket: the pages go offline, reconnect by themselves and are online again
+    for (const subscriber of fixture.host.hub()!.sockets.values()) subscriber.ws.close(4001, 'test');
+    await waitForSeen(watcher.page, 'offline');
+    await waitForSeen(watcher.page, 'online');
+    const connection = (await seenEvents(watcher.page)).filter((e) => e === 'online' || e === 'offline');
+    assert.deepEqual(connection, ['offline', 'online']);
+  });
 });

@@ -8,7 +8,7 @@ import test from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { createNewApp } from '../../server/dev/new-app.js';
 import { startDevLoop, type DevLoop } from '../../server/dev/dev-loop.js';
-import { launchBrowser } from './browser.js';
+import { launchBrowser } from '../helpers/browser.js';
 
 const WAIT = { timeout: 20_000 };
 

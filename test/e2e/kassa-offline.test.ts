@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { projectRoot, startHost, type TestHost } from '../helpers/host.js';
-import { launchBrowser } from './browser.js';
+import { launchBrowser } from '../helpers/browser.js';
 
 const appDir = path.join(projectRoot, 'apps', 'kassa');
 const screenshots = path.join(projectRoot, 'docs', 'screenshots');

@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { projectRoot, startHost, type TestHost } from '../helpers/host.js';
-import { launchBrowser } from './browser.js';
+import { launchBrowser } from '../helpers/browser.js';
 
 const appDir = path.join(projectRoot, 'apps', 'kassa');
 const shots = path.join(projectRoot, 'test-output');

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { launchBrowser } from './browser.js';
-import { startFixtureHost, type FixtureHost } from './fixture-host.js';
+import { launchBrowser } from '../helpers/browser.js';
+import { startFixtureHost, type FixtureHost } from '../helpers/fixture-host.js';
 
 let browser: Browser;
 let fixture: FixtureHost;

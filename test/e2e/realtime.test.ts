@@ -9,8 +9,9 @@ import { createHost } from '../../server/host.js';
 import type { Host } from '../../server/host-types.js';
 import { fixtures, startHost, type TestHost } from '../helpers/host.js';
 import { TestTerminal } from '../helpers/http-client.js';
-import { launchBrowser } from './browser.js';
-import { buildClientBundle } from './fixture-host.js';
+import { launchBrowser } from '../helpers/browser.js';
+import { buildClientBundle } from '../helpers/fixture-host.js';
+import type { ServerFrame } from '../../protocol/wire.js';
 
 const appDir = path.join(fixtures, 'realtime-app');
 let browser: Browser;
@@ -95,11 +96,20 @@ async function addTo(page: Page, form: 'receipt' | 'cart', name: string): Promis
   await page.click(`#${form}-submit`);
 }
 
-/** Lets frames that should NOT arrive have their chance before asserting their absence. */
-const settle = (page: Page) => page.waitForTimeout(300);
+let barriers = 0;
+
+/**
+ * Before asserting that a frame did NOT arrive: the host sends every open page one more event, and each
+ * page has received everything sent before it once that one is there (a WebSocket keeps order).
+ */
+async function allArrived(host: { hub(): { broadcast(frame: ServerFrame): void } | undefined }, ...pages: Page[]): Promise<void> {
+  const event = `test-barrier-${++barriers}`;
+  host.hub()!.broadcast({ event, channel: 'test-barrier', payload: null });
+  await Promise.all(pages.map((page) => page.waitForFunction((event) => window.__serverokey?.eventLog.some((e) => e.event === event), event)));
+}
 
 test('a shared receipt: B updates with no input, A sees no event for its own change, A’s second tab updates', async () => {
-  await withHost(async (_host, till) => {
+  await withHost(async (host, till) => {
     const a = await till('alice');
     const b = await till('bob');
     const aTab2 = await a.window('/');
@@ -111,7 +121,7 @@ test('a shared receipt: B updates with no input, A sees no event for its own cha
     await waitForLines(b.page, '.receipt-line', ['Хлеб']);
     await waitForLines(aTab2, '.receipt-line', ['Хлеб']);
 
-    await settle(a.page);
+    await allArrived(host, a.page, b.page, aTab2);
     assert.equal(await eventsNamed(a.page, 'receipt-changed'), 0, 'the initiating page received its own change');
     assert.equal(await eventsNamed(b.page, 'receipt-changed'), 1);
     assert.equal(await eventsNamed(aTab2, 'receipt-changed'), 1);
@@ -122,7 +132,7 @@ test('a shared receipt: B updates with no input, A sees no event for its own cha
 });
 
 test('a terminal-scoped cart: terminals do not see each other’s, the customer display of terminal 1 does', async () => {
-  await withHost(async (_host, till) => {
+  await withHost(async (host, till) => {
     const t1 = await till('alice');
     const t2 = await till('bob');
     const display1 = await t1.window('/display');
@@ -134,7 +144,7 @@ test('a terminal-scoped cart: terminals do not see each other’s, the customer 
     await addTo(t2.page, 'cart', 'Кефир');
     await waitForLines(t2.page, '.cart-line', ['Кефир']);
 
-    await settle(t2.page);
+    await allArrived(host, t1.page, t2.page, display1);
     assert.deepEqual(await lines(t1.page, '.cart-line'), ['Молоко']);
     assert.deepEqual(await lines(display1, '.cart-line'), ['Молоко']);
     assert.deepEqual(await lines(t2.page, '.cart-line'), ['Кефир']);
@@ -209,7 +219,7 @@ test('without a session no channel payload ever reaches a page, also one left op
     const writer = new TestTerminal(host.url);
     await writer.login('bob', 'secret');
     await writer.action('/action/receipt-add', { name: 'Секрет' });
-    await settle(a.page);
+    await allArrived(host, a.page);
 
     const visitorState = await visitor.page.evaluate(() => ({
       events: window.__serverokey?.events,
@@ -218,7 +228,7 @@ test('without a session no channel payload ever reaches a page, also one left op
     }));
     assert.deepEqual(visitorState, { events: 0, subscriptions: [], offline: false });
     assert.doesNotMatch(await visitor.page.content(), /Секрет/);
-    assert.equal(await a.page.evaluate(() => window.__serverokey!.events), eventsBefore);
+    assert.equal(await a.page.evaluate(() => window.__serverokey!.events), eventsBefore + 1, 'only the test barrier reached the page');
     assert.doesNotMatch(await a.page.content(), /Секрет/);
     assert.equal(await a.page.evaluate(() => document.documentElement.hasAttribute('data-offline')), false);
   });

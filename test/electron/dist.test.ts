@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
 import { findElectronBinary } from '../../electron/electron-binary.js';
-import { projectRoot } from './helpers.js';
+import { projectRoot } from '../helpers/desktop.js';
 
 const run = promisify(execFile);
 const temp: string[] = [];

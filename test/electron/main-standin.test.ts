@@ -11,7 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { desktopFixture, projectRoot } from './helpers.js';
+import { desktopFixture, projectRoot } from '../helpers/desktop.js';
+import { waitFor } from '../helpers/wait.js';
 
 const run = promisify(execFile);
 const REGISTER = path.join(projectRoot, 'test', 'electron', 'standin', 'register.mjs');
@@ -122,8 +123,16 @@ describe('the main process (under a stand-in Electron)', () => {
   });
 
   it("keeps the engine's code cache in the install's userData (the app folder is read-only when packaged)", async () => {
-    const cached = await readdir(path.join(installUserData, 'code-cache')).catch(() => [] as string[]);
-    assert.ok(cached.some((name) => name.startsWith('host.bundle.cjs-') && name.endsWith('.bin')), `code-cache holds: ${cached.join(', ')}`);
+    // written as the engine's process ends (server/code-cache.ts), so it is there once main.js has exited;
+    // waited for as a condition rather than looked at once. (It used to be missing when another test's
+    // build had dist/server/host.js as a per-file build, without the bundle, at the moment main.js loaded
+    // it: scripts/build.mjs now only ever writes host.js as the code-cache loader.)
+    const isCache = (name: string) => name.startsWith('host.bundle.cjs-') && name.endsWith('.bin');
+    const cached = await waitFor(async () => {
+      const names = await readdir(path.join(installUserData, 'code-cache')).catch(() => [] as string[]);
+      return names.some(isCache) ? names : undefined;
+    }, `a host.bundle.cjs code cache in ${installUserData}/code-cache`);
+    assert.ok(cached.some(isCache));
   });
 
   /** the windows that show the till (not the hidden one a receipt is printed from) */

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { desktopFixture, hasManifest, kassaDir, projectRoot } from './helpers.js';
+import { desktopFixture, hasManifest, kassaDir, projectRoot } from '../helpers/desktop.js';
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);

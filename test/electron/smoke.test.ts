@@ -10,7 +10,8 @@ import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { findElectronBinary } from '../../electron/electron-binary.js';
-import { projectRoot, tillAppDir } from './helpers.js';
+import { projectRoot, tillAppDir } from '../helpers/desktop.js';
+import { waitFor } from '../helpers/wait.js';
 
 const run = promisify(execFile);
 const electron = findElectronBinary(projectRoot);
@@ -100,7 +101,7 @@ describe('desktop app (Electron)', () => {
     // Next launch: both terminals come back, and the first is still logged in.
     const again = await launch(dataDir);
     await again.firstWindow();
-    for (let i = 0; i < 100 && again.windows().length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor(() => again.windows().length >= 2, 'the second terminal window');
     const windows = again.windows();
     assert.equal(windows.length, 2, 'both terminal windows are reopened');
     const terminals = await Promise.all(windows.map((w) => terminalOf(w)));

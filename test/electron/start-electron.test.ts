@@ -8,7 +8,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { desktopFixture, projectRoot } from './helpers.js';
+import { desktopFixture, projectRoot } from '../helpers/desktop.js';
 
 const temp: string[] = [];
 after(() => Promise.all(temp.map((d) => rm(d, { recursive: true, force: true }))));

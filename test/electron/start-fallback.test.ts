@@ -11,7 +11,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { projectRoot, tillAppDir } from './helpers.js';
+import { projectRoot, tillAppDir } from '../helpers/desktop.js';
+import { waitFor } from '../helpers/wait.js';
 
 const run = promisify(execFile);
 const CHROMIUM = '/usr/bin/chromium';
@@ -59,13 +60,8 @@ function waitForLine(child: ChildProcess, output: string[], pattern: RegExp, tim
   });
 }
 
-async function tillPage(browser: Browser, url: string): Promise<Page> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const page = browser.contexts().flatMap((c) => c.pages()).find((p) => p.url().startsWith(url));
-    if (page) return page;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`no Chromium page shows ${url}`);
+function tillPage(browser: Browser, url: string): Promise<Page> {
+  return waitFor(() => browser.contexts().flatMap((c) => c.pages()).find((p) => p.url().startsWith(url)), `a Chromium page showing ${url}`);
 }
 
 const temp: string[] = [];
@@ -77,6 +73,7 @@ after(async () => {
     const exited = new Promise((resolve) => child!.once('exit', resolve));
     if (startPid) process.kill(startPid, 'SIGINT');
     else if (child.pid) process.kill(child.pid, 'SIGTERM');
+    // a bound, not a wait: a run that already failed does not hang on a stuck child
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
   }
   await Promise.all(temp.map((d) => rm(d, { recursive: true, force: true })));
@@ -128,15 +125,7 @@ describe('npm start without the Electron binary', () => {
     assert.match(await login.text(), /type="password"/);
 
     // On the screen: the Chromium window shows that login page.
-    let browser: Browser | undefined;
-    for (let attempt = 0; !browser; attempt++) {
-      try {
-        browser = await chromium.connectOverCDP(`http://127.0.0.1:${cdpPort}`);
-      } catch (error) {
-        if (attempt > 50) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    }
+    const browser = await waitFor(() => chromium.connectOverCDP(`http://127.0.0.1:${cdpPort}`), 'Chromium to accept a DevTools connection');
     try {
       const page = await tillPage(browser, url!);
       await page.waitForURL(/\/login/);

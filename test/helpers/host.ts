@@ -24,7 +24,7 @@ export async function startHost(appDir: string, options: Partial<HostOptions> = 
   const host = await createHost({ appDir, dataDir, port: 0, quiet: true, ...options });
   return Object.assign(host, {
     dataDir,
-    flushed: () => (host as unknown as { engine(): { store: { flush(): Promise<void> } } }).engine().store.flush(),
+    flushed: () => host.engine().store.flush(),
     async stop() {
       await host.close();
       if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });

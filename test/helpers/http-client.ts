@@ -133,7 +133,8 @@ export class TestSocket {
     this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   }
 
-  next(test: (frame: any) => boolean, timeoutMs = 3000): Promise<any> {
+  /** The first frame (already received or still to come) that passes `test`; the deadline only bounds a failing test. */
+  next(test: (frame: any) => boolean, timeoutMs = 10_000): Promise<any> {
     const seen = this.frames.find(test);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
@@ -156,7 +157,31 @@ export class TestSocket {
   }
 }
 
-/** Lets pending socket frames arrive before asserting that something did NOT happen. */
-export function settle(ms = 150): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Resolves once every frame the host sent this socket before the call has arrived: the host answers a ping
+ * with a pong on the same connection, after whatever it sent before (a WebSocket keeps order). "Nothing
+ * arrived" is then asserted after an event that must arrive, not after a pause. An event frame goes out
+ * before the action that caused it is answered, so after the action's answer the barrier covers it too.
+ */
+export function pingBarrier(ws: WebSocket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (data: WebSocket.RawData) => {
+      if (JSON.parse(data.toString()).type !== 'pong') return;
+      ws.off('message', onMessage);
+      ws.off('close', onClose);
+      resolve();
+    };
+    const onClose = () => {
+      ws.off('message', onMessage);
+      reject(new Error('the socket closed before the host answered the ping'));
+    };
+    ws.on('message', onMessage);
+    ws.once('close', onClose);
+    ws.send(JSON.stringify({ type: 'ping' }));
+  });
+}
+
+/** pingBarrier on every socket given. */
+export async function allArrived(...sockets: Array<TestSocket | WebSocket>): Promise<void> {
+  await Promise.all(sockets.map((socket) => pingBarrier(socket instanceof TestSocket ? socket.ws : socket)));
 }

@@ -8,12 +8,11 @@ import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import WebSocket from 'ws';
 import { fixtures, startHost, type TestHost } from '../helpers/host.js';
-import { TestTerminal, settle } from '../helpers/http-client.js';
-import { attemptUpgrade, closedWithin, Device } from '../fixtures/realtime-app/support.js';
+import { TestTerminal, allArrived } from '../helpers/http-client.js';
+import { attemptUpgrade, closedWithin, Device } from '../helpers/device.js';
 
 const appDir = path.join(fixtures, 'auth-app');
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function loggedIn(host: TestHost, login: string): Promise<TestTerminal> {
   const t = new TestTerminal(host.url);
@@ -188,8 +187,10 @@ describe('auth', () => {
 
 describe('auth: session expiry (auth.session.idleMinutes = 0.02)', () => {
   let host: TestHost;
+  // the host's clock: the test moves it past the idle limit instead of waiting for it to pass
+  let now = Date.now();
   before(async () => {
-    host = await startHost(path.join(appDir, 'short-session'));
+    host = await startHost(path.join(appDir, 'short-session'), { clock: () => now });
   });
   after(() => host.stop());
 
@@ -200,7 +201,7 @@ describe('auth: session expiry (auth.session.idleMinutes = 0.02)', () => {
     assert.equal((await socket.subscribe('notes-ch')).type, 'subscribed');
     const closed = new Promise<number>((resolve) => socket.ws.once('close', (code) => resolve(code)));
 
-    await sleep(1500);
+    now += 0.02 * 60_000 + 1;
     const writer = await loggedIn(host, 'root');
     assert.equal((await writer.action('/action/note', { text: 'после простоя' })).status, 200);
     assert.equal(await closed, 4001, 'the socket of the expired session was not closed');
@@ -289,15 +290,18 @@ describe('auth: LAN devices', () => {
     await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
     ws.send(JSON.stringify({ type: 'subscribe', channel: 'notes-ch' }));
     const writer = await loggedIn(host, 'root');
-    while (!frames.some((f) => f.type === 'subscribed')) await sleep(20);
+    await allArrived(ws);
+    assert.ok(frames.some((f) => f.type === 'subscribed'));
     await writer.action('/action/note', { text: 'для планшета' });
-    while (!frames.some((f) => f.event === 'notes-changed')) await sleep(20);
+    await allArrived(ws);
+    assert.ok(frames.some((f) => f.event === 'notes-changed'));
 
     // the host machine revokes it from its terminals page
     const admin = new TestTerminal(host.url);
     const list = await admin.get('/__terminals');
     assert.equal(list.status, 200);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(list.text)![1];
+    // measures time itself: the requirement is a cut-off within one second
     const closed = closedWithin(ws, 1000);
     const revoke = await fetch(host.url + '/__terminals/revoke', {
       method: 'POST',
@@ -315,7 +319,7 @@ describe('auth: LAN devices', () => {
     assert.equal(upgrade.status, 403);
     const before = frames.length;
     await writer.action('/action/note', { text: 'никому' });
-    await settle();
+    // the socket is closed (above): nothing can arrive on it any more
     assert.equal(frames.length, before);
     assert.equal(ws.readyState, WebSocket.CLOSED);
   });

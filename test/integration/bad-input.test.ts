@@ -8,7 +8,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import WebSocket from 'ws';
 import { fixtures, startHost, type TestHost } from '../helpers/host.js';
 import { TestTerminal, type TestSocket } from '../helpers/http-client.js';
-import { attemptUpgrade, Device } from '../fixtures/realtime-app/support.js';
+import { attemptUpgrade, Device } from '../helpers/device.js';
 
 const appDir = path.join(fixtures, 'realtime-app');
 

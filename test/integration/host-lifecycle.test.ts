@@ -7,6 +7,7 @@ import os from 'node:os';
 import { createHost } from '../../server/host.js';
 import { fixtures } from '../helpers/host.js';
 import { TestTerminal } from '../helpers/http-client.js';
+import { waitFor } from '../helpers/wait.js';
 
 const appDir = path.join(fixtures, 'http-app');
 
@@ -32,7 +33,7 @@ describe('host lifecycle', () => {
       const started = () => (globalThis as { __slowActionStarted?: number }).__slowActionStarted ?? 0;
       const before = started();
       const pending = t.action('/action/slow', { by: 5, ms: 400 });
-      while (started() === before) await new Promise((r) => setTimeout(r, 5));
+      await waitFor(() => started() !== before, 'the slow action to start');
       const closing = host.close();
       const result = await pending;
       await closing;
@@ -43,6 +44,25 @@ describe('host lifecycle', () => {
         assert.match(page, /<span class="value">5<\/span>/);
         await again.close();
       }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('launch.mode "server" (or launch.lan) serves the LAN; the lan option overrides the manifest', async () => {
+    const original = path.join(fixtures, 'original-kassa');
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sok-mode-'));
+    try {
+      const served = await createHost({ appDir: original, dataDir, port: 0, quiet: true });
+      assert.equal(served.launch.mode, 'server');
+      assert.equal(served.host, '0.0.0.0', 'launch.mode "server" did not bind the LAN');
+      await served.close();
+      const local = await createHost({ appDir: original, dataDir, port: 0, quiet: true, lan: false });
+      assert.equal(local.host, '127.0.0.1');
+      await local.close();
+      const plain = await createHost({ appDir, dataDir: path.join(dataDir, 'plain'), port: 0, quiet: true });
+      assert.equal(plain.host, '127.0.0.1', 'an app without launch.mode or launch.lan stays on this machine');
+      await plain.close();
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { projectRoot, startHost, type TestHost } from '../helpers/host.js';
-import { TestTerminal, settle, type TestSocket } from '../helpers/http-client.js';
+import { TestTerminal, allArrived, type TestSocket } from '../helpers/http-client.js';
 
 const appDir = path.join(projectRoot, 'apps', 'kassa');
 const BREAD = '4607000010075';
@@ -75,7 +75,7 @@ describe('kassa: terminals, customer display and dashboard', () => {
     const displaySocket = await socketOf(display1, 'receipt-updates');
     const till1Socket = await socketOf(till1, 'receipt-updates');
     await till2.action('/action/scan', { code: COFFEE });
-    await settle();
+    await allArrived(displaySocket);
     assert.equal(displaySocket.events('receipt-changed').length, 0, 'terminal 2 never reaches terminal 1');
 
     await till1.action('/action/scan', { code: COFFEE }, { socketId: till1Socket.id });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFile, readdir } from 'node:fs/promises';
 import { projectRoot, startHost, type TestHost } from '../helpers/host.js';
-import { TestTerminal, settle } from '../helpers/http-client.js';
+import { TestTerminal, allArrived } from '../helpers/http-client.js';
 
 const appDir = path.join(projectRoot, 'apps', 'kassa');
 
@@ -206,7 +206,7 @@ describe('kassa: the original example’s behaviour', () => {
     assert.equal(event.payload.items.at(-1).price, 7500, 'kopecks on the wire');
     const refresh = await window2.action('/action/soft-refresh-receipt', {}, { socketId: theirs.id });
     assert.match(refresh.body.html, /Кефир 1%/);
-    await settle();
+    await allArrived(mine);
     assert.equal(mine.events('receipt-changed').length, 0);
     mine.close();
     theirs.close();

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fixtures, projectRoot } from '../helpers/host.js';
-import { buildClientBundle } from '../e2e/fixture-host.js';
+import { buildClientBundle } from '../helpers/fixture-host.js';
 
 const HOST_ADDRESS = '10.231.0.1';
 const DEVICE_ADDRESS = '10.231.0.2';

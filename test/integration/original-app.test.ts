@@ -6,7 +6,7 @@ import path from 'node:path';
 import bcrypt from 'bcryptjs';
 import { readFile } from 'node:fs/promises';
 import { fixtures, startHost, type TestHost } from '../helpers/host.js';
-import { TestTerminal, settle } from '../helpers/http-client.js';
+import { TestTerminal, allArrived } from '../helpers/http-client.js';
 
 const appDir = path.join(fixtures, 'original-kassa');
 
@@ -15,7 +15,8 @@ describe('original-shaped kassa manifest', () => {
   let cashier: TestTerminal;
 
   before(async () => {
-    host = await startHost(appDir);
+    // its launch.mode "server" would bind the LAN: these checks need only this machine
+    host = await startHost(appDir, { lan: false });
     const registrar = await new TestTerminal(host.url).open('/register');
     const reg = await registrar.action('/auth/register', { name: 'Иванов И.И.', login: 'kassir', password: '123' });
     assert.deepEqual(reg.body, { redirect: '/login?registered=true' });
@@ -102,7 +103,7 @@ describe('original-shaped kassa manifest', () => {
     const event = await theirs.next((f) => f.event === 'receipt-changed');
     assert.equal(event.channel, 'receipt-updates');
     assert.ok(Array.isArray(event.payload.items));
-    await settle();
+    await allArrived(mine);
     assert.equal(mine.events('receipt-changed').length, 0);
     mine.close();
     theirs.close();

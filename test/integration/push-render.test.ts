@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fixtures, startHost, type TestHost } from '../helpers/host.js';
-import { TestTerminal, settle, type TestSocket } from '../helpers/http-client.js';
+import { TestTerminal, allArrived, type TestSocket } from '../helpers/http-client.js';
 
 const appDir = path.join(fixtures, 'push-app');
 const skus = (html: string) => [...html.matchAll(/<li>([^<]*)<\/li>/g)].map((m) => m[1]);
@@ -81,7 +81,7 @@ describe('pushed fragments (emit.render)', () => {
     const labelled2 = await socket2.next((f) => f.event === 'cart-labelled-changed');
     await socket1.next((f) => f.event === 'cart-changed');
     await socket2.next((f) => f.event === 'cart-changed');
-    await settle();
+    await allArrived(socket1, socket2);
 
     assert.match(labelled1.html.html, /<h2>Касса 1<\/h2><ul><li>tea<\/li><\/ul>/);
     assert.match(labelled2.html.html, /<h2>Касса 2<\/h2><ul><li>milk<\/li><\/ul>/);

@@ -7,18 +7,16 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { RawData } from 'ws';
 import { fixtures, startHost, type TestHost } from '../helpers/host.js';
-import { TestTerminal, settle, type TestSocket } from '../helpers/http-client.js';
-import type { RealtimeHub } from '../../server/realtime/hub.js';
+import { TestTerminal, allArrived, type TestSocket } from '../helpers/http-client.js';
 import { notifyOnCommit } from '../../server/realtime/notify-on-commit.js';
-import type { Engine } from '../../server/engine.js';
 
 const appDir = path.join(fixtures, 'push-app');
 
 describe('event fan-out', () => {
   let host: TestHost;
   const sockets: TestSocket[] = [];
-  const hub = () => (host as unknown as { hub(): RealtimeHub }).hub();
-  const engine = () => (host as unknown as { engine(): Engine }).engine();
+  const hub = () => host.hub()!;
+  const engine = () => host.engine();
 
   before(async () => {
     host = await startHost(appDir);
@@ -50,7 +48,7 @@ describe('event fan-out', () => {
       const before = { ...hub().counters };
       assert.equal((await till.action('/action/board-add', { note })).status, 200);
       const frames = await Promise.all(subs.map(({ socket }) => socket.next((f) => f.event === 'board-changed' && f.payload.notes.includes(note))));
-      await settle();
+      await allArrived(...subs.map(({ socket }) => socket));
       const raws = subs.map(({ raw }) => raw.find((bytes) => bytes.includes(`"board-changed"`) && bytes.includes(note))!);
       for (const { socket } of subs) socket.close();
       return { encoded: hub().counters.encoded - before.encoded, frames, raws };
@@ -70,7 +68,7 @@ describe('event fan-out', () => {
     const [{ socket, raw }] = await subscribers(till, 'cart-ch', 1);
     assert.equal((await till.action('/action/cart-add', { sku: 'чай 🍵' })).status, 200);
     const frame = await socket.next((f) => f.event === 'cart-changed');
-    await settle(50);
+    await allArrived(socket);
     const bytes = raw.find((b) => b.includes('"cart-changed"'))!;
     assert.ok(bytes.every((byte) => byte < 0x80), 'the event frame has bytes past ASCII');
     assert.deepEqual(frame.payload, { items: [{ sku: 'чай 🍵' }] });
@@ -112,13 +110,13 @@ describe('event fan-out', () => {
     notifyOnCommit(hub(), engine().store, engine().log, change('never stored'), failing.durable, undefined);
     assert.equal(hub().counters.encoded, before + 1, 'the frame was not prepared before the commit finished');
     failing.reject(new Error('disk full'));
-    await settle();
+    await allArrived(socket);
     assert.equal(socket.events('ticker-changed').length, 0, 'a failed commit was announced');
 
     const pending = commit();
     before = hub().counters.encoded;
     notifyOnCommit(hub(), engine().store, engine().log, change('stored'), pending.durable, undefined);
-    await settle();
+    await allArrived(socket);
     assert.equal(socket.events('ticker-changed').length, 0, 'the event went out before the commit was durable');
     pending.resolve();
     const frame = await socket.next((f) => f.event === 'ticker-changed');

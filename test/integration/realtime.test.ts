@@ -8,9 +8,8 @@ import path from 'node:path';
 import { readFile, readdir } from 'node:fs/promises';
 import WebSocket from 'ws';
 import { fixtures, startHost, type TestHost } from '../helpers/host.js';
-import { TestTerminal, settle, type TestSocket } from '../helpers/http-client.js';
-import type { RealtimeHub } from '../../server/realtime/hub.js';
-import { attemptUpgrade } from '../fixtures/realtime-app/support.js';
+import { TestTerminal, allArrived, type TestSocket } from '../helpers/http-client.js';
+import { attemptUpgrade } from '../helpers/device.js';
 
 const appDir = path.join(fixtures, 'realtime-app');
 
@@ -20,7 +19,7 @@ describe('real-time channels', () => {
   let bob: TestTerminal;
   let root: TestTerminal;
   const sockets: TestSocket[] = [];
-  const hub = () => (host as unknown as { hub(): RealtimeHub }).hub();
+  const hub = () => host.hub()!;
   const stored = async (name: string) => (await host.flushed(), readFile(path.join(host.dataDir, `${name}.json`), 'utf8').catch(() => ''));
   /** What is on disk right now, without waiting for anything: the connector's file and the write-ahead log. */
   const onDisk = async (name: string) => {
@@ -65,7 +64,7 @@ describe('real-time channels', () => {
     assert.equal(seen.channel, 'receipt-ch');
     assert.deepEqual(seen.payload.items.at(-1), { name: 'Хлеб' });
     await tab2.next((f) => f.event === 'receipt-changed');
-    await settle();
+    await allArrived(tab1);
     assert.equal(tab1.events().length, 0, 'the initiating socket heard its own change');
   });
 
@@ -88,7 +87,7 @@ describe('real-time channels', () => {
     assert.equal(added.status, 200);
     const shown = await till1Display.next((f) => f.event === 'cart-changed');
     assert.deepEqual(shown.payload, { items: [{ name: 'Молоко' }] });
-    await settle();
+    await allArrived(till2Page, till1Page);
     assert.equal(till2Page.events().length, 0, 'terminal 2 heard terminal 1 cart');
     assert.equal(till1Page.events().length, 0);
     const other = await till2.action('/action/cart-refresh');
@@ -114,7 +113,7 @@ describe('real-time channels', () => {
     }
     await bob.action('/action/receipt-add', { name: 'Тайна' });
     await bob.action('/action/stats-bump', { amount: 1 });
-    await settle();
+    await allArrived(socket);
     assert.deepEqual(socket.frames.filter((f) => f.event || f.type === 'subscribed'), []);
   });
 
@@ -134,7 +133,7 @@ describe('real-time channels', () => {
     sockets.push(again);
     assert.equal((await again.subscribe('receipt-ch')).type, 'error');
     await alice.action('/action/receipt-add', { name: 'После выхода' });
-    await settle();
+    await allArrived(again);
     assert.deepEqual(again.events(), []);
     assert.deepEqual(open.events(), []);
   });
@@ -147,14 +146,14 @@ describe('real-time channels', () => {
     await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
     try {
       for (const channel of ['receipt-ch', 'cart-ch', 'stats-ch']) ws.send(JSON.stringify({ type: 'subscribe', channel }));
-      await settle();
+      await allArrived(ws);
       assert.deepEqual(
         frames.filter((f) => f.type === 'error').map((f) => f.channel),
         ['receipt-ch', 'cart-ch', 'stats-ch'],
       );
       await bob.action('/action/receipt-add', { name: 'Чай' });
       await bob.action('/action/stats-bump', { amount: 1 });
-      await settle();
+      await allArrived(ws);
       assert.deepEqual(frames.filter((f) => f.event || f.type === 'subscribed'), []);
     } finally {
       ws.close();
@@ -218,7 +217,7 @@ describe('real-time channels', () => {
     const failed = await alice.action('/action/receipt-add-then-fail', { name: 'Призрак' });
     assert.equal(failed.status, 409);
     assert.equal(failed.body.error.message, 'Чек закрыт');
-    await settle();
+    await allArrived(watcher);
     assert.equal(watcher.events().length, 0, 'a failed action notified a subscriber');
     assert.equal(await stored('receipt'), before);
 
@@ -238,7 +237,7 @@ describe('real-time channels', () => {
     await bob.action('/action/receipt-add', { name: 'Сахар' });
     const audit = await admin.next((f) => f.event === 'receipt-audit');
     assert.equal(audit.channel, 'admin-ch');
-    await settle();
+    await allArrived(cashier);
     assert.equal(cashier.events('receipt-audit').length, 0);
   });
 

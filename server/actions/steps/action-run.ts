@@ -1,4 +1,4 @@
-// action:run runs another route's steps as a subroutine of the caller (D5): same transaction, same
+// action:run runs another route's steps as a subroutine of the caller (compatibility.md D5): same transaction, same
 // variables; its writes, redirect, login and logout belong to the outer action.
 import { childPath, routePath } from '../paths.js';
 import { stepFailure } from '../evaluate.js';

@@ -1,9 +1,9 @@
 // forEach runs its body in the same context with the loop variable bound (fixing the original's
-// copy-per-iteration, D4): mutations through the variable reach data, a redirect stops the loop.
+// copy-per-iteration, compatibility.md D4): mutations through the variable reach data, a redirect stops the loop.
 import { childPath } from '../paths.js';
 import { evaluate, stepFailure } from '../evaluate.js';
 import { runSteps } from '../run-steps.js';
-import type { StepKind } from '../context.js';
+import { isExpressionName, type StepKind } from '../context.js';
 import type { Step } from '../../manifest/types.js';
 
 export const forEachStep: StepKind = {
@@ -12,7 +12,7 @@ export const forEachStep: StepKind = {
     const list = evaluate(step.forEach, state, childPath(path, 'forEach'));
     if (!Array.isArray(list)) return;
     const name = typeof step.as === 'string' && step.as ? step.as : 'item';
-    if (['data', 'user', 'body', 'query', 'context', 'zod', 'require'].includes(name)) {
+    if (isExpressionName(name)) {
       throw stepFailure(new Error(`"as: ${name}" would hide a built-in variable; choose another name`), state, childPath(path, 'as'));
     }
     const body = step.steps as Step[] | undefined;

@@ -1,4 +1,4 @@
-// http:get fetches JSON into a context path. Bounded (D26): a total deadline, at most five redirects
+// http:get fetches JSON into a context path. Bounded (compatibility.md D26): a total deadline, at most five redirects
 // (relative ones resolved), a size cap, and the manifest's optional host allow-list. Failures are saved
 // as { error } and do not fail the action (original behaviour).
 import { assignPath, childPath } from '../paths.js';

@@ -7,7 +7,7 @@ import { connectorFile } from '../paths.js';
 
 /**
  * What Low holds: the state in a box, because Low skips falsy data (`if (data)`) and a connector's whole
- * state may faithfully be null, 0, '' or false (D21). The file holds the bare state.
+ * state may faithfully be null, 0, '' or false (compatibility.md D21). The file holds the bare state.
  */
 interface Stored {
   state: JsonValue;
@@ -65,7 +65,6 @@ class LowdbBackend implements ConnectorBackend {
 
 export const lowdbKind: ConnectorKind = {
   type: 'lowdb',
-  aliases: ['wise-json', 'json'],
   persistent: true,
   aliasNotice: 'runs on lowdb (same behaviour, one JSON file)',
   open: (options) => new LowdbBackend(options),

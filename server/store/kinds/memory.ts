@@ -10,7 +10,6 @@ const memoryBackend: ConnectorBackend = {
 
 export const memoryKind: ConnectorKind = {
   type: 'memory',
-  aliases: ['in-memory'],
   persistent: false,
   open: () => memoryBackend,
 };

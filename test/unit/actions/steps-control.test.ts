@@ -110,6 +110,15 @@ test('forEach over a non-array or an empty list runs nothing; a built-in name as
   assert.equal(error.details.step, 'routes["POST /bad"].steps[0].as');
 });
 
+test('every name expressions see is refused as a loop variable, terminal included', async (t) => {
+  const b = await bench(t, {
+    routes: { 'POST /hides-terminal': { type: 'action', steps: [{ forEach: '[1]', as: 'terminal', steps: [] }] } },
+  });
+  const error = await failure(b.run('POST /hides-terminal'));
+  assert.equal(error.details.step, 'routes["POST /hides-terminal"].steps[0].as');
+  assert.match(error.message, /would hide a built-in variable/);
+});
+
 test('a failing step inside forEach names the loop body path', async (t) => {
   const b = await bench(t, {
     routes: {

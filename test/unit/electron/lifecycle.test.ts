@@ -12,7 +12,7 @@ import {
   HostNotAnsweringError,
   waitForHttp,
 } from '../../../electron/lifecycle.js';
-import { desktopFixture } from '../../electron/helpers.js';
+import { desktopFixture } from '../../helpers/desktop.js';
 
 const tempDirs: string[] = [];
 after(async () => {

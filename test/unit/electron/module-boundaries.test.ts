@@ -5,7 +5,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import ts from 'typescript';
-import { projectRoot } from '../../electron/helpers.js';
+import { projectRoot } from '../../helpers/desktop.js';
 
 const electronDir = path.join(projectRoot, 'electron');
 /** main.ts, the modules only it loads, and the preload (which runs in the renderer) */

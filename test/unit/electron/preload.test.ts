@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import vm from 'node:vm';
 import { build } from 'esbuild';
-import { projectRoot } from '../../electron/helpers.js';
+import { projectRoot } from '../../helpers/desktop.js';
 
 async function loadPreload(answer: (channel: string, args: unknown[]) => unknown) {
   const bundle = await build({

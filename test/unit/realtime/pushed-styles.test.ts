@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { rootComponentId, usableFrame } from '../../../renderer/client/pushed-styles.js';
-import type { EventFrame } from '../../../renderer/client/socket.js';
+import type { EventFrame } from '../../../protocol/wire.js';
 
 const fragment = (html: string, styles = '') => ({ html, styles, scripts: [], componentName: 'ticker' });
 const onPage = (...ids: string[]) => (id: string) => ids.includes(id);

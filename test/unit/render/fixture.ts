@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ComponentConfig } from '../../../server/manifest/types.js';
-import type { Logger } from '../../../server/store/types.js';
+import type { Logger } from '../../../server/log.js';
 import { createRenderer, type RenderInput, type RendererOptions } from '../../../server/render/index.js';
 
 export interface Fixture {

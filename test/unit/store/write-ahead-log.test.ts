@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor } from '../../helpers/wait.js';
 import { captureLog, openStore, tempDir, update } from './helpers.js';
 import { WriteAheadLog } from '../../../server/store/write-ahead-log.js';
 import { createStore } from '../../../server/store/index.js';
@@ -61,11 +61,10 @@ test('the store brings the connector files up to date by itself shortly after a 
   const store = await openStore(t, dir, { receipt: { type: 'lowdb', initialState: { n: 0 } } });
   await update(store, 'receipt', 'global', () => ({ n: 1 }));
   assert.equal((await logFiles(dir)).length, 1, 'the acknowledged commit is not in the log');
-  let stored: unknown = null;
-  for (let tries = 0; tries < 100 && (stored === null || (await logFiles(dir)).length > 0); tries++) {
-    await sleep(50);
-    stored = await readFile(join(dir, 'receipt.json'), 'utf8').then(JSON.parse, () => null);
-  }
+  const stored = await waitFor(
+    async () => (await logFiles(dir)).length === 0 && (await readFile(join(dir, 'receipt.json'), 'utf8').then(JSON.parse)),
+    'the checkpoint after the commit',
+  );
   assert.deepEqual(stored, { n: 1 });
   assert.deepEqual(await logFiles(dir), []);
 });

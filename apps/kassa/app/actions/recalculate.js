@@ -1,7 +1,7 @@
 'use strict';
 // Recomputes a receipt from its lines. Amounts are kopecks; the rules (exact sums, percentage
 // discount rounded half-up to a kopeck) are written down in app/lib/money.js.
-// Parity with the original (spec §11.8): bread 4550 + cheese 25075 × 2 → total 54700;
+// Parity with the original (compatibility.md §11.8): bread 4550 + cheese 25075 × 2 → total 54700;
 // 10 % → discount 5470, due 49230; SALE15 → 8205 / 46495; with the bonus, 20 % → 10940 / 43760.
 const money = require('../lib/money.js');
 

@@ -1,4 +1,4 @@
-// Login, registration and logout: the original's routes, body fields and redirects (spec §11.4),
+// Login, registration and logout: the original's routes, body fields and redirects (compatibility.md §11.4),
 // with registration refusing a missing name, login or password (it used to store an unusable account).
 const t = require('../strings.js');
 const { refuseIf } = require('../expr.js');
