@@ -3,6 +3,7 @@
 // Array.from/of, which construct whatever `this` they are called with).
 import { ExpressionError } from './errors.js';
 import { forbiddenOwnKey, isProtectedTarget, protectObject } from './guards.js';
+import { NOT_INDEXED, positionOf } from '../../store/item-index.js';
 
 /** The source is filled in by CompiledExpression.evaluate, which knows which expression ran. */
 function helperError(message: string): ExpressionError {
@@ -54,7 +55,25 @@ ArrayFacade.of = (...items: unknown[]) => Array.of(...items);
 Object.defineProperty(ArrayFacade, 'name', { value: 'Array' });
 Object.freeze(ArrayFacade);
 
+/**
+ * `keyed(list, field)`: O(1) lookups of items by a field (`keyed(data.positions.items, 'barcode').get(code)`),
+ * from the stored list's index; the first item holding the value, as `find` would give. On a list that is
+ * not stored (built by the expression) it walks the list.
+ */
+function keyed(list: unknown, field: unknown): { get(value: unknown): unknown; has(value: unknown): boolean } {
+  if (!Array.isArray(list)) throw helperError(`keyed(list, field): the list is ${list === null ? 'null' : typeof list}, not an array`);
+  if (typeof field !== 'string' || field === '') throw helperError('keyed(list, field): the field must be a non-empty string');
+  const get = (value: unknown): unknown => {
+    const position = positionOf(list, field, value, true);
+    if (position !== NOT_INDEXED) return position < 0 ? undefined : list[position];
+    return list.find((item) => item !== null && typeof item === 'object' && (item as Record<string, unknown>)[field] === value);
+  };
+  return Object.freeze({ get, has: (value: unknown) => get(value) !== undefined });
+}
+Object.freeze(keyed);
+
 export const GLOBAL_VALUES: ReadonlyMap<string, unknown> = new Map<string, unknown>([
+  ['keyed', keyed],
   ['Math', protectObject(Math)],
   ['Number', Number],
   ['String', String],

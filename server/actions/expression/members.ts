@@ -1,12 +1,14 @@
 // Property reads, calls, `new` and optional chains. Reading through null/undefined yields undefined
 // (the original engine's "missing path" behaviour); calling a non-function is a clear error.
 import type { CallExpression, ChainExpression, Expression, MemberExpression, NewExpression, SpreadElement, Super } from 'acorn';
-import type { CompileContext, Evaluator } from './compile-context.js';
+import type { CompileContext, Evaluator, Frame } from './compile-context.js';
+import type { ExpressionScope } from './scope.js';
 import { compileNode, unwrapParens } from './compile.js';
 import { describeValue, ExpressionError } from './errors.js';
 import { ALLOWED_CONSTRUCTOR_NAMES, ALLOWED_CONSTRUCTORS } from './globals.js';
 import { checkStaticKey, safeKey } from './guards.js';
 import { iterableOf } from './literals.js';
+import { NOT_INDEXED, positionOf } from '../../store/item-index.js';
 
 /**
  * Inside an optional chain, a link that meets null/undefined after `?.` returns this marker and
@@ -145,13 +147,22 @@ export function compileCall(node: CallExpression, ctx: CompileContext, spine: bo
     const key = compileMemberKey(callee, ctx);
     const args = compileArguments(node.arguments, ctx);
     const optionalMember = calleeSpine && callee.optional;
+    // `items.find(i => i.barcode === code)` on a stored list: a lookup in its index, not a walk
+    const lookup = indexedFindOf(node, callee, ctx);
+    const call = (fn: Function, target: any, s: ExpressionScope, f: Frame | undefined): unknown => {
+      if (lookup && fn === Array.prototype.find && Array.isArray(target)) {
+        const position = positionOf(target, lookup.field, lookup.value(s, f), lookup.strict);
+        if (position !== NOT_INDEXED) return position < 0 ? undefined : target[position];
+      }
+      return Reflect.apply(fn, target, args(s, f));
+    };
     if (!spine) {
       return (s, f) => {
         const target = object(s, f);
         const name = key(s, f);
         const fn = target === null || target === undefined ? undefined : target[name];
         if (typeof fn !== 'function') throw notAFunction(source, calleeText, fn);
-        return Reflect.apply(fn, target, args(s, f));
+        return call(fn, target, s, f);
       };
     }
     return (s, f) => {
@@ -164,7 +175,7 @@ export function compileCall(node: CallExpression, ctx: CompileContext, spine: bo
         if (optionalCall && (fn === null || fn === undefined)) return SHORT_CIRCUIT;
         throw notAFunction(source, calleeText, fn);
       }
-      return Reflect.apply(fn, target, args(s, f));
+      return call(fn, target, s, f);
     };
   }
 
@@ -200,4 +211,52 @@ export function compileNew(node: NewExpression, ctx: CompileContext): Evaluator 
     }
     return Reflect.construct(type as new (...args: unknown[]) => unknown, args(s, f));
   };
+}
+
+/**
+ * `list.find(item => item.field === value)` (or `==`, either side) where `value` does not involve the item
+ * and has no side effects: the field and a compiled `value`, so the call can be answered from the stored
+ * list's index (item-index.ts) with exactly what the walk would find. Null for any other call.
+ */
+function indexedFindOf(
+  node: CallExpression,
+  callee: MemberExpression,
+  ctx: CompileContext,
+): { field: string; value: Evaluator; strict: boolean } | null {
+  if (callee.computed || callee.property.type !== 'Identifier' || callee.property.name !== 'find' || node.arguments.length !== 1) return null;
+  const arrow = node.arguments[0];
+  if (arrow.type !== 'ArrowFunctionExpression' || arrow.async || arrow.params.length !== 1 || arrow.params[0].type !== 'Identifier') return null;
+  if (arrow.body.type === 'BlockStatement') return null;
+  const item = arrow.params[0].name;
+  const body = unwrapParens(arrow.body);
+  if (body.type !== 'BinaryExpression' || (body.operator !== '===' && body.operator !== '==')) return null;
+  const fieldOf = (side: Expression): string | null => {
+    const e = unwrapParens(side);
+    if (e.type !== 'MemberExpression' || e.optional || e.computed || e.property.type !== 'Identifier') return null;
+    return e.object.type === 'Identifier' && e.object.name === item ? e.property.name : null;
+  };
+  const left = body.left as Expression;
+  const right = body.right as Expression;
+  const [field, other] = fieldOf(left) !== null ? [fieldOf(left), right] : [fieldOf(right), left];
+  if (field === null || field === undefined || !isPureWithout(other, item)) return null;
+  return { field, value: compileNode(other, ctx), strict: body.operator === '===' };
+}
+
+/** Literals, names other than `excluded` and plain member reads of them: evaluating it once is the same as per item. */
+function isPureWithout(node: Expression, excluded: string): boolean {
+  const e = unwrapParens(node);
+  switch (e.type) {
+    case 'Literal':
+      return true;
+    case 'Identifier':
+      return e.name !== excluded;
+    case 'MemberExpression':
+      if (e.object.type === 'Super') return false;
+      if (e.computed && e.property.type !== 'Literal') return false;
+      return isPureWithout(e.object as Expression, excluded);
+    case 'ChainExpression':
+      return e.expression.type === 'MemberExpression' && isPureWithout(e.expression, excluded);
+    default:
+      return false;
+  }
 }

@@ -6,15 +6,22 @@ import { spawn } from 'node:child_process';
 import { access, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { captureLog, openStore, tempDir } from './helpers.js';
+import { catalogueStates, initialCatalogue } from './fixtures/catalogue-steps.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const fixture = fileURLToPath(new URL('./fixtures/crash-writer.ts', import.meta.url));
 
 /** Runs the fixture; kills it with SIGKILL once `killAfter` values were acknowledged. Returns the acknowledged values. */
-function runChild(mode: string, dataDir: string, killAfter = Infinity): Promise<{ acknowledged: number[]; signal: NodeJS.Signals | null; stderr: string }> {
+function runChild(
+  mode: string,
+  dataDir: string,
+  killAfter = Infinity,
+  extra: string[] = [],
+): Promise<{ acknowledged: number[]; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture, mode, dataDir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture, mode, dataDir, ...extra], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     const acknowledged: number[] = [];
     let buffered = '';
     let stderr = '';
@@ -92,4 +99,26 @@ test('a two-file commit killed before its log line is on disk is absent from bot
   const b = ((await store.read('b', 'global')) as { n: number }).n;
   assert.equal(a, b, 'half a commit was kept');
   assert.ok(a >= 1, 'the acknowledged commit was lost');
+});
+
+test('SIGKILL during a stream of change records with checkpoints every few ms: the store reopens exactly at an acknowledged commit', async (t) => {
+  // adds, removals, sales of one item in 200, reorders (written whole), meta fields: logged as changes,
+  // checkpointed every 3 ms, so kills land inside checkpoints too and replay re-applies changes the file holds
+  for (const [seed, killAfter] of [
+    [11, 40],
+    [23, 75],
+    [37, 120],
+  ]) {
+    const dir = await tempDir(t);
+    const { acknowledged, signal, stderr } = await runChild('catalogue', dir, killAfter, [String(seed)]);
+    assert.equal(signal, 'SIGKILL', stderr);
+    const last = Math.max(...acknowledged);
+    const states = catalogueStates(seed, last + 1);
+    const store = await openStore(t, dir, { catalogue: { type: 'lowdb', initialState: initialCatalogue() } });
+    const reopened = await store.read('catalogue', 'global');
+    // the last acknowledged state, or the next one when its commit was durable but not yet acknowledged
+    const matches = [last, last + 1].filter((n) => isDeepStrictEqual(reopened, states[n]));
+    assert.equal(matches.length, 1, `seed ${seed}: after ${last} acknowledged commits the store holds neither state ${last} nor ${last + 1} (n = ${(reopened as { n: number }).n})`);
+    await store.close();
+  }
 });
