@@ -1,6 +1,7 @@
 // Sessions live in a connector (default "session"). The stored id is a hash of the cookie token, so a
 // copied data file does not hand out logins. Sessions expire server-side (idle and absolute limits), are
-// created fresh on every login (no fixation) and deleted on logout.
+// created fresh on every login (no fixation) and deleted on logout. A session belongs to the terminal it
+// was made on: its cookie opens nothing on another terminal, and revoking a terminal ends its sessions.
 import type { AuthConfig } from '../manifest/types.js';
 import type { Store } from '../store/types.js';
 import { randomToken, sha256 } from './tokens.js';
@@ -9,6 +10,8 @@ export interface SessionRecord {
   id: string;
   userKey: string;
   login: string;
+  /** the terminal the login was made on (sessions stored before terminals were recorded have none, and are not honoured) */
+  terminalId?: string;
   createdAt: number;
   lastSeen: number;
 }
@@ -51,12 +54,15 @@ export class SessionManager {
     return Math.floor(this.absoluteMs / 1000);
   }
 
-  /** The live session for a cookie token, touching its idle timer; null when unknown or expired. */
-  resolve(token: string | undefined): SessionRecord | null {
+  /**
+   * The live session for a cookie token presented by a terminal, touching its idle timer; null when
+   * unknown, expired, or made on another terminal (a copied cookie stays useless elsewhere).
+   */
+  resolve(token: string | undefined, terminalId: string | null): SessionRecord | null {
     if (!token) return null;
     const id = sha256(token);
     const record = this.byId.get(id);
-    if (!record) return null;
+    if (!record || !terminalId || record.terminalId !== terminalId) return null;
     const now = this.now();
     if (this.expired(record, now)) {
       this.byId.delete(id);
@@ -74,10 +80,10 @@ export class SessionManager {
     return Boolean(record && !this.expired(record, this.now()));
   }
 
-  async create(userKey: string, login: string): Promise<string> {
+  async create(userKey: string, login: string, terminalId: string): Promise<string> {
     const token = randomToken();
     const now = this.now();
-    this.byId.set(sha256(token), { id: sha256(token), userKey, login, createdAt: now, lastSeen: now });
+    this.byId.set(sha256(token), { id: sha256(token), userKey, login, terminalId, createdAt: now, lastSeen: now });
     await this.persist();
     return token;
   }
@@ -92,6 +98,16 @@ export class SessionManager {
     let changed = false;
     for (const [id, record] of this.byId) if (record.userKey === userKey) changed = this.byId.delete(id) || changed;
     if (changed) await this.persist();
+  }
+
+  /** Ends every session made on a terminal (it was revoked); resolves once that is stored. */
+  async destroyTerminal(terminalId: string): Promise<number> {
+    let ended = 0;
+    for (const [id, record] of this.byId) {
+      if (record.terminalId === terminalId && this.byId.delete(id)) ended++;
+    }
+    if (ended > 0) await this.persist();
+    return ended;
   }
 
   private expired(record: SessionRecord, now: number): boolean {

@@ -9,7 +9,7 @@ import type { Engine } from '../engine.js';
 import { ActionError } from '../actions/errors.js';
 import type { RenderInput } from '../render/index.js';
 import { expiredCookie, serializeCookie, SESSION_COOKIE } from '../auth/cookies.js';
-import { RateLimiter } from '../auth/rate-limit.js';
+import { LoginGuard, type LoginAttempt } from '../auth/login-guard.js';
 import type { TerminalRegistry } from '../auth/terminals.js';
 import { publicUser } from '../auth/user.js';
 import type { Initiator, RealtimeHub } from '../realtime/hub.js';
@@ -122,8 +122,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
-  const loginByIdentity = new RateLimiter({ max: 5, windowMs: 5 * 60_000 });
-  const loginByAddress = new RateLimiter({ max: 20, windowMs: 5 * 60_000 });
+  const loginGuard = new LoginGuard();
 
   // one middleware for what every request gets: counted as in flight until answered (so close() can let
   // it finish), the security headers, and the DNS-rebinding guard
@@ -238,7 +237,7 @@ export function createApp(deps: AppDeps): express.Express {
         return sendError(res, { status: 403, message: `Недостаточно прав: нужна роль ${roles.join(' или ')}` });
       }
       if (route.type === 'view') return await serveView(deps, req, res, route as ViewRoute);
-      return await serveAction(deps, req, res, key, route as ActionRoute, { loginByIdentity, loginByAddress });
+      return await serveAction(deps, req, res, key, route as ActionRoute, loginGuard);
     } catch (error) {
       next(error);
     }
@@ -252,7 +251,7 @@ export function createApp(deps: AppDeps): express.Express {
     if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') {
       return sendError(res, { status: 415, message: err.message ?? 'unsupported encoding' });
     }
-    if (error instanceof ActionError) return sendError(res, error.toBody(engine.debug));
+    if (error instanceof ActionError) return sendError(res, error.toBody(engine.debug, (line) => engine.log.error(`${req.method} ${req.path}: ${line}`)));
     if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
       return sendError(res, { status: err.status, message: err.message ?? 'bad request' });
     }
@@ -323,13 +322,29 @@ async function serveView(deps: AppDeps, req: Request, res: Response, route: View
   res.send(html);
 }
 
+/**
+ * Who is trying to log in, and as whom. Every window on the host machine shares 127.0.0.1: there the
+ * terminal is the source, so one till's typos cannot hold the others back; a browser's terminal cookie
+ * there is free to get, which the guard takes into account (`mintable`).
+ */
+function loginAttempt(engine: Engine, identity: Identity, req: Request, body: unknown): LoginAttempt {
+  const identityField = engine.manifest.auth?.identityField ?? 'login';
+  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[identityField] : undefined;
+  const local = identity.local && identity.terminal;
+  return {
+    account: typeof value === 'string' ? value : String(value ?? ''),
+    source: local ? `terminal:${identity.terminal!.id}` : `ip:${req.socket.remoteAddress ?? 'unknown'}`,
+    mintable: Boolean(local && identity.terminal!.kind === 'browser'),
+  };
+}
+
 async function serveAction(
   deps: AppDeps,
   req: Request,
   res: Response,
   key: string,
   route: ActionRoute,
-  limits: { loginByIdentity: RateLimiter; loginByAddress: RateLimiter },
+  loginGuard: LoginGuard,
 ): Promise<void> {
   const engine = deps.engine();
   const { identity } = locals(res);
@@ -343,14 +358,11 @@ async function serveAction(
   }
   if (body && typeof body === 'object' && !Array.isArray(body)) delete (body as Record<string, unknown>)._csrf;
 
-  const isLogin = engine.loginRoutes.has(key);
-  // every window on the host machine shares 127.0.0.1: there the terminal is the "address", so one
-  // till's typos cannot lock the others out
-  const address = identity.local && identity.terminal ? `terminal:${identity.terminal.id}` : (req.socket.remoteAddress ?? 'unknown');
-  const identityField = engine.manifest.auth?.identityField ?? 'login';
-  const loginName = isLogin && body && typeof body === 'object' ? String((body as Record<string, unknown>)[identityField] ?? '') : '';
-  if (isLogin) {
-    const wait = Math.max(limits.loginByIdentity.retryAfter(`id:${loginName}`), limits.loginByAddress.retryAfter(`ip:${address}`));
+  const attempt = engine.loginRoutes.has(key) ? loginAttempt(engine, identity, req, body) : undefined;
+  if (attempt) {
+    const refused = LoginGuard.refusedName(attempt.account);
+    if (refused) return sendError(res, { status: 400, message: refused, fields: { [engine.manifest.auth?.identityField ?? 'login']: refused } });
+    const wait = loginGuard.retryAfter(attempt);
     if (wait > 0) {
       res.setHeader('Retry-After', String(Math.ceil(wait / 1000)));
       return sendError(res, { status: 429, message: `Слишком много попыток входа. Повторите через ${Math.ceil(wait / 60_000)} мин.` });
@@ -370,10 +382,7 @@ async function serveAction(
 
     let user = identity.user;
     let sessionToken = identity.sessionToken;
-    if (isLogin && !outcome.login) {
-      limits.loginByIdentity.fail(`id:${loginName}`);
-      limits.loginByAddress.fail(`ip:${address}`);
-    }
+    if (attempt && !outcome.login) loginGuard.failed(attempt);
     if (engine.sessions && (outcome.login || outcome.logout)) {
       // a login always starts a fresh session (no fixation); the old one is gone either way
       await engine.sessions.destroy(identity.sessionToken ?? undefined);
@@ -383,9 +392,10 @@ async function serveAction(
         const auth = engine.manifest.auth!;
         const userKey = String(outcome.login[auth.identityField] ?? '');
         if (!userKey) throw new ActionError(500, `auth:login: the user record has no "${auth.identityField}" (auth.identityField)`);
-        sessionToken = await engine.sessions.create(userKey, userKey);
+        // the session belongs to the terminal it was made on: its cookie opens nothing on another one
+        sessionToken = await engine.sessions.create(userKey, userKey, identity.terminal!.id);
         user = publicUser(outcome.login, engine.secrets);
-        limits.loginByIdentity.reset(`id:${loginName}`);
+        if (attempt) loginGuard.succeeded(attempt);
         res.append('Set-Cookie', serializeCookie(SESSION_COOKIE, sessionToken, { maxAgeSeconds: engine.sessions.maxAgeSeconds, secure: isSecure(req) }));
       } else {
         res.append('Set-Cookie', expiredCookie(SESSION_COOKIE, isSecure(req)));
@@ -413,7 +423,10 @@ async function serveAction(
         rendered = engine.renderer.renderComponent(route.update, renderInput(engine, identity, outcome.vars.data, url, csrf, user));
       } catch (error) {
         const saved = outcome.changes.length > 0 ? 'Данные сохранены, но ' : '';
-        throw new ActionError(500, `${saved}компонент "${route.update}" не удалось отрисовать: ${(error as Error).message}`, { cause: error });
+        throw new ActionError(500, `${saved}компонент "${route.update}" не удалось отрисовать: ${(error as Error).message}`, {
+          cause: error,
+          publicMessage: saved ? 'Данные сохранены, но экран не удалось обновить' : undefined,
+        });
       }
       const answer: ActionResponse = {
         html: rendered.html,
