@@ -37,6 +37,8 @@ export interface AppDeps {
 type Locals = { identity: Identity; nonce: string };
 
 const JSON_LIMIT = '1mb';
+/** login bodies: a name (at most MAX_LOGIN_NAME_LENGTH) and a password, with room to spare */
+const LOGIN_BODY_LIMIT = '16kb';
 
 // CSP nonces: 16 random bytes each, cut from a larger random block (one call into the CSPRNG per 256 requests)
 let noncePool = Buffer.alloc(0);
@@ -207,6 +209,7 @@ export function createApp(deps: AppDeps): express.Express {
     }
     next();
   });
+  app.use(loginBodies(deps));
   app.use(express.json({ limit: JSON_LIMIT, strict: false }));
   app.use(express.urlencoded({ limit: JSON_LIMIT, extended: false }));
 
@@ -320,6 +323,25 @@ async function serveView(deps: AppDeps, req: Request, res: Response, route: View
     return;
   }
   res.send(html);
+}
+
+/**
+ * Bodies of login routes are parsed with a small limit: a login name and a password are short, and a
+ * flood of anonymous attempts with near-1 MB bodies would otherwise have the host read and parse each one
+ * (the heap it grew for that stayed). Anything larger is refused before it is read.
+ */
+function loginBodies(deps: AppDeps): express.RequestHandler {
+  const parsers = [express.json({ limit: LOGIN_BODY_LIMIT, strict: false }), express.urlencoded({ limit: LOGIN_BODY_LIMIT, extended: false })];
+  return (req, res, next) => {
+    const match = deps.routes().match(req.method, req.path);
+    if (match.kind !== 'route' || !deps.engine().loginRoutes.has(match.key)) return next();
+    const [json, form] = parsers;
+    const refuse = (error: unknown) => {
+      if ((error as { type?: string })?.type !== 'entity.too.large') return next(error);
+      sendError(res, { status: 413, message: 'Слишком длинные данные для входа (больше 16 КБ): проверьте имя пользователя и пароль' });
+    };
+    json(req, res, (error?: unknown) => (error ? refuse(error) : form(req, res, (error2?: unknown) => (error2 ? refuse(error2) : next()))));
+  };
 }
 
 /**
