@@ -29,7 +29,7 @@ const DISCARD_NOTICE_MS = 10 * 60_000;
 export type PairingResult =
   | { ok: true; terminal: TerminalIdentity }
   /** status: 400 bad name, 403 wrong or expired code, 429 this device tried too often */
-  | { ok: false; status: 400 | 403 | 429; message: string };
+  | { ok: false; status: 400 | 403 | 429; message: string; retryAfterMs?: number };
 
 /** Why the last pairing code was dropped before it expired (shown on the terminals page). */
 export interface DiscardedCode {
@@ -118,7 +118,7 @@ export class TerminalRegistry {
     if ('error' in named) return { ok: false, status: 400, message: named.error };
     const wait = this.failuresBySource.retryAfter(source, now);
     if (wait > 0) {
-      return { ok: false, status: 429, message: `Слишком много неверных кодов с этого устройства. Повторите через ${Math.ceil(wait / 60_000)} мин.` };
+      return { ok: false, status: 429, message: `Слишком много неверных кодов с этого устройства. Повторите через ${Math.ceil(wait / 60_000)} мин.`, retryAfterMs: wait };
     }
     const current = this.code && this.code.expiresAt > now ? this.code : null;
     if (!current || code.trim() !== current.code) {

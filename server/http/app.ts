@@ -333,6 +333,7 @@ async function serveView(deps: AppDeps, req: Request, res: Response, route: View
 function loginBodies(deps: AppDeps): express.RequestHandler {
   const parsers = [express.json({ limit: LOGIN_BODY_LIMIT, strict: false }), express.urlencoded({ limit: LOGIN_BODY_LIMIT, extended: false })];
   return (req, res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD') return next();
     const match = deps.routes().match(req.method, req.path);
     if (match.kind !== 'route' || !deps.engine().loginRoutes.has(match.key)) return next();
     const [json, form] = parsers;

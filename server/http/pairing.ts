@@ -98,7 +98,7 @@ ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
       return;
     }
     if (!result.ok) {
-      if (result.status === 429) res.setHeader('Retry-After', String(10 * 60));
+      if (result.retryAfterMs) res.setHeader('Retry-After', String(Math.ceil(result.retryAfterMs / 1000)));
       res.status(result.status).type('html').send(pairForm(result.message, token));
       return;
     }
