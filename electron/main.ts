@@ -148,7 +148,8 @@ function run(options: DesktopOptions): void {
         },
         toggleDevTools: () => BrowserWindow.getFocusedWindow()?.webContents.toggleDevTools(),
         showAbout: () => {
-          const lan = started.host !== '127.0.0.1' ? `\nКод подключения терминала: ${started.terminals.pairingCode().code}` : '';
+          // the pairing code is shown only on the terminals page, to a manager (anyone can open this dialog)
+          const lan = started.host !== '127.0.0.1' ? '\nПодключение терминалов: меню «Касса → Терминалы в сети…» (для менеджера)' : '';
           void dialog.showMessageBox({
             type: 'info',
             title: 'О программе',

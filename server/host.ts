@@ -158,7 +158,11 @@ export async function createHost(options: HostOptions): Promise<Host> {
     if (hub) void hub.handleUpgrade(req, socket, head);
     else socket.destroy();
   });
-  terminals.onRevoke((id) => hub?.disconnectTerminal(id));
+  // a revoked device is cut off at once: its sockets close, and its logins end (stored before revoke() resolves)
+  terminals.onRevoke(async (id) => {
+    hub?.disconnectTerminal(id);
+    await engine.sessions?.destroyTerminal(id);
+  });
 
   const port = resolvePort(options.port, engine.manifest.launch?.port);
   try {

@@ -32,6 +32,8 @@ module.exports = {
     passwordField: 'passwordHash',
     roleField: 'role',
     protectByDefault: true,
+    // only a manager opens the terminals page (pairing code, revoking LAN devices)
+    terminalsRoles: [t.roles.manager],
   },
   launch: {
     mode: 'native',

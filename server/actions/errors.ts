@@ -1,18 +1,37 @@
 // Typed failures of an action. Each carries the HTTP status the client gets and, for step
 // failures, the step's path in the manifest so an author can find it.
+import { randomBytes } from 'node:crypto';
 import type { ErrorBody } from '../../protocol/wire.js';
 
 export class ActionError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly details: { fields?: Record<string, string>; step?: string; cause?: unknown } = {},
+    readonly details: {
+      fields?: Record<string, string>;
+      step?: string;
+      cause?: unknown;
+      /** for a 5xx: what the client may be told outside debug mode (the rest goes to the log only) */
+      publicMessage?: string;
+    } = {},
   ) {
     super(message);
     this.name = 'ActionError';
   }
 
-  toBody(debug: boolean): ErrorBody {
+  /**
+   * The answer's error body. Outside debug mode a server-side failure (5xx) tells the client only that it
+   * happened and an id: its message (a failing expression's source, the step path, the cause) goes to
+   * the host's log through `logError` under that id, so "код ошибки 1a2b3c4d" finds it there.
+   */
+  toBody(debug: boolean, logError?: (line: string) => void): ErrorBody {
+    if (this.status >= 500 && !debug) {
+      const id = randomBytes(4).toString('hex');
+      const cause = this.details.cause instanceof Error && this.details.cause.stack ? `\n${this.details.cause.stack}` : '';
+      logError?.(`[${id}] ${this.message}${this.details.step ? ` (at ${this.details.step})` : ''}${cause}`);
+      const headline = this.details.publicMessage ?? 'Внутренняя ошибка кассы';
+      return { status: this.status, message: `${headline} (код ошибки ${id}; подробности в журнале хоста)` };
+    }
     const body: ErrorBody = { status: this.status, message: this.message };
     if (this.details.fields) body.fields = this.details.fields;
     if (this.details.step) body.step = this.details.step;

@@ -1,6 +1,7 @@
 // Sessions live in a connector (default "session"). The stored id is a hash of the cookie token, so a
 // copied data file does not hand out logins. Sessions expire server-side (idle and absolute limits), are
-// created fresh on every login (no fixation) and deleted on logout.
+// created fresh on every login (no fixation) and deleted on logout. A session belongs to the terminal it
+// was made on: its cookie opens nothing on another terminal, and revoking a terminal ends its sessions.
 import { sessionConnectorName } from '../manifest/auth-rules.js';
 import type { AuthConfig } from '../manifest/types.js';
 import type { Store } from '../store/types.js';
@@ -10,6 +11,8 @@ export interface SessionRecord {
   id: string;
   userKey: string;
   login: string;
+  /** the terminal the login was made on (sessions stored before terminals were recorded have none, and are not honoured) */
+  terminalId?: string;
   createdAt: number;
   lastSeen: number;
 }
@@ -52,12 +55,15 @@ export class SessionManager {
     return Math.floor(this.absoluteMs / 1000);
   }
 
-  /** The live session for a cookie token, touching its idle timer; null when unknown or expired. */
-  resolve(token: string | undefined): SessionRecord | null {
+  /**
+   * The live session for a cookie token presented by a terminal, touching its idle timer; null when
+   * unknown, expired, or made on another terminal (a copied cookie stays useless elsewhere).
+   */
+  resolve(token: string | undefined, terminalId: string | null): SessionRecord | null {
     if (!token) return null;
     const id = sha256(token);
     const record = this.byId.get(id);
-    if (!record) return null;
+    if (!record || !terminalId || record.terminalId !== terminalId) return null;
     const now = this.now();
     if (this.expired(record, now)) {
       this.byId.delete(id);
@@ -76,11 +82,11 @@ export class SessionManager {
   }
 
   /** A new session; when it cannot be stored (a full disk) it is not created at all and this rejects. */
-  async create(userKey: string, login: string): Promise<string> {
+  async create(userKey: string, login: string, terminalId: string): Promise<string> {
     const token = randomToken();
     const now = this.now();
     const id = sha256(token);
-    this.byId.set(id, { id, userKey, login, createdAt: now, lastSeen: now });
+    this.byId.set(id, { id, userKey, login, terminalId, createdAt: now, lastSeen: now });
     await this.persistOrUndo(() => this.byId.delete(id));
     return token;
   }
@@ -119,6 +125,17 @@ export class SessionManager {
     this.persist().catch(() => {
       this.persistedLastSeen.clear();
     });
+  }
+
+  /** Ends every session made on a terminal (it was revoked); resolves once that is stored. */
+  async destroyTerminal(terminalId: string): Promise<number> {
+    const ended = [...this.byId.values()].filter((record) => record.terminalId === terminalId);
+    if (ended.length === 0) return 0;
+    for (const record of ended) this.byId.delete(record.id);
+    await this.persistOrUndo(() => {
+      for (const record of ended) this.byId.set(record.id, record);
+    });
+    return ended.length;
   }
 
   private expired(record: SessionRecord, now: number): boolean {

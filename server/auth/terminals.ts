@@ -6,12 +6,38 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile, open } from 'node:fs/promises';
 import path from 'node:path';
 import type { TerminalInfo } from '../host-types.js';
+import { RateLimiter } from './rate-limit.js';
 import { randomToken, signedValue, verifySigned } from './tokens.js';
+import { terminalName } from './terminal-name.js';
 
 const PURPOSE = 'terminal';
 const PAIRING_CODE_TTL_MS = 5 * 60_000;
-/** wrong codes tolerated before the current code is dropped: a 6-digit code must not be guessable by trying */
-const PAIRING_ATTEMPTS = 5;
+/**
+ * Wrong codes one device (address) may enter before it must wait: it cannot guess, and it cannot burn the
+ * code for everyone else either.
+ */
+const PAIRING_FAILURES_PER_SOURCE = 5;
+const PAIRING_SOURCE_WINDOW_MS = 10 * 60_000;
+/**
+ * Wrong codes from all devices together before the current code is dropped: a 6-digit code must not be
+ * found by trying from many addresses (20 tries in a million).
+ */
+const PAIRING_ATTEMPTS = 20;
+/** how long the terminals page tells that a code was dropped */
+const DISCARD_NOTICE_MS = 10 * 60_000;
+
+export type PairingResult =
+  | { ok: true; terminal: TerminalIdentity }
+  /** status: 400 bad name, 403 wrong or expired code, 429 this device tried too often */
+  | { ok: false; status: 400 | 403 | 429; message: string; retryAfterMs?: number };
+
+/** Why the last pairing code was dropped before it expired (shown on the terminals page). */
+export interface DiscardedCode {
+  at: number;
+  failures: number;
+  /** addresses the wrong codes came from (the first few) */
+  sources: string[];
+}
 
 export interface TerminalIdentity {
   id: string;
@@ -21,8 +47,10 @@ export interface TerminalIdentity {
 
 export class TerminalRegistry {
   private readonly paired = new Map<string, TerminalInfo>();
-  private code: { code: string; expiresAt: number; failures: number } | null = null;
-  private readonly revokeListeners: Array<(id: string) => void> = [];
+  private code: { code: string; expiresAt: number; failures: number; sources: Set<string> } | null = null;
+  private discarded: DiscardedCode | null = null;
+  private readonly failuresBySource = new RateLimiter({ max: PAIRING_FAILURES_PER_SOURCE, windowMs: PAIRING_SOURCE_WINDOW_MS });
+  private readonly revokeListeners: Array<(id: string) => void | Promise<void>> = [];
   private readonly file: string;
 
   constructor(
@@ -54,7 +82,12 @@ export class TerminalRegistry {
       const info = this.paired.get(id);
       if (!info || info.revoked) return null;
     }
-    return { id, name: decodeURIComponent(name ?? id), kind };
+    try {
+      return { id, name: decodeURIComponent(name ?? id), kind };
+    } catch {
+      // signed by this host, so never malformed unless an older version signed a broken name
+      return { id, name: id, kind };
+    }
   }
 
   newBrowserIdentity(): TerminalIdentity {
@@ -64,40 +97,74 @@ export class TerminalRegistry {
 
   pairingCode(now = Date.now()): { code: string; expiresAt: number } {
     if (!this.code || this.code.expiresAt <= now) {
-      this.code = { code: String(randomInt(0, 1_000_000)).padStart(6, '0'), expiresAt: now + PAIRING_CODE_TTL_MS, failures: 0 };
+      this.code = { code: String(randomInt(0, 1_000_000)).padStart(6, '0'), expiresAt: now + PAIRING_CODE_TTL_MS, failures: 0, sources: new Set() };
     }
     return { code: this.code.code, expiresAt: this.code.expiresAt };
   }
 
-  /** Pairs a device when the code matches; the code is single-use and dropped after a few wrong tries. */
-  async pair(code: string, name: string, now = Date.now()): Promise<TerminalIdentity | null> {
-    if (!this.code || this.code.expiresAt <= now) return null;
-    if (code.trim() !== this.code.code) {
-      if (++this.code.failures >= PAIRING_ATTEMPTS) this.code = null;
-      return null;
+  /** The last code dropped for wrong tries, while it is recent enough to tell the host screen about. */
+  lastDiscarded(now = Date.now()): DiscardedCode | null {
+    if (this.discarded && now - this.discarded.at > DISCARD_NOTICE_MS) this.discarded = null;
+    return this.discarded && { ...this.discarded, sources: [...this.discarded.sources] };
+  }
+
+  /**
+   * Pairs a device when the code matches. The name is checked first (a bad name uses up nothing); the
+   * code is single use; a device (`source`, its address) that keeps entering wrong codes waits, and the
+   * code is dropped only after many wrong tries from all devices together. Nothing is kept unless saved.
+   */
+  async pair(code: string, rawName: string, source: string, now = Date.now()): Promise<PairingResult> {
+    const named = terminalName(rawName);
+    if ('error' in named) return { ok: false, status: 400, message: named.error };
+    const wait = this.failuresBySource.retryAfter(source, now);
+    if (wait > 0) {
+      return { ok: false, status: 429, message: `Слишком много неверных кодов с этого устройства. Повторите через ${Math.ceil(wait / 60_000)} мин.`, retryAfterMs: wait };
+    }
+    const current = this.code && this.code.expiresAt > now ? this.code : null;
+    if (!current || code.trim() !== current.code) {
+      this.failuresBySource.fail(source, now);
+      if (current) this.wrongCode(current, source, now);
+      return { ok: false, status: 403, message: 'Неверный или просроченный код.' };
     }
     this.code = null;
     const id = `lan-${randomToken(6).toLowerCase().replace(/[^a-z0-9]/g, '')}`;
-    const info: TerminalInfo = { id, name: name.trim().slice(0, 60) || `Терминал ${this.paired.size + 1}`, pairedAt: new Date(now).toISOString() };
+    const info: TerminalInfo = { id, name: named.name || `Терминал ${this.paired.size + 1}`, pairedAt: new Date(now).toISOString() };
     this.paired.set(id, info);
-    await this.save();
-    return { id, name: info.name, kind: 'paired' };
+    try {
+      await this.save();
+    } catch (error) {
+      // not saved, not paired: the device is not listed and the code still works for another try
+      this.paired.delete(id);
+      this.code ??= current;
+      throw error;
+    }
+    this.failuresBySource.reset(source);
+    return { ok: true, terminal: { id, name: info.name, kind: 'paired' } };
+  }
+
+  private wrongCode(current: NonNullable<TerminalRegistry['code']>, source: string, now: number): void {
+    current.failures++;
+    if (current.sources.size < 5) current.sources.add(source);
+    if (current.failures < PAIRING_ATTEMPTS) return;
+    this.code = null;
+    this.discarded = { at: now, failures: current.failures, sources: [...current.sources] };
   }
 
   list(): TerminalInfo[] {
     return [...this.paired.values()].map((t) => ({ ...t }));
   }
 
+  /** Revokes a paired device; resolves once it is stored and every listener (sockets, sessions) is done. */
   async revoke(id: string): Promise<boolean> {
     const info = this.paired.get(id);
     if (!info || info.revoked) return false;
     info.revoked = true;
     await this.save();
-    for (const listener of this.revokeListeners) listener(id);
+    await Promise.all(this.revokeListeners.map((listener) => listener(id)));
     return true;
   }
 
-  onRevoke(listener: (id: string) => void): void {
+  onRevoke(listener: (id: string) => void | Promise<void>): void {
     this.revokeListeners.push(listener);
   }
 

@@ -10,7 +10,7 @@ import { ActionError } from '../actions/errors.js';
 import { StoreWriteError } from '../store/types.js';
 import type { RenderInput } from '../render/index.js';
 import { expiredCookie, serializeCookie, SESSION_COOKIE } from '../auth/cookies.js';
-import { RateLimiter } from '../auth/rate-limit.js';
+import { LoginGuard, type LoginAttempt } from '../auth/login-guard.js';
 import type { TerminalRegistry } from '../auth/terminals.js';
 import { publicUser } from '../auth/user.js';
 import { loginTarget, requiresLogin } from '../manifest/auth-rules.js';
@@ -40,6 +40,8 @@ export interface AppDeps {
 type Locals = { identity: Identity; nonce: string };
 
 const JSON_LIMIT = '1mb';
+/** login bodies: a name (at most MAX_LOGIN_NAME_LENGTH) and a password, with room to spare */
+const LOGIN_BODY_LIMIT = '16kb';
 
 // CSP nonces: 16 random bytes each, cut from a larger random block (one call into the CSPRNG per 256 requests)
 let noncePool = Buffer.alloc(0);
@@ -115,8 +117,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
-  const loginByIdentity = new RateLimiter({ max: 5, windowMs: 5 * 60_000 });
-  const loginByAddress = new RateLimiter({ max: 20, windowMs: 5 * 60_000 });
+  const loginGuard = new LoginGuard();
 
   // one middleware for what every request gets: counted as in flight until answered (so close() can let
   // it finish), the security headers, and the DNS-rebinding guard
@@ -207,6 +208,7 @@ export function createApp(deps: AppDeps): express.Express {
     }
     next();
   });
+  app.use(loginBodies(deps));
   app.use(express.json({ limit: JSON_LIMIT, strict: false }));
   app.use(express.urlencoded({ limit: JSON_LIMIT, extended: false }));
 
@@ -237,7 +239,7 @@ export function createApp(deps: AppDeps): express.Express {
         return sendError(res, { status: 403, message: `Недостаточно прав: нужна роль ${roles.join(' или ')}` });
       }
       if (route.type === 'view') return await serveView(deps, req, res, route as ViewRoute);
-      return await serveAction(deps, req, res, key, route as ActionRoute, { loginByIdentity, loginByAddress });
+      return await serveAction(deps, req, res, key, route as ActionRoute, loginGuard);
     } catch (error) {
       next(error);
     }
@@ -251,7 +253,7 @@ export function createApp(deps: AppDeps): express.Express {
     if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') {
       return sendError(res, { status: 415, message: err.message ?? 'unsupported encoding' });
     }
-    if (error instanceof ActionError) return sendError(res, error.toBody(engine.debug));
+    if (error instanceof ActionError) return sendError(res, error.toBody(engine.debug, (line) => engine.log.error(`${req.method} ${req.path}: ${line}`)));
     // a full disk or a read-only data folder: the store has logged it once and undone the change
     if (error instanceof StoreWriteError) return sendError(res, { status: error.status, message: error.userMessage });
     if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
@@ -326,13 +328,49 @@ async function serveView(deps: AppDeps, req: Request, res: Response, route: View
   res.send(html);
 }
 
+/**
+ * Bodies of login routes are parsed with a small limit: a login name and a password are short, and a
+ * flood of anonymous attempts with near-1 MB bodies would otherwise have the host read and parse each one
+ * (the heap it grew for that stayed). Anything larger is refused before it is read.
+ */
+function loginBodies(deps: AppDeps): express.RequestHandler {
+  const parsers = [express.json({ limit: LOGIN_BODY_LIMIT, strict: false }), express.urlencoded({ limit: LOGIN_BODY_LIMIT, extended: false })];
+  return (req, res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD') return next();
+    const match = deps.routes().match(req.method, req.path);
+    if (match.kind !== 'route' || !deps.engine().loginRoutes.has(match.key)) return next();
+    const [json, form] = parsers;
+    const refuse = (error: unknown) => {
+      if ((error as { type?: string })?.type !== 'entity.too.large') return next(error);
+      sendError(res, { status: 413, message: 'Слишком длинные данные для входа (больше 16 КБ): проверьте имя пользователя и пароль' });
+    };
+    json(req, res, (error?: unknown) => (error ? refuse(error) : form(req, res, (error2?: unknown) => (error2 ? refuse(error2) : next()))));
+  };
+}
+
+/**
+ * Who is trying to log in, and as whom. Every window on the host machine shares 127.0.0.1: there the
+ * terminal is the source, so one till's typos cannot hold the others back; a browser's terminal cookie
+ * there is free to get, which the guard takes into account (`mintable`).
+ */
+function loginAttempt(engine: Engine, identity: Identity, req: Request, body: unknown): LoginAttempt {
+  const identityField = engine.manifest.auth?.identityField ?? 'login';
+  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[identityField] : undefined;
+  const local = identity.local && identity.terminal;
+  return {
+    account: typeof value === 'string' ? value : String(value ?? ''),
+    source: local ? `terminal:${identity.terminal!.id}` : `ip:${req.socket.remoteAddress ?? 'unknown'}`,
+    mintable: Boolean(local && identity.terminal!.kind === 'browser'),
+  };
+}
+
 async function serveAction(
   deps: AppDeps,
   req: Request,
   res: Response,
   key: string,
   route: ActionRoute,
-  limits: { loginByIdentity: RateLimiter; loginByAddress: RateLimiter },
+  loginGuard: LoginGuard,
 ): Promise<void> {
   const engine = deps.engine();
   const { identity } = locals(res);
@@ -346,14 +384,11 @@ async function serveAction(
   }
   if (body && typeof body === 'object' && !Array.isArray(body)) delete (body as Record<string, unknown>)._csrf;
 
-  const isLogin = engine.loginRoutes.has(key);
-  // every window on the host machine shares 127.0.0.1: there the terminal is the "address", so one
-  // till's typos cannot lock the others out
-  const address = identity.local && identity.terminal ? `terminal:${identity.terminal.id}` : (req.socket.remoteAddress ?? 'unknown');
-  const identityField = engine.manifest.auth?.identityField ?? 'login';
-  const loginName = isLogin && body && typeof body === 'object' ? String((body as Record<string, unknown>)[identityField] ?? '') : '';
-  if (isLogin) {
-    const wait = Math.max(limits.loginByIdentity.retryAfter(`id:${loginName}`), limits.loginByAddress.retryAfter(`ip:${address}`));
+  const attempt = engine.loginRoutes.has(key) ? loginAttempt(engine, identity, req, body) : undefined;
+  if (attempt) {
+    const refused = LoginGuard.refusedName(attempt.account);
+    if (refused) return sendError(res, { status: 400, message: refused, fields: { [engine.manifest.auth?.identityField ?? 'login']: refused } });
+    const wait = loginGuard.retryAfter(attempt);
     if (wait > 0) {
       res.setHeader('Retry-After', String(Math.ceil(wait / 1000)));
       return sendError(res, { status: 429, message: `Слишком много попыток входа. Повторите через ${Math.ceil(wait / 60_000)} мин.` });
@@ -373,10 +408,7 @@ async function serveAction(
 
     let user = identity.user;
     let sessionToken = identity.sessionToken;
-    if (isLogin && !outcome.login) {
-      limits.loginByIdentity.fail(`id:${loginName}`);
-      limits.loginByAddress.fail(`ip:${address}`);
-    }
+    if (attempt && !outcome.login) loginGuard.failed(attempt);
     if (engine.sessions && (outcome.login || outcome.logout)) {
       // a login always starts a fresh session (no fixation); the old one is gone either way
       await engine.sessions.destroy(identity.sessionToken ?? undefined);
@@ -386,9 +418,10 @@ async function serveAction(
         const auth = engine.manifest.auth!;
         const userKey = String(outcome.login[auth.identityField] ?? '');
         if (!userKey) throw new ActionError(500, `auth:login: the user record has no "${auth.identityField}" (auth.identityField)`);
-        sessionToken = await engine.sessions.create(userKey, userKey);
+        // the session belongs to the terminal it was made on: its cookie opens nothing on another one
+        sessionToken = await engine.sessions.create(userKey, userKey, identity.terminal!.id);
         user = publicUser(outcome.login, engine.secrets);
-        limits.loginByIdentity.reset(`id:${loginName}`);
+        if (attempt) loginGuard.succeeded(attempt);
         res.append('Set-Cookie', serializeCookie(SESSION_COOKIE, sessionToken, { maxAgeSeconds: engine.sessions.maxAgeSeconds, secure: isSecure(req) }));
       } else {
         res.append('Set-Cookie', expiredCookie(SESSION_COOKIE, isSecure(req)));
@@ -416,7 +449,10 @@ async function serveAction(
         rendered = engine.renderer.renderComponent(route.update, renderInput(engine, identity, outcome.vars.data, url, csrf, user));
       } catch (error) {
         const saved = outcome.changes.length > 0 ? 'Данные сохранены, но ' : '';
-        throw new ActionError(500, `${saved}компонент "${route.update}" не удалось отрисовать: ${(error as Error).message}`, { cause: error });
+        throw new ActionError(500, `${saved}компонент "${route.update}" не удалось отрисовать: ${(error as Error).message}`, {
+          cause: error,
+          publicMessage: saved ? 'Данные сохранены, но экран не удалось обновить' : undefined,
+        });
       }
       const answer: ActionResponse = {
         html: rendered.html,

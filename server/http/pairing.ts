@@ -1,5 +1,7 @@
 // LAN pairing: a device enters the short-lived code the host shows and gets a revocable terminal identity.
-// The host machine (loopback only) sees the code, a QR code of its address and the paired terminals.
+// The host machine (loopback only) sees the code, a QR code of its address and the paired terminals, and
+// there only a user with one of the app's terminals roles (auth.terminalsRoles; a manager) may: anyone
+// else is sent to log in first and brought back.
 import express, { type Request, type Response, Router } from 'express';
 import os from 'node:os';
 import { serializeCookie, TERMINAL_COOKIE } from '../auth/cookies.js';
@@ -8,12 +10,41 @@ import { csrfToken, csrfValid, isSecure, originAllowed, type Identity } from './
 import { enginePage, escapeHtml } from './page.js';
 import { importModule } from '../manifest/import-module.js';
 import type { AppDeps } from './app.js';
+import type { Engine } from '../engine.js';
+
+/** Who may open the terminals page and revoke devices when the manifest's auth does not say (auth.terminalsRoles). */
+export const DEFAULT_TERMINALS_ROLES: readonly string[] = ['admin', 'manager'];
+const TERMINALS_PATH = '/__terminals';
+
+export function terminalsRoles(engine: Engine): readonly string[] {
+  return engine.manifest.auth?.terminalsRoles ?? DEFAULT_TERMINALS_ROLES;
+}
+
+/**
+ * The terminals page is for the host machine only, and there (when the app has logins) for a user with
+ * one of the terminals roles; an app without auth has no roles, and the host machine's user manages it.
+ */
+function terminalsAccess(engine: Engine, identity: Identity): 'ok' | 'not-local' | 'needs-role' {
+  if (!identity.local) return 'not-local';
+  if (!engine.manifest.auth) return 'ok';
+  const roles = terminalsRoles(engine);
+  return identity.roles.some((role) => roles.includes(role)) ? 'ok' : 'needs-role';
+}
+
+/** The app's login page, asked to come back here (an app's login may honour `next`; apps/kassa does). */
+function loginForTerminals(engine: Engine): string {
+  return `${engine.manifest.auth?.loginPath ?? '/login'}?next=${encodeURIComponent(TERMINALS_PATH)}`;
+}
 
 function lanAddresses(): string[] {
   return Object.values(os.networkInterfaces())
     .flat()
     .filter((a): a is os.NetworkInterfaceInfo => Boolean(a) && a!.family === 'IPv4' && !a!.internal)
     .map((a) => a.address);
+}
+
+function timeOf(ms: number): string {
+  return new Date(ms).toLocaleTimeString('ru-RU');
 }
 
 export function pairingRouter(deps: AppDeps): Router {
@@ -57,22 +88,37 @@ ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
       res.status(403).type('html').send(pairForm('Форма устарела, попробуйте ещё раз.', anonymousCsrf(req, res)));
       return;
     }
-    const terminal = await deps.terminals.pair(String(body.code ?? ''), String(body.name ?? ''));
-    if (!terminal) {
-      res.status(403).type('html').send(pairForm('Неверный или просроченный код.', token));
+    const source = req.socket.remoteAddress ?? 'unknown';
+    let result;
+    try {
+      result = await deps.terminals.pair(String(body.code ?? ''), String(body.name ?? ''), source);
+    } catch (error) {
+      deps.engine().log.error(`pairing a terminal from ${source}: ${(error as Error)?.stack ?? String(error)}`);
+      res.status(503).type('html').send(pairForm('Касса не смогла сохранить подключение. Попробуйте ещё раз; если не выйдет — сообщите менеджеру.', token));
+      return;
+    }
+    if (!result.ok) {
+      if (result.retryAfterMs) res.setHeader('Retry-After', String(Math.ceil(result.retryAfterMs / 1000)));
+      res.status(result.status).type('html').send(pairForm(result.message, token));
       return;
     }
     res.append(
       'Set-Cookie',
-      serializeCookie(TERMINAL_COOKIE, deps.terminals.cookieValue(terminal), { maxAgeSeconds: 10 * 365 * 86400, secure: isSecure(req) }),
+      serializeCookie(TERMINAL_COOKIE, deps.terminals.cookieValue(result.terminal), { maxAgeSeconds: 10 * 365 * 86400, secure: isSecure(req) }),
     );
     res.redirect(303, '/');
   });
 
-  router.get('/__terminals', async (req, res) => {
+  router.get(TERMINALS_PATH, async (req, res) => {
     const identity = res.locals.identity as Identity;
-    if (!identity.local) {
+    const engine = deps.engine();
+    const access = terminalsAccess(engine, identity);
+    if (access === 'not-local') {
       res.status(403).type('text').send('only the host machine manages terminals');
+      return;
+    }
+    if (access === 'needs-role') {
+      res.redirect(303, loginForTerminals(engine));
       return;
     }
     const { code, expiresAt } = deps.terminals.pairingCode();
@@ -91,26 +137,45 @@ ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
         }</td></tr>`,
       )
       .join('');
+    const dropped = deps.terminals.lastDiscarded();
+    const droppedNotice = dropped
+      ? `<p class="error" role="alert" id="code-discarded">Предыдущий код отменён в ${escapeHtml(timeOf(dropped.at))}: ${dropped.failures} неверных попыток ввода с ${escapeHtml(dropped.sources.join(', '))}. Ниже новый код. Если в это время никто не подключал терминал, кто-то в сети пытался подобрать код.</p>`
+      : '';
+    const time = (ms: number) => escapeHtml(timeOf(ms));
     res.type('html').send(
       enginePage(
         'Терминалы',
         `<h1>Терминалы кассы</h1>
-<p>Код подключения (действует до ${new Date(expiresAt).toLocaleTimeString('ru-RU')}):</p><p class="code" id="pairing-code">${code}</p>
+${droppedNotice}<p>Код подключения (действует до ${time(expiresAt)}):</p><p class="code" id="pairing-code">${code}</p>
 ${urls.length ? `<p>Адрес для устройств: ${urls.map((u) => `<code>${escapeHtml(u)}</code>`).join(', ')}</p>${qr ? `<img alt="QR-код адреса" src="${qr}">` : ''}` : '<p>Хост слушает только этот компьютер (запустите с --lan).</p>'}
-<h2>Подключённые</h2><table><tr><th>Имя</th><th>Id</th><th>С</th><th></th></tr>${rows || '<tr><td colspan="4">нет</td></tr>'}</table>`,
+<h2>Подключённые</h2><p>Отключённый терминал сразу теряет связь с кассой, а его входы в систему завершаются.</p>
+<table><tr><th>Имя</th><th>Id</th><th>С</th><th></th></tr>${rows || '<tr><td colspan="4">нет</td></tr>'}</table>
+<p><a href="/">Вернуться к кассе</a></p>`,
+        // the page shows a fresh code once this one expires (and a dropped code's notice) without a click
+        { refreshSeconds: Math.min(30, (expiresAt - Date.now()) / 1000 + 1) },
       ),
     );
   });
 
   router.post('/__terminals/revoke', form, async (req, res) => {
     const identity = res.locals.identity as Identity;
+    const engine = deps.engine();
     const body = (req.body ?? {}) as Record<string, string>;
-    if (!identity.local || !originAllowed(req) || !csrfValid(deps.secret, identity, body._csrf)) {
+    const access = terminalsAccess(engine, identity);
+    if (access === 'not-local' || !originAllowed(req) || !csrfValid(deps.secret, identity, body._csrf)) {
       res.status(403).type('text').send('refused');
       return;
     }
+    if (access === 'needs-role') {
+      const roles = terminalsRoles(engine).join(' или ');
+      res
+        .status(403)
+        .type('html')
+        .send(enginePage('Нет прав', `<h1>Отключать терминалы может только ${escapeHtml(roles)}</h1><p><a href="${escapeHtml(loginForTerminals(engine))}">Войти</a></p>`));
+      return;
+    }
     await deps.terminals.revoke(String(body.id ?? ''));
-    res.redirect(303, '/__terminals');
+    res.redirect(303, TERMINALS_PATH);
   });
 
   return router;

@@ -100,6 +100,7 @@ export const authSchema = z.looseObject({
   roleField: z.string().optional(),
   protectByDefault: z.boolean().optional(),
   loginPath: z.string().optional(),
+  terminalsRoles: z.array(z.string().min(1)).min(1).optional(),
   session: z
     .object({
       idleMinutes: z.number().positive().optional(),

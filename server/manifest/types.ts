@@ -111,6 +111,11 @@ export interface AuthConfig {
   protectByDefault?: boolean;
   loginPath?: string;
   session?: { idleMinutes?: number; absoluteHours?: number };
+  /**
+   * Roles that may open the host machine's terminals page (/__terminals: the pairing code, revoking
+   * devices); default ["admin", "manager"]. Anyone else is sent to the login page (with ?next=/__terminals).
+   */
+  terminalsRoles?: string[];
 }
 
 export interface LaunchConfig {

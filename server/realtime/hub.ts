@@ -14,6 +14,12 @@ import { encodeFrame } from './event-frame.js';
 export const MAX_FRAME_BYTES = 64 * 1024;
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 const HEARTBEAT_MS = 15_000;
+/**
+ * Open sockets one terminal may hold (one per window or tab). A till has a few windows; the fan-out
+ * benchmark opens 300 of one till. Past it, a new socket is closed at once with CLOSE_TOO_MANY_SOCKETS,
+ * so a device (or a script with its cookie) cannot grow the host's memory by opening sockets.
+ */
+export const DEFAULT_MAX_SOCKETS_PER_TERMINAL = 512;
 
 export interface SocketPrincipal {
   terminalId: string | null;
@@ -27,6 +33,7 @@ export interface SocketPrincipal {
 /** Close codes the host sends; the client reconnects after each (and is refused where it must be). */
 export const CLOSE_SESSION_CHANGED = 4001;
 export const CLOSE_TERMINAL_REVOKED = 4003;
+export const CLOSE_TOO_MANY_SOCKETS = 4008;
 
 export interface Subscriber {
   id: string;
@@ -78,15 +85,19 @@ export interface HubOptions {
   renderPush?(channel: Channel, change: NotifyChange): ActionFragment | undefined | Promise<ActionFragment | undefined>;
   /** frames a new socket gets right after its id (e.g. the host's status while it cannot save) */
   greeting?(): ServerFrame[];
+  /** default DEFAULT_MAX_SOCKETS_PER_TERMINAL */
+  maxSocketsPerTerminal?: number;
 }
 
 export class RealtimeHub {
   readonly sockets = new Map<string, Subscriber>();
   private readonly wss: WebSocketServer;
   private readonly byConnector = new Map<string, Channel[]>();
+  /** open sockets per terminal id (a socket counts until its close event) */
+  private readonly perTerminal = new Map<string, number>();
   private heartbeat?: NodeJS.Timeout;
-  /** frames sent, subscribers dropped for not keeping up, upgrades refused, event frames serialised */
-  counters = { delivered: 0, dropped: 0, refused: 0, encoded: 0 };
+  /** frames sent, subscribers dropped for not keeping up, upgrades refused, event frames serialised, sockets over a terminal's cap */
+  counters = { delivered: 0, dropped: 0, refused: 0, encoded: 0, overCap: 0 };
 
   constructor(private options: HubOptions) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, clientTracking: false });
@@ -139,14 +150,37 @@ export class RealtimeHub {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws, who));
   }
 
+  /** Open sockets of a terminal (for checks and diagnostics). */
+  socketsOf(terminalId: string): number {
+    return this.perTerminal.get(terminalId) ?? 0;
+  }
+
   private connected(ws: WebSocket, principal: SocketPrincipal): void {
+    ws.on('error', () => ws.terminate());
+    const terminal = principal.terminalId;
+    if (terminal !== null) {
+      const open = this.perTerminal.get(terminal) ?? 0;
+      const cap = this.options.maxSocketsPerTerminal ?? DEFAULT_MAX_SOCKETS_PER_TERMINAL;
+      if (open >= cap) {
+        this.counters.overCap++;
+        // the reason must fit a close frame (123 bytes)
+        ws.close(CLOSE_TOO_MANY_SOCKETS, `too many open windows for this terminal (limit ${cap}): close some`);
+        return;
+      }
+      this.perTerminal.set(terminal, open + 1);
+    }
     const id = randomBytes(16).toString('hex');
     const sub: Subscriber = { id, ws, principal, channels: new Set(), alive: true };
     this.sockets.set(id, sub);
     ws.on('pong', () => (sub.alive = true));
     ws.on('message', (data, isBinary) => this.message(sub, data, isBinary));
-    ws.on('close', () => this.sockets.delete(id));
-    ws.on('error', () => ws.terminate());
+    ws.on('close', () => {
+      this.sockets.delete(id);
+      if (terminal === null) return;
+      const left = (this.perTerminal.get(terminal) ?? 1) - 1;
+      if (left > 0) this.perTerminal.set(terminal, left);
+      else this.perTerminal.delete(terminal);
+    });
     this.send(sub, { type: 'socket_id_assigned', id });
     for (const frame of this.options.greeting?.() ?? []) this.send(sub, frame);
   }

@@ -4,6 +4,9 @@ const t = require('../strings.js');
 const { refuseIf } = require('../expr.js');
 
 const filled = (field) => `typeof body.${field} === 'string' && body.${field}.trim() !== ''`;
+// where a login goes next: back to the page that sent the user to log in (?next=/__terminals) when that
+// is a plain path of this host (never "//other.site" or a scheme), else the till
+const afterLogin = "(typeof body.next === 'string' && /^\\/(?![\\/])[\\w\\-.\\/?=&%]*$/.test(body.next) ? body.next : '/')";
 
 module.exports = {
   'GET /login': {
@@ -26,8 +29,8 @@ module.exports = {
       { set: 'context.userRecord', to: 'data.user.items.find(u => u.login === body.login)' },
       {
         if: "context.userRecord && typeof body.password === 'string' && require('bcrypt').compareSync(body.password, context.userRecord.passwordHash)",
-        then: [{ 'auth:login': 'context.userRecord' }, { 'client:redirect': "({ url: '/', full: true })" }],
-        else: [{ 'client:redirect': "'/login?error=1'" }],
+        then: [{ 'auth:login': 'context.userRecord' }, { 'client:redirect': `({ url: ${afterLogin}, full: true })` }],
+        else: [{ 'client:redirect': `'/login?error=1' + (typeof body.next === 'string' && body.next ? '&next=' + encodeURIComponent(body.next) : '')` }],
       },
     ],
   },
