@@ -1,6 +1,7 @@
 // One host per data folder: two processes (or two hosts in one process) writing the same files would
 // lose sales, and `serverokey seed` must not reset data a running host holds in memory. The lock file
 // names its holder; a lock left by a process that no longer runs is taken over.
+import { PRIVATE_DIR_MODE } from './store/file-system.js';
 import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 
@@ -57,7 +58,7 @@ export interface DataLock {
 
 /** Takes the folder's lock for this process. Throws DataFolderBusyError while another host holds it. */
 export function acquireDataLock(dataDir: string, details: { url?: string } = {}): DataLock {
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const file = path.join(path.resolve(dataDir), DATA_LOCK_FILE);
   const holder = readDataLock(dataDir);
   if (holder) throw new DataFolderBusyError(dataDir, holder);

@@ -1,6 +1,7 @@
 // Terminal identity: every till window, LAN device and browser gets a signed terminal cookie. Windows of
 // the desktop host get theirs from the host; a browser on the host machine gets one on first visit; a LAN
 // device must pair with a short-lived code shown on the host. Paired terminals can be revoked.
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../store/file-system.js';
 import { randomInt } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile, open } from 'node:fs/promises';
@@ -169,9 +170,9 @@ export class TerminalRegistry {
   }
 
   private async save(): Promise<void> {
-    await mkdir(path.dirname(this.file), { recursive: true });
+    await mkdir(path.dirname(this.file), { recursive: true, mode: PRIVATE_DIR_MODE });
     const tmp = `${this.file}.tmp`;
-    await writeFile(tmp, JSON.stringify(this.list(), null, 2));
+    await writeFile(tmp, JSON.stringify(this.list(), null, 2), { mode: PRIVATE_FILE_MODE });
     const handle = await open(tmp, 'r+');
     try {
       await handle.sync();
