@@ -3,7 +3,8 @@
 // as soon as the new states are applied in memory (the next writer builds on them); the caller is answered
 // once they are durable (group commit: concurrent actions share fsyncs), or refused, with nothing kept,
 // when they cannot be.
-import { createDraft, current, finishDraft, isDraft } from 'immer';
+import { createDraft, current, finishDraft, isDraft, isDraftable } from 'immer';
+import { markPrivateDraft } from '../store/item-index.js';
 import { lazyAppZod as z } from './app-zod.js';
 import type { Redirect } from '../../protocol/wire.js';
 import type { ActionRoute, Manifest, Step } from '../manifest/types.js';
@@ -113,14 +114,14 @@ export class ActionRunner {
   }
 
   /**
-   * Ends the steps' draft: the new states (sharing what was not changed) for rendering and committing.
-   * Results that may still point into the draft (the user an auth:login step found) are made plain first.
+   * Ends the steps' drafts: the new states (sharing what was not changed) for rendering and committing.
+   * Results that may still point into a draft (the user an auth:login step found) are made plain first.
    */
-  private finish(draft: Record<string, unknown>, base: Record<string, unknown>, state: RunState): Record<string, unknown> {
+  private finish(drafts: DraftedData, state: RunState): Record<string, unknown> {
     if (state.login && isDraft(state.login)) state.login = current(state.login);
-    const data = finishDraft(draft) as Record<string, unknown>;
-    for (const name of Object.keys(base)) {
-      if (data[name] === base[name] || state.writes.has(name) || !this.services.debug) continue;
+    const { data, changedReadOnly } = drafts.finish();
+    for (const name of changedReadOnly) {
+      if (state.writes.has(name) || !this.services.debug) continue;
       const warning = `${state.routeKey}\u0000${name}`;
       if (this.warned.has(warning)) continue;
       this.warned.add(warning);
@@ -170,9 +171,9 @@ export class ActionRunner {
       // the store commits only what it has loaded; connectors written but not read keep the original
       // semantics (steps build the new state from scratch), so they are loaded without being shown
       for (const target of targets) if (!Object.hasOwn(base, target.name)) await this.store.snapshot(target.name, target.scopeKey, { latest: true });
-      const draft = onlyRenders ? base : createDraft(base);
+      const drafts = onlyRenders ? null : draftData(base, locked);
       const vars: Vars = {
-        data: draft,
+        data: drafts ? drafts.data : base,
         user: requester.user ? structuredClone(requester.user) : null,
         body: input.body,
         query: input.query,
@@ -195,7 +196,7 @@ export class ActionRunner {
         depth: 0,
       };
       await runSteps((route.steps ?? []) as Step[], state, `${routePath(input.routeKey)}.steps`);
-      if (!onlyRenders) vars.data = this.finish(draft, base, state);
+      if (drafts) vars.data = this.finish(drafts, state);
       changes = [];
       for (const name of state.writes) {
         const value = vars.data[name];
@@ -225,4 +226,77 @@ export class ActionRunner {
       changes,
     };
   }
+}
+
+interface DraftedData {
+  /** what steps and handlers see as `data` */
+  data: Record<string, unknown>;
+  finish(): { data: Record<string, unknown>; changedReadOnly: string[] };
+}
+
+/**
+ * `data` for an action's steps. The connectors it writes are one copy-on-write draft (so values can move
+ * between them), finished into the new states to commit. Each connector it only reads is a private draft
+ * of its own that is never finished: changes to it (a handler sorting a list for its own use) stay inside
+ * the request, and an item looked up in a large list is drafted alone (item-index.ts), not the list.
+ */
+function draftData(base: Record<string, unknown>, writable: ReadonlySet<string>): DraftedData {
+  const shared: Record<string, unknown> = {};
+  for (const name of Object.keys(base)) if (writable.has(name)) shared[name] = base[name];
+  const root = createDraft(shared) as Record<string, unknown>;
+  const data: Record<string, unknown> = {};
+  const privateDrafts = new Map<string, unknown>();
+  for (const name of Object.keys(base)) {
+    if (writable.has(name)) {
+      Object.defineProperty(data, name, {
+        enumerable: true,
+        configurable: true,
+        get: () => root[name],
+        set: (value: unknown) => {
+          root[name] = value;
+        },
+      });
+      continue;
+    }
+    const value = base[name];
+    const draft = isDraftable(value) ? createDraft(value as object) : value;
+    if (draft !== value) {
+      markPrivateDraft(draft);
+      privateDrafts.set(name, draft);
+    }
+    data[name] = draft;
+  }
+  return {
+    data,
+    finish() {
+      // values the steps put beside the connectors may point into the shared draft, which finishing revokes
+      for (const name of Object.keys(data)) {
+        if (Object.hasOwn(shared, name)) continue;
+        const value = data[name];
+        if (isDraft(value) && !privateDrafts.has(name)) data[name] = current(value);
+      }
+      const finished = finishDraft(root) as Record<string, unknown>;
+      const result: Record<string, unknown> = {};
+      const changedReadOnly: string[] = [];
+      for (const name of Object.keys(data)) {
+        if (Object.hasOwn(shared, name)) {
+          result[name] = finished[name];
+          continue;
+        }
+        const value = data[name];
+        const draft = privateDrafts.get(name);
+        if (draft !== undefined && value === draft) {
+          const now = current(draft);
+          if (now !== base[name]) changedReadOnly.push(name);
+          result[name] = now;
+        } else {
+          if (Object.hasOwn(base, name)) changedReadOnly.push(name);
+          result[name] = value;
+        }
+      }
+      // connectors the steps created from scratch (written without being read)
+      for (const name of Object.keys(finished)) if (!Object.hasOwn(result, name)) result[name] = finished[name];
+      return { data: result, changedReadOnly };
+    },
+  };
 }

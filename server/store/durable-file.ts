@@ -10,8 +10,8 @@ export interface DurableJsonFileOptions<T> {
   log: Logger;
   /** turns the file's text into data; throws on damaged text. Default JSON.parse. */
   parse?: (text: string) => T;
-  /** turns data into the file's text. Default pretty JSON (2 spaces), as the original json connector wrote. */
-  stringify?: (data: T) => string;
+  /** turns data into the file's text (may take turns of the event loop). Default pretty JSON (2 spaces), as the original json connector wrote. */
+  stringify?: (data: T) => string | Promise<string>;
   fs?: StoreFileSystem;
 }
 
@@ -45,7 +45,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
   readonly backup: string;
   private readonly log: Logger;
   private readonly parse: (text: string) => T;
-  private readonly stringify: (data: T) => string;
+  private readonly stringify: (data: T) => string | Promise<string>;
   private readonly fs: StoreFileSystem;
   private inFlight: Promise<void> | null = null;
   private next: PendingWrite<T> | null = null;
@@ -101,7 +101,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
       try {
         // Serialised now, so a caller that hands over an object and then keeps it is not a problem
         // for data already taken; the store never mutates what it handed over anyway.
-        const text = this.stringify(pending.data);
+        const text = await this.stringify(pending.data);
         await writeFileDurably(this.file, text, { temp: this.temp, backup: this.backup, fs: this.fs });
         pending.resolve();
       } catch (error) {

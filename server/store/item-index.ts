@@ -3,7 +3,7 @@
 //
 // Only frozen lists are indexed (the store's states are frozen and replaced, never changed in place), so
 // an index stays right for as long as its list lives; it is built on first use and kept beside the list.
-import { isDraft, original } from 'immer';
+import { createDraft, isDraft, isDraftable, original } from 'immer';
 import { isPlainRecord } from './json-value.js';
 
 export type FieldValue = string | number;
@@ -61,7 +61,36 @@ export function fieldIndex(list: readonly unknown[], field: string): FieldIndex 
   return index;
 }
 
+// Immer's own per-draft record (a registered symbol, stable across its versions): whether a draft changed,
+// and which draft session (scope) it belongs to.
 const DRAFT_STATE = Symbol.for('immer-state');
+type DraftState = { modified_?: boolean; scope_?: object };
+const stateOf = (value: unknown): DraftState | undefined =>
+  value !== null && typeof value === 'object' ? (value as Record<symbol, DraftState | undefined>)[DRAFT_STATE] : undefined;
+
+/** Draft sessions whose changes are private and never finished (connectors a route only reads). */
+const privateScopes = new WeakSet<object>();
+
+/** Marks a draft (and every draft made from it) as private: an item looked up in it is drafted on its own. */
+export function markPrivateDraft(draft: unknown): void {
+  const scope = stateOf(draft)?.scope_;
+  if (scope) privateScopes.add(scope);
+}
+
+/**
+ * The item at `position` of `list`, as the list itself would give it. In a private, untouched draft of a
+ * large stored list, reading an item through the list would copy the whole list first (that is how the
+ * draft keeps its items' drafts); the item gets a draft of its own instead: it can still be changed, and
+ * the change stays as private as any change to that connector.
+ */
+export function itemAt(list: readonly unknown[], position: number): unknown {
+  const state = stateOf(list);
+  if (state && state.modified_ === false && state.scope_ && privateScopes.has(state.scope_)) {
+    const item = (original(list) as readonly unknown[])[position];
+    return isDraftable(item) ? createDraft(item as object) : item;
+  }
+  return list[position];
+}
 
 /**
  * The frozen list whose positions are also `list`'s: the list itself when frozen, or the stored list an

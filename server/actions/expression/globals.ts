@@ -3,7 +3,7 @@
 // Array.from/of, which construct whatever `this` they are called with).
 import { ExpressionError } from './errors.js';
 import { forbiddenOwnKey, isProtectedTarget, protectObject } from './guards.js';
-import { NOT_INDEXED, positionOf } from '../../store/item-index.js';
+import { itemAt, NOT_INDEXED, positionOf } from '../../store/item-index.js';
 
 /** The source is filled in by CompiledExpression.evaluate, which knows which expression ran. */
 function helperError(message: string): ExpressionError {
@@ -65,7 +65,7 @@ function keyed(list: unknown, field: unknown): { get(value: unknown): unknown; h
   if (typeof field !== 'string' || field === '') throw helperError('keyed(list, field): the field must be a non-empty string');
   const get = (value: unknown): unknown => {
     const position = positionOf(list, field, value, true);
-    if (position !== NOT_INDEXED) return position < 0 ? undefined : list[position];
+    if (position !== NOT_INDEXED) return position < 0 ? undefined : itemAt(list, position);
     return list.find((item) => item !== null && typeof item === 'object' && (item as Record<string, unknown>)[field] === value);
   };
   return Object.freeze({ get, has: (value: unknown) => get(value) !== undefined });

@@ -8,7 +8,7 @@ import { describeValue, ExpressionError } from './errors.js';
 import { ALLOWED_CONSTRUCTOR_NAMES, ALLOWED_CONSTRUCTORS } from './globals.js';
 import { checkStaticKey, safeKey } from './guards.js';
 import { iterableOf } from './literals.js';
-import { NOT_INDEXED, positionOf } from '../../store/item-index.js';
+import { itemAt, NOT_INDEXED, positionOf } from '../../store/item-index.js';
 
 /**
  * Inside an optional chain, a link that meets null/undefined after `?.` returns this marker and
@@ -152,7 +152,7 @@ export function compileCall(node: CallExpression, ctx: CompileContext, spine: bo
     const call = (fn: Function, target: any, s: ExpressionScope, f: Frame | undefined): unknown => {
       if (lookup && fn === Array.prototype.find && Array.isArray(target)) {
         const position = positionOf(target, lookup.field, lookup.value(s, f), lookup.strict);
-        if (position !== NOT_INDEXED) return position < 0 ? undefined : target[position];
+        if (position !== NOT_INDEXED) return position < 0 ? undefined : itemAt(target, position);
       }
       return Reflect.apply(fn, target, args(s, f));
     };
