@@ -91,6 +91,8 @@ function diffKeyedArray(prev: readonly unknown[], next: readonly unknown[], path
   if (prev.length === 0 && next.length === 0) return [];
   const index = keyIndex(prev, key);
   if (!index) return null;
+  const quick = replacedOrAppended(prev, next, index, key);
+  if (quick) return quick.length === 0 ? [] : [{ p: path, key, upsert: quick }];
   const kept = new Uint8Array(prev.length);
   const upsert: unknown[] = [];
   const added = new Set<ItemKey>();
@@ -130,6 +132,30 @@ export function describePath(path: Path): string {
   return text;
 }
 
+/**
+ * The common cases by identity alone (a reference comparison per item, no key lookups): items replaced in
+ * place, and items added at the end. The changed and added items, or null for any other change.
+ */
+function replacedOrAppended(prev: readonly unknown[], next: readonly unknown[], index: Map<ItemKey, number>, key: string): unknown[] | null {
+  if (next.length < prev.length) return null;
+  const changed: unknown[] = [];
+  for (let i = 0; i < prev.length; i++) {
+    const item = next[i];
+    if (item === prev[i]) continue;
+    const k = keyOfItem(item, key);
+    if (k === undefined || k !== keyOfItem(prev[i], key)) return null;
+    changed.push(item);
+  }
+  const added = new Set<ItemKey>();
+  for (let i = prev.length; i < next.length; i++) {
+    const k = keyOfItem(next[i], key);
+    if (k === undefined || index.has(k) || added.has(k)) return null;
+    added.add(k);
+    changed.push(next[i]);
+  }
+  return changed;
+}
+
 /** Checks and copies the values an operation carries (they become part of the stored state). */
 export function copyOpValues(ops: ChangeOp[], where: string): ChangeOp[] {
   return ops.map((op) => {
@@ -150,32 +176,47 @@ export function copyOpValues(ops: ChangeOp[], where: string): ChangeOp[] {
  * shares everything the operations do not touch. Mutable (replay at start): changes `state` in place.
  */
 export function applyOps(state: unknown, ops: readonly ChangeOp[], options: { mutable?: boolean } = {}): unknown {
+  const mutable = options.mutable === true;
   let root = state;
-  for (const op of ops) root = applyOp(root, op, options.mutable === true);
+  const made: object[] = [];
+  for (const op of ops) root = applyOp(root, op, mutable, made);
+  if (!mutable) {
+    // Immutable results are frozen whole: the copies made along the paths, and the values the operations
+    // carry (what they share with `state` is frozen already, see the store's states).
+    for (const container of made) Object.freeze(container);
+    for (const op of ops) deepFreeze('set' in op ? op.set : 'upsert' in op ? op.upsert : undefined);
+  }
   return root;
 }
 
-function copyOf(value: unknown, mutable: boolean): unknown {
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  if (Array.isArray(value)) for (let i = 0; i < value.length; i++) deepFreeze(value[i]);
+  else for (const key of Object.keys(value)) deepFreeze((value as Rec)[key]);
+}
+
+function copyOf(value: unknown, mutable: boolean, made?: object[]): unknown {
   if (mutable) return value;
   // (spread, not slice: V8 copies a frozen array ~6× faster that way)
-  if (Array.isArray(value)) return [...value];
-  if (isPlainRecord(value)) return { ...value };
-  return value;
+  const copy = Array.isArray(value) ? [...value] : isPlainRecord(value) ? { ...value } : value;
+  if (copy !== value && made) made.push(copy as object);
+  return copy;
 }
 
 /** The container at `path` inside `root` (copied along the way unless mutable), created where missing. */
-function applyOp(root: unknown, op: ChangeOp, mutable: boolean): unknown {
+function applyOp(root: unknown, op: ChangeOp, mutable: boolean, made: object[]): unknown {
   if (op.p.length === 0) {
     if ('set' in op) return op.set;
     if ('del' in op) return undefined;
-    return applyToArray(Array.isArray(root) ? root : [], op, mutable);
+    return remember(applyToArray(Array.isArray(root) ? root : [], op, mutable), mutable, made);
   }
-  const top: unknown = isPlainRecord(root) || Array.isArray(root) ? copyOf(root, mutable) : {};
+  const top: unknown = isPlainRecord(root) || Array.isArray(root) ? copyOf(root, mutable, made) : remember({}, mutable, made);
   let parent = top as Rec;
   for (let i = 0; i < op.p.length - 1; i++) {
     const segment = op.p[i];
     const child = parent[segment];
-    const next = isPlainRecord(child) || Array.isArray(child) ? copyOf(child, mutable) : {};
+    const next = isPlainRecord(child) || Array.isArray(child) ? copyOf(child, mutable, made) : remember({}, mutable, made);
     parent[segment] = next;
     parent = next as Rec;
   }
@@ -186,9 +227,14 @@ function applyOp(root: unknown, op: ChangeOp, mutable: boolean): unknown {
     else delete parent[last];
   } else {
     const current = parent[last];
-    parent[last] = applyToArray(Array.isArray(current) ? current : [], op, mutable);
+    parent[last] = remember(applyToArray(Array.isArray(current) ? current : [], op, mutable), mutable, made);
   }
   return top;
+}
+
+function remember<T>(value: T, mutable: boolean, made: object[]): T {
+  if (!mutable && value !== null && typeof value === 'object') made.push(value as object);
+  return value;
 }
 
 /** Keyed operations on an array; immutable unless `mutable`. The key index of `original` is reused. */

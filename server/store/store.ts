@@ -375,9 +375,9 @@ export class ConnectorStore implements Store {
     const commit: InFlightCommit = { states: [], writes: [], logged: false, resolve, reject };
     for (const { entry, prepared, ops } of plans) {
       if (ops?.length === 0) continue; // nothing changed: nothing to apply or log
-      entry.state = prepared.state;
+      entry.state = deepFreeze(prepared.state);
       entry.latestVersion++;
-      commit.states.push({ entry, state: prepared.state });
+      commit.states.push({ entry, state: entry.state });
       if (entry.connector.kind.persistent && prepared.write !== undefined) commit.writes.push({ entry, write: prepared.write, ops });
     }
     this.inFlight.push(commit);
@@ -615,7 +615,8 @@ export class ConnectorStore implements Store {
       this.log.info(`store: connector "${name}"${scopeText(entry)}: migrations added missing fields; saved once`);
     }
     if (entry.state !== undefined) return;
-    entry.state = entry.durable = state;
+    // every state the store holds is frozen whole, once: commits then freeze only what they make
+    entry.state = entry.durable = deepFreeze(state);
     entry.version++;
     entry.latestVersion++;
   }
@@ -640,7 +641,9 @@ function frozenView(entry: Entry, state: JsonValue, version: number): { version:
 function deepFreeze(value: unknown): unknown {
   if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
   Object.freeze(value);
-  for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  // by index for lists: Object.keys of a 50,000-item list would make 50,000 strings
+  if (Array.isArray(value)) for (let i = 0; i < value.length; i++) deepFreeze(value[i]);
+  else for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
   return value;
 }
 
