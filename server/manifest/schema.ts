@@ -5,7 +5,7 @@ import * as z from 'zod';
 
 const name = z.string().min(1);
 
-export const connectorTypes = ['lowdb', 'wise-json', 'json', 'memory', 'in-memory', 'journal'] as const;
+export const connectorTypes = ['lowdb', 'wise-json', 'json', 'memory', 'in-memory', 'journal', 'postgres'] as const;
 
 export const migrationRuleSchema = z.object({
   if_not_exists: z.string().min(1),

@@ -16,8 +16,11 @@ export interface ComputedRule {
 }
 
 export interface ConnectorConfig {
-  /** lowdb (persistent JSON file; aliases wise-json, json), memory (alias in-memory), journal (append-only). */
-  type: 'lowdb' | 'wise-json' | 'json' | 'memory' | 'in-memory' | 'journal';
+  /**
+   * lowdb (persistent JSON file; aliases wise-json, json), memory (alias in-memory), journal (append-only),
+   * postgres (kept in the PostgreSQL database the host is given, while the other connectors stay in files).
+   */
+  type: 'lowdb' | 'wise-json' | 'json' | 'memory' | 'in-memory' | 'journal' | 'postgres';
   collection?: string;
   initialState?: unknown;
   migrations?: MigrationRule[];

@@ -3,8 +3,9 @@ import type { ConnectorKind } from './types.js';
 import { lowdbKind } from './kinds/lowdb.js';
 import { memoryKind } from './kinds/memory.js';
 import { journalKind } from './kinds/journal.js';
+import { postgresKind } from './kinds/postgres.js';
 
-export const connectorKinds: readonly ConnectorKind[] = [lowdbKind, memoryKind, journalKind];
+export const connectorKinds: readonly ConnectorKind[] = [lowdbKind, memoryKind, journalKind, postgresKind];
 
 export function findKind(type: string): ConnectorKind | undefined {
   return connectorKinds.find((kind) => kind.type === type || kind.aliases?.includes(type));
