@@ -59,12 +59,14 @@ export async function createEngine(options: {
   fresh?: boolean;
   /** when components are prepared (createRenderer's option of the same name); default 'at-start' */
   prepareComponents?: 'at-start' | 'on-first-use';
+  /** postgres://… : the stored connectors live in PostgreSQL (createStore's option of the same name) */
+  database?: string;
 }): Promise<Engine> {
   const appDir = path.resolve(options.appDir);
   const { manifest } = await loadManifest(appDir, { fresh: options.fresh });
   if (manifest.auth) checkAuth(manifest, manifest.auth);
   const channels = buildChannels(manifest);
-  const store = await createStore({ connectors: manifest.connectors, dataDir: options.dataDir, log: options.log });
+  const store = await createStore({ connectors: manifest.connectors, dataDir: options.dataDir, log: options.log, database: options.database });
   try {
     const renderer = createRenderer({
       appDir,

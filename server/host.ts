@@ -10,7 +10,7 @@ import type { Host, HostOptions, StoreStatus } from './host-types.js';
 import type { ServerFrame } from '../protocol/wire.js';
 import { createEngine, type Engine } from './engine.js';
 import { createLogger } from './log.js';
-import { loadHostSecret } from './auth/secret.js';
+import { fileHostStorage, providesHostStorage } from './auth/host-storage.js';
 import { TerminalRegistry } from './auth/terminals.js';
 import { redactState } from './auth/user.js';
 import { createApp, type AppDeps } from './http/app.js';
@@ -18,6 +18,7 @@ import { hostAllowed, identify, originAllowed } from './http/identity.js';
 import { RouteTable } from './http/routes.js';
 import { firstPageComponents } from './http/first-page.js';
 import { RealtimeHub, type HubOptions } from './realtime/hub.js';
+import { notifyRemoteCommit } from './realtime/notify-on-commit.js';
 import { TERMINAL_COOKIE } from './auth/cookies.js';
 import { acquireDataLock } from './data-lock.js';
 import { announceHost, type Announcement } from './http/discovery.js';
@@ -88,7 +89,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const dataDir = path.resolve(options.dataDir ?? path.join(appDir, '.data'));
   const log = createLogger(options.quiet);
   const debug = Boolean(options.debug);
-  const lock = options.dataLockHeld ? null : acquireDataLock(dataDir);
+  const database = options.database ?? (process.env.SERVEROKEY_DATABASE_URL || undefined);
+  // several hosts share one database: the data-folder lock is taken only when the store keeps files (below)
+  let lock = options.dataLockHeld || database ? null : acquireDataLock(dataDir);
   const unlock = () => lock?.release();
   // A served app prepares each component when it is first rendered, so a start pays for its first page
   // only (files are still read, and templates checked, at start-up); dev mode keeps preparing them all
@@ -96,7 +99,16 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const prepareComponents = options.dev ? 'at-start' : 'on-first-use';
   let engine: Engine;
   try {
-    engine = await createEngine({ appDir, dataDir, debug, log, prepareComponents });
+    engine = await createEngine({ appDir, dataDir, debug, log, prepareComponents, database });
+    // an app that keeps some connectors in files beside the database still owns its data folder
+    if (database && !options.dataLockHeld && !engine.store.shared) {
+      try {
+        lock = acquireDataLock(dataDir);
+      } catch (error) {
+        await engine.close();
+        throw error;
+      }
+    }
   } catch (error) {
     unlock();
     throw error;
@@ -104,8 +116,17 @@ export async function createHost(options: HostOptions): Promise<Host> {
   let routes = new RouteTable(engine.manifest);
   const lan = Boolean(options.lan ?? engine.manifest.launch?.lan);
   const bindHost = options.host ?? (lan ? '0.0.0.0' : '127.0.0.1');
-  const secret = loadHostSecret(dataDir);
-  const terminals = new TerminalRegistry(secret, dataDir);
+  // on a shared database the signing secret and the paired terminals are the database's, the same for every host
+  let records;
+  try {
+    records = providesHostStorage(engine.store) ? await engine.store.hostStorage() : fileHostStorage(dataDir);
+  } catch (error) {
+    await engine.close();
+    unlock();
+    throw error;
+  }
+  const secret = records.secret;
+  const terminals = new TerminalRegistry(secret, records.terminals);
   const inFlight = { count: 0, idle: [] as Array<() => void> };
 
   let hub: RealtimeHub | undefined;
@@ -182,6 +203,10 @@ export async function createHost(options: HostOptions): Promise<Host> {
   server.keepAliveTimeout = 65_000;
   hub = new RealtimeHub(hubOptions(engine));
   hub.start();
+  // another host's commit on a shared database reaches this host's subscribers like one of its own
+  const followRemote = (current: Engine) =>
+    current.store.onRemoteCommit?.((commit) => void notifyRemoteCommit(hub, current.store, current.log, commit)) ?? (() => {});
+  let stopFollowingRemote = followRemote(engine);
   server.on('upgrade', (req, socket, head) => {
     if (hub) void hub.handleUpgrade(req, socket, head);
     else socket.destroy();
@@ -256,11 +281,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
     /** dev mode: load the app again; the old engine keeps serving if the new one fails */
     async reload() {
       await engine.store.flush();
-      const next = await createEngine({ appDir, dataDir, debug, log, fresh: true });
+      const next = await createEngine({ appDir, dataDir, debug, log, fresh: true, database });
       const previous = engine;
       engine = next;
       stopFollowingStatus();
       stopFollowingStatus = followStatus(next);
+      stopFollowingRemote();
+      stopFollowingRemote = followRemote(next);
       routes = new RouteTable(next.manifest);
       hub?.reconfigure(hubOptions(next));
       await previous.close();

@@ -6,7 +6,7 @@
 import { lazyAppZod as z } from './app-zod.js';
 import type { Redirect } from '../../protocol/wire.js';
 import type { ActionRoute, Manifest, Step } from '../manifest/types.js';
-import type { Change, Store } from '../store/types.js';
+import type { Change, CommitOrigin, Store } from '../store/types.js';
 import { InvalidChangeError } from '../store/types.js';
 import { ActionError } from './errors.js';
 import type { ActionServices, RunState, Vars } from './context.js';
@@ -33,6 +33,8 @@ export interface ActionInput {
    * here and sends them on `durable`, so subscribers are told as soon as the change is safe.
    */
   committing?(changes: Change[], durable: Promise<void>): void;
+  /** the window that sent the action: other hosts of a shared store exclude its socket from the change's events */
+  origin?: CommitOrigin;
 }
 
 export interface ActionOutcome {
@@ -158,7 +160,7 @@ export class ActionRunner {
         if (value === undefined) continue;
         changes.push({ name, scopeKey: this.scopeKey(name, requester), state: value });
       }
-      durable = changes.length > 0 ? this.store.commit(changes).catch((error) => this.refused(error, input.routeKey)) : undefined;
+      durable = changes.length > 0 ? this.store.commit(changes, { origin: input.origin }).catch((error) => this.refused(error, input.routeKey)) : undefined;
     } finally {
       release();
     }

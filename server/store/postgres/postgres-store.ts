@@ -45,10 +45,14 @@ import { PROBLEMS, StoreHealth, type StoreStatus } from '../health.js';
 import { createPools, describeDatabase, describeDbError, isUnreachable, loadPg, type Pools } from './connection.js';
 import { migrateSchema, SCHEMA_VERSION } from './schema.js';
 import { diffItems, itemTexts, joinState, splitState } from './rows.js';
-import { ChangeListener, CHANGES_CHANNEL, encodeNotifications, parseNotification, type ChangeNotice } from './listener.js';
+import { ChangeListener, CHANGES_CHANNEL, encodeNotifications, type ChangeNotice } from './listener.js';
+import type { HostStorage, HostStorageProvider } from '../../auth/host-storage.js';
+import type { TerminalInfo } from '../../host-types.js';
 
 /** While the database cannot be reached, how often the store checks whether it is back. */
 const RETRY_WHILE_FAILING_MS = 1000;
+/** The name a notification gives the paired terminals (no connector can be called this: names are manifest keys, '@' is reserved here). */
+const TERMINALS_NOTICE = '@terminals';
 /** No row position ever reaches this: "delete nothing". */
 const NO_DELETE = 2_147_483_647;
 
@@ -145,7 +149,7 @@ function deepFreeze(value: unknown): unknown {
   return value;
 }
 
-export class PostgresStore implements Store {
+export class PostgresStore implements Store, HostStorageProvider {
   readonly shared = true;
   private readonly connectors = new Map<string, Connector>();
   private readonly entries = new Map<string, Entry>();
@@ -161,6 +165,8 @@ export class PostgresStore implements Store {
   private listener: ChangeListener | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private notices: Promise<void> = Promise.resolve();
+  private terminals: TerminalInfo[] = [];
+  private readonly terminalListeners = new Set<(terminals: TerminalInfo[]) => void>();
   private readonly retryWhileFailingMs: number;
   private closed = false;
   private closing = false;
@@ -700,6 +706,10 @@ export class PostgresStore implements Store {
     if (notice.host === this.hostId || this.closed) return;
     const changes: ScopeTarget[] = [];
     for (const [name, scopeKey, version] of notice.changes) {
+      if (name === TERMINALS_NOTICE) {
+        await this.reloadTerminals().catch((error) => this.log.warn(`store: could not load the paired terminals: ${describeDbError(error)}`));
+        continue;
+      }
       const connector = this.connectors.get(name);
       if (!connector || connector.mode === 'memory') continue;
       const entry = this.entries.get(this.entryId(connector, scopeKey));
@@ -730,6 +740,7 @@ export class PostgresStore implements Store {
 
   /** After the LISTEN connection came back: whatever changed meanwhile is loaded again and announced. */
   private async resync(): Promise<void> {
+    if (this.terminalListeners.size > 0) await this.reloadTerminals().catch(() => {});
     const held = [...this.entries.values()].filter((entry) => entry.connector.mode !== 'memory' && entry.state !== undefined);
     if (held.length === 0) return;
     try {
@@ -761,6 +772,60 @@ export class PostgresStore implements Store {
       } catch (error) {
         this.log.warn(`store: a listener of other hosts' commits failed: ${(error as Error).message}`);
       }
+    }
+  }
+
+  // --- the hosts' own records: signing secret, paired terminals ------------------------------------
+
+  /** The secret every host of this database signs with (created by the first), and the paired terminals. */
+  async hostStorage(): Promise<HostStorage> {
+    this.assertOpen();
+    await this.pools.writes.query(
+      `INSERT INTO serverokey_secrets (name, value) VALUES ('host-secret', $1) ON CONFLICT (name) DO NOTHING`,
+      [randomBytes(32)],
+    );
+    const secret = (await this.pools.reads.query<{ value: Buffer }>(`SELECT value FROM serverokey_secrets WHERE name = 'host-secret'`)).rows[0].value;
+    await this.reloadTerminals();
+    return {
+      secret,
+      terminals: {
+        load: () => this.terminals.map((terminal) => ({ ...terminal })),
+        save: (terminals) => this.saveTerminals(terminals),
+        onChange: (listener) => {
+          this.terminalListeners.add(listener);
+          return () => this.terminalListeners.delete(listener);
+        },
+      },
+    };
+  }
+
+  private async reloadTerminals(): Promise<void> {
+    const result = await this.pools.reads.query<{ info: TerminalInfo }>('SELECT info FROM serverokey_terminals ORDER BY id');
+    this.terminals = result.rows.map((row) => row.info);
+    for (const listener of this.terminalListeners) listener(this.terminals.map((terminal) => ({ ...terminal })));
+  }
+
+  /** Upserts (terminals are never deleted, only revoked) and tells the other hosts, in one statement. */
+  private async saveTerminals(terminals: TerminalInfo[]): Promise<void> {
+    try {
+      await this.pools.writes.query(
+        `WITH saved AS (
+           INSERT INTO serverokey_terminals (id, info)
+           SELECT u.id, u.info::json FROM unnest($1::text[], $2::text[]) AS u(id, info)
+           ON CONFLICT (id) DO UPDATE SET info = EXCLUDED.info, updated_at = now()
+           RETURNING 1
+         )
+         SELECT pg_notify($3, $4) FROM (SELECT count(*) FROM saved) AS done`,
+        [terminals.map((terminal) => terminal.id), terminals.map((terminal) => JSON.stringify(terminal)), CHANGES_CHANNEL,
+          encodeNotifications(this.hostId, [[TERMINALS_NOTICE, GLOBAL_SCOPE_KEY, 0]], undefined)[0]],
+      );
+      this.terminals = terminals.map((terminal) => ({ ...terminal }));
+      this.health.succeeded('database');
+    } catch (error) {
+      if (!isUnreachable(error)) throw error;
+      const unavailable = this.unavailable(`the paired terminals were not saved: ${describeDbError(error)}`, error);
+      this.health.failed('database', unavailable);
+      throw unavailable;
     }
   }
 

@@ -1,0 +1,123 @@
+// Two hosts on one PostgreSQL database (test/fixtures/realtime-app, unchanged, by configuration only):
+// any host serves any request of any client (sessions, terminals and the signing secret are the
+// database's), no write is lost when clients spread over both, a write on one host reaches subscribers on
+// the other (never the initiating socket, and only in the change's scope).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { fixtures, startHost, type TestHost } from '../helpers/host.js';
+import { TestTerminal, settle, type TestSocket } from '../helpers/http-client.js';
+import { postgresSkipReason, startPostgres, type PostgresCluster } from '../helpers/postgres.js';
+
+const appDir = path.join(fixtures, 'realtime-app');
+const skip = postgresSkipReason();
+
+/** The same browser (cookies, CSRF token) talking to another host: what a load balancer without sticky sessions does. */
+function sameClientOn(client: TestTerminal, url: string): TestTerminal {
+  const other = new TestTerminal(url);
+  for (const [name, value] of client.cookies) other.cookies.set(name, value);
+  other.csrf = client.csrf;
+  return other;
+}
+
+describe('two hosts on one PostgreSQL database', { skip }, () => {
+  let cluster: PostgresCluster;
+  let a: TestHost;
+  let b: TestHost;
+  const sockets: TestSocket[] = [];
+
+  async function loggedIn(host: TestHost, login: string): Promise<TestTerminal> {
+    const t = new TestTerminal(host.url);
+    const result = await t.login(login, 'secret');
+    assert.deepEqual(result.body, { redirect: { url: '/', full: true } });
+    return t;
+  }
+
+  async function socketOf(t: TestTerminal, ...channels: string[]): Promise<TestSocket> {
+    const socket = await t.socket();
+    sockets.push(socket);
+    for (const channel of channels) assert.equal((await socket.subscribe(channel)).type, 'subscribed', `subscribe ${channel}`);
+    return socket;
+  }
+
+  before(async () => {
+    cluster = await startPostgres();
+    const database = await cluster.createDatabase();
+    a = await startHost(appDir, { database });
+    b = await startHost(appDir, { database });
+  });
+  after(async () => {
+    for (const socket of sockets) socket.close();
+    await a?.stop();
+    await b?.stop();
+    await cluster?.destroy();
+  });
+
+  it('a login on host A is a login on host B: no sticky sessions; a logout on B ends it on A', async () => {
+    const onA = await loggedIn(a, 'alice');
+    const onB = sameClientOn(onA, b.url);
+    const page = await onB.get('/');
+    assert.equal(page.status, 200, `host B sent the client to ${page.headers.get('location')}`);
+    const added = await onB.action('/action/receipt-add', { name: 'Чай' });
+    assert.equal(added.status, 200, JSON.stringify(added.body));
+    assert.deepEqual((await onB.action('/auth/logout')).body, { redirect: { url: '/login', full: true } });
+    // host A hears of the logout through the database's notification (a few milliseconds behind)
+    const deadline = Date.now() + 5000;
+    let status = 0;
+    while (Date.now() < deadline && (status = (await onA.get('/')).status) === 200) await settle(20);
+    assert.equal(status, 302, 'the session logged out on host B still served pages on host A');
+  });
+
+  it('a write on host A reaches subscribers on host B, never the initiating socket (connected to B)', async () => {
+    const alice = await loggedIn(a, 'alice');
+    const bob = await loggedIn(b, 'bob');
+    const aliceTabOnB = await socketOf(sameClientOn(alice, b.url), 'receipt-ch');
+    const bobOnB = await socketOf(bob, 'receipt-ch');
+    const bobOnA = await socketOf(sameClientOn(bob, a.url), 'receipt-ch');
+    const result = await alice.action('/action/receipt-add', { name: 'Хлеб' }, { socketId: aliceTabOnB.id });
+    assert.equal(result.status, 200, JSON.stringify(result.body));
+    const seenOnB = await bobOnB.next((f) => f.event === 'receipt-changed' && f.payload.items.at(-1)?.name === 'Хлеб');
+    assert.equal(seenOnB.channel, 'receipt-ch');
+    await bobOnA.next((f) => f.event === 'receipt-changed' && f.payload.items.at(-1)?.name === 'Хлеб');
+    await settle();
+    assert.equal(aliceTabOnB.events().length, 0, 'the initiating socket heard its own change through host B');
+  });
+
+  it('a terminal-scoped change reaches only that terminal\'s sockets on the other host', async () => {
+    const alice = await loggedIn(a, 'alice');
+    const bob = await loggedIn(b, 'bob');
+    const aliceDisplayOnB = await socketOf(sameClientOn(alice, b.url), 'cart-ch');
+    const bobOnB = await socketOf(bob, 'cart-ch');
+    const result = await alice.action('/action/cart-add', { name: 'Молоко' });
+    assert.equal(result.status, 200, JSON.stringify(result.body));
+    const seen = await aliceDisplayOnB.next((f) => f.event === 'cart-changed');
+    assert.deepEqual(seen.payload.items, [{ name: 'Молоко' }]);
+    await settle();
+    assert.equal(bobOnB.events('cart-changed').length, 0, 'another terminal heard this terminal\'s cart');
+  });
+
+  it('8 clients x 50 adds spread over both hosts: none is lost, both hosts show all of them', async () => {
+    const before = (await loggedIn(a, 'root').then((t) => t.action('/action/receipt-refresh'))).body.html.match(/receipt-line/g)?.length ?? 0;
+    const clients = await Promise.all(Array.from({ length: 8 }, (_, index) => loggedIn(index % 2 ? b : a, index % 2 ? 'bob' : 'alice')));
+    const acknowledged: string[] = [];
+    await Promise.all(
+      clients.map(async (client, index) => {
+        const pair = [client, sameClientOn(client, index % 2 ? a.url : b.url)];
+        for (let round = 0; round < 50; round++) {
+          const name = `c${index}-r${round}`;
+          const result = await pair[round % 2].action('/action/receipt-add', { name });
+          assert.equal(result.status, 200, JSON.stringify(result.body));
+          acknowledged.push(name);
+        }
+      }),
+    );
+    assert.equal(acknowledged.length, 400);
+    for (const host of [a, b]) {
+      const root = await loggedIn(host, 'root');
+      const html: string = (await root.action('/action/receipt-refresh')).body.html;
+      const lines = html.match(/<li class="receipt-line">[^<]*<\/li>/g) ?? [];
+      assert.equal(lines.length, before + 400, `host ${host === a ? 'A' : 'B'} shows ${lines.length - before} of 400 adds`);
+      for (const name of acknowledged) assert.ok(html.includes(`>${name}<`), `${name} is missing on host ${host === a ? 'A' : 'B'}`);
+    }
+  });
+});
