@@ -1,11 +1,15 @@
 // Two hosts on one PostgreSQL database (test/fixtures/realtime-app, unchanged, by configuration only):
 // any host serves any request of any client (sessions, terminals and the signing secret are the
 // database's), no write is lost when clients spread over both, a write on one host reaches subscribers on
-// the other (never the initiating socket, and only in the change's scope).
+// the other (never the initiating socket, and only in the change's scope); a host killed with -9 loses no
+// acknowledged write; while PostgreSQL is stopped actions answer 503, and everything recovers by itself.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import { fixtures, startHost, type TestHost } from '../helpers/host.js';
+import { fixtures, projectRoot, startHost, type TestHost } from '../helpers/host.js';
 import { TestTerminal, settle, type TestSocket } from '../helpers/http-client.js';
 import { postgresSkipReason, startPostgres, type PostgresCluster } from '../helpers/postgres.js';
 
@@ -118,6 +122,120 @@ describe('two hosts on one PostgreSQL database', { skip }, () => {
       const lines = html.match(/<li class="receipt-line">[^<]*<\/li>/g) ?? [];
       assert.equal(lines.length, before + 400, `host ${host === a ? 'A' : 'B'} shows ${lines.length - before} of 400 adds`);
       for (const name of acknowledged) assert.ok(html.includes(`>${name}<`), `${name} is missing on host ${host === a ? 'A' : 'B'}`);
+    }
+  });
+});
+
+describe('hosts on PostgreSQL when the database or a host goes away', { skip }, () => {
+  let cluster: PostgresCluster;
+  let database: string;
+  let a: TestHost;
+  const sockets: TestSocket[] = [];
+  const children: ChildProcess[] = [];
+
+  before(async () => {
+    cluster = await startPostgres();
+    database = await cluster.createDatabase();
+    a = await startHost(appDir, { database });
+  });
+  after(async () => {
+    for (const socket of sockets) socket.close();
+    for (const child of children) child.kill('SIGKILL');
+    await a?.stop();
+    await cluster?.destroy();
+  });
+
+  async function loggedIn(url: string, login: string): Promise<TestTerminal> {
+    const t = new TestTerminal(url);
+    const result = await t.login(login, 'secret');
+    assert.deepEqual(result.body, { redirect: { url: '/', full: true } });
+    return t;
+  }
+
+  async function receiptNames(url: string): Promise<string[]> {
+    const root = await loggedIn(url, 'root');
+    const html: string = (await root.action('/action/receipt-refresh')).body.html;
+    return [...html.matchAll(/<li class="receipt-line">([^<]*)<\/li>/g)].map((match) => match[1]);
+  }
+
+  it('kill -9 of one host loses no acknowledged write, and the other host keeps serving', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'server', 'cli.ts'), 'serve', appDir, '--port', '0', '--database', database, '--data', await mkdtemp(path.join(os.tmpdir(), 'sok-pg-child-'))], {
+      cwd: projectRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let output = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout!.on('data', (chunk) => {
+        output += chunk;
+        const served = /serving \S+ at (http:\/\/\S+)/.exec(output);
+        if (served) resolve(served[1]);
+      });
+      child.stderr!.on('data', (chunk) => (output += chunk));
+      child.once('exit', (code) => reject(new Error(`the host exited (${code}) before serving:\n${output}`)));
+    });
+    const clients = await Promise.all([loggedIn(url, 'alice'), loggedIn(url, 'bob'), loggedIn(url, 'root')]);
+    const acknowledged: string[] = [];
+    let killed = false;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    await Promise.all(
+      clients.map(async (client, index) => {
+        for (let round = 0; !killed; round++) {
+          const name = `k${index}-${round}`;
+          const result = await client.action('/action/receipt-add', { name }).catch(() => null);
+          if (result?.status === 200) acknowledged.push(name);
+          // the kill lands while requests are in flight
+          if (acknowledged.length >= 60 && !killed) {
+            killed = true;
+            child.kill('SIGKILL');
+          }
+        }
+      }),
+    );
+    await exited;
+    const names = await receiptNames(a.url);
+    for (const name of acknowledged) assert.ok(names.includes(name), `${name} was acknowledged by the killed host but is not stored`);
+    const alice = await loggedIn(a.url, 'alice');
+    assert.equal((await alice.action('/action/receipt-add', { name: 'после сбоя' })).status, 200);
+  });
+
+  it('PostgreSQL stopped mid-run: actions answer 503 with a clear message, pages load, every client recovers without a restart', async () => {
+    const b = await startHost(appDir, { database });
+    try {
+      const alice = await loggedIn(a.url, 'alice');
+      const bob = await loggedIn(b.url, 'bob');
+      const aliceSocket = await alice.socket();
+      const bobSocket = await bob.socket();
+      sockets.push(aliceSocket, bobSocket);
+      assert.equal((await bobSocket.subscribe('receipt-ch')).type, 'subscribed');
+      assert.equal((await alice.action('/action/receipt-add', { name: 'до' })).status, 200);
+      await bobSocket.next((f) => f.event === 'receipt-changed' && f.payload.items.at(-1)?.name === 'до');
+
+      await cluster.stop();
+      for (const [client, host] of [[alice, 'A'], [bob, 'B']] as const) {
+        const refused = await client.action('/action/receipt-add', { name: 'во время' });
+        assert.equal(refused.status, 503, `host ${host}: ${JSON.stringify(refused.body)}`);
+        assert.match(refused.body.error.message, /Нет связи с базой данных: изменение не сохранено/);
+        const page = await client.get('/');
+        assert.equal(page.status, 200, `host ${host} did not serve a page from what it holds`);
+      }
+      await aliceSocket.next((f) => f.type === 'host-status' && f.ok === false);
+      await bobSocket.next((f) => f.type === 'host-status' && f.ok === false);
+
+      await cluster.start();
+      // each host finds the database again by itself and says so to its pages
+      // (no ok frame came before: a page is told of its host's status only when it changes)
+      await aliceSocket.next((f) => f.type === 'host-status' && f.ok === true, 20_000);
+      await bobSocket.next((f) => f.type === 'host-status' && f.ok === true, 20_000);
+      assert.equal((await alice.action('/action/receipt-add', { name: 'после' })).status, 200);
+      assert.equal((await bob.action('/action/receipt-add', { name: 'после B' })).status, 200);
+      // host B listens again: host A's write reaches its subscriber (by notification, or by its catching up)
+      await bobSocket.next((f) => f.event === 'receipt-changed' && f.payload.items.some((item: { name: string }) => item.name === 'после'), 10_000);
+      const names = await receiptNames(b.url);
+      assert.ok(names.includes('до') && names.includes('после') && names.includes('после B'));
+      assert.ok(!names.includes('во время'), 'a refused change was stored');
+    } finally {
+      await b.stop();
     }
   });
 });
