@@ -119,3 +119,53 @@ export async function startPostgres(): Promise<PostgresCluster> {
     },
   };
 }
+
+/** A global connector's state as stored in the database (rows joined back), as JSON text; '' when none is stored. */
+export async function storedStateText(database: string, connector: string): Promise<string> {
+  const client = new pg.Client({ connectionString: database });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ state: unknown; items: unknown[] | null }>(
+      `SELECT s.state, CASE WHEN s.items_as_rows THEN (SELECT coalesce(json_agg(i.item ORDER BY i.position), '[]'::json)
+         FROM serverokey_items i WHERE i.connector = s.connector AND i.scope_key = s.scope_key) END AS items
+         FROM serverokey_state s WHERE s.connector = $1 AND s.scope_key = 'global'`,
+      [connector],
+    );
+    if (!rows[0]) return '';
+    const { state, items } = rows[0];
+    return JSON.stringify(items === null ? state : { ...(state as object), items }, null, 2);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface HostBackend {
+  /** '' for the file store, ' on PostgreSQL' */
+  label: string;
+  skip?: string;
+  /** createHost options that put a host on this backend (a fresh database each call) */
+  options(): Promise<{ database?: string }>;
+}
+
+/**
+ * The two backends a host test can run on: files, and a throwaway PostgreSQL cluster started on first use
+ * and removed when the test file ends (`after` is registered by the caller's file).
+ */
+export function hostBackends(registerAfter: (fn: () => Promise<void>) => void): HostBackend[] {
+  let cluster: Promise<PostgresCluster> | undefined;
+  registerAfter(async () => {
+    if (cluster) await (await cluster).destroy();
+  });
+  const skip = postgresSkipReason();
+  return [
+    { label: '', options: async () => ({}) },
+    {
+      label: ' on PostgreSQL',
+      skip,
+      async options() {
+        cluster ??= startPostgres();
+        return { database: await (await cluster).createDatabase() };
+      },
+    },
+  ];
+}
