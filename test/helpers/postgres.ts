@@ -69,8 +69,11 @@ function run(bin: string, args: string[]): void {
   if (result.status !== 0) throw new Error(`${path.basename(bin)} ${args.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
 }
 
-/** initdb + pg_ctl start on a free port (fsync off: these tests never crash the server's machine). */
-export async function startPostgres(): Promise<PostgresCluster> {
+/**
+ * initdb + pg_ctl start on a free port. fsync is off unless asked for: the tests never crash the server's
+ * machine (benchmarks turn it on, for the durability a real server has).
+ */
+export async function startPostgres(options: { fsync?: boolean } = {}): Promise<PostgresCluster> {
   const bin = postgresBinDir();
   if (!bin) throw new Error(postgresSkipReason() ?? 'PostgreSQL is not installed');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'serverokey-pg-'));
@@ -87,9 +90,9 @@ export async function startPostgres(): Promise<PostgresCluster> {
   const data = path.join(dir, 'data');
   run(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', `--pwfile=${passwordFile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--no-locale', '-N']);
   const port = await freePort();
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
+  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=${options.fsync ? 'on' : 'off'} -c max_connections=200`;
   const pgCtl = path.join(bin, 'pg_ctl');
-  const start = async () => run(pgCtl, ['-D', data, '-o', options, '-l', path.join(dir, 'server.log'), '-w', 'start']);
+  const start = async () => run(pgCtl, ['-D', data, '-o', serverOptions, '-l', path.join(dir, 'server.log'), '-w', 'start']);
   await start();
   const url = (database = 'postgres') => `postgres://postgres:${password}@127.0.0.1:${port}/${database}`;
   let counter = 0;
