@@ -118,3 +118,37 @@ test('another store on the same database sees a commit once notified, with who c
   assert.deepEqual(await heard, { changes: [{ name: 'receipt', scopeKey: 'global' }], origin: { socketId: 's1', terminalId: 't1' } });
   assert.deepEqual(b.peek('receipt', 'global'), { items: [{ n: 1 }] });
 });
+
+test('an app that mixes: its postgres connectors in the database, the others in the data folder', { skip }, async (t) => {
+  const { mkdtemp, readFile, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dataDir = await mkdtemp(join(tmpdir(), 'store-mixed-'));
+  t.after(() => rm(dataDir, { recursive: true, force: true }));
+  const connectors: Record<string, ConnectorConfig> = {
+    catalogue: { type: 'postgres', initialState: { items: [] } },
+    settings: { type: 'lowdb', initialState: { shop: 'A' } },
+  };
+  await assert.rejects(
+    createStore({ connectors, dataDir, log: captureLog() }),
+    /connector "catalogue" has type "postgres": give the database with --database postgres:\/\/… or SERVEROKEY_DATABASE_URL/,
+  );
+  const database = await cluster!.createDatabase();
+  const store = await createStore({ connectors, dataDir, log: captureLog(), database });
+  t.after(() => store.close());
+  assert.deepEqual(store.names(), ['catalogue', 'settings']);
+  assert.equal(store.shared, undefined, 'a store that keeps files is not shared between hosts');
+  const release = await store.lock([{ name: 'settings', scopeKey: 'global' }, { name: 'catalogue', scopeKey: 'global' }]);
+  await store.read('catalogue', 'global');
+  await store.read('settings', 'global');
+  const durable = store.commit([
+    { name: 'catalogue', scopeKey: 'global', state: { items: [{ id: 1 }] } },
+    { name: 'settings', scopeKey: 'global', state: { shop: 'B' } },
+  ]);
+  release();
+  await durable;
+  await store.close();
+  assert.deepEqual(JSON.parse(await readFile(join(dataDir, 'settings.json'), 'utf8')), { shop: 'B' });
+  assert.deepEqual(await query(database, `SELECT item FROM serverokey_items WHERE connector = 'catalogue'`), [{ item: { id: 1 } }]);
+  assert.deepEqual(await query(database, `SELECT count(*)::int AS n FROM serverokey_state WHERE connector = 'settings'`), [{ n: 0 }]);
+});
