@@ -28,6 +28,7 @@ const terminal: CliOutput = {
 interface HostFlags {
   port?: number;
   data?: string;
+  database?: string;
   lan?: boolean;
   debug?: boolean;
 }
@@ -63,7 +64,7 @@ async function serve(io: CliOutput, appDirArg: string, flags: HostFlags): Promis
   const appDir = path.resolve(appDirArg);
   const dataDir = dataDirOf(appDir, flags.data);
   {
-    const host = await createHost({ appDir, dataDir, port: flags.port, lan: flags.lan, debug: flags.debug });
+    const host = await createHost({ appDir, dataDir, port: flags.port, lan: flags.lan, debug: flags.debug, database: flags.database });
     if (flags.lan) {
       const { code } = host.terminals.pairingCode();
       io.out(`other devices: open http://<this computer's address>:${host.port}/__pair and enter the code ${code}\n`);
@@ -79,6 +80,7 @@ async function dev(io: CliOutput, appDirArg: string, flags: HostFlags): Promise<
   const loop = await startDevLoop({
     appDir,
     dataDir: dataDirOf(appDir, flags.data),
+    database: flags.database,
     port: flags.port,
     lan: flags.lan,
     debug: flags.debug,
@@ -141,6 +143,7 @@ function addHostOptions(command: Command): Command {
   return command
     .option('-p, --port <port>', 'port to listen on (default: PORT, then launch.port, then a free port)', parsePort)
     .option('-d, --data <dir>', 'folder for stored connectors (default: <appDir>/.data)')
+    .option('--database <url>', 'keep the stored connectors in PostgreSQL, e.g. postgres://user:password@host:5432/db (default: SERVEROKEY_DATABASE_URL); several hosts may serve one database')
     .option('--lan', 'listen on the local network; other devices pair with a code')
     .option('--debug', 'log action bodies and failed conditions; mark pages for the client debug log');
 }

@@ -66,6 +66,8 @@ export async function createEngine(options: {
   clock?: Clock;
   /** how long commits stay only in the write-ahead log (HostOptions.checkpointDelayMs) */
   checkpointDelayMs?: number;
+  /** postgres://… : the stored connectors live in PostgreSQL (createStore's option of the same name) */
+  database?: string;
 }): Promise<Engine> {
   const appDir = path.resolve(options.appDir);
   const { manifest } = await loadManifest(appDir, { fresh: options.fresh });
@@ -76,6 +78,7 @@ export async function createEngine(options: {
     dataDir: options.dataDir,
     log: options.log,
     checkpointDelayMs: options.checkpointDelayMs,
+    database: options.database,
   });
   try {
     const renderer = createRenderer({

@@ -12,6 +12,12 @@ export interface HostOptions {
   appDir: string;
   /** folder for persistent connector files; default <appDir>/.data */
   dataDir?: string;
+  /**
+   * postgres://user:password@host:5432/database (default: SERVEROKEY_DATABASE_URL): the app's stored
+   * connectors, sessions, paired terminals and signing secret live in PostgreSQL, and several hosts may
+   * serve one database (no data-folder lock; channels reach subscribers on every host)
+   */
+  database?: string;
   /** interface to bind; default 127.0.0.1 ('0.0.0.0' or launch.lan for LAN mode) */
   host?: string;
   /** port; default: this option, then PORT, then launch.port, then a free port */

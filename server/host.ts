@@ -11,7 +11,7 @@ import type { ServerFrame } from '../protocol/wire.js';
 import type { LaunchConfig } from './manifest/types.js';
 import { createEngine, type Engine } from './engine.js';
 import { createLogger } from './log.js';
-import { loadHostSecret } from './auth/secret.js';
+import { fileHostStorage, providesHostStorage } from './auth/host-storage.js';
 import { TerminalRegistry } from './auth/terminals.js';
 import { redactState } from './auth/user.js';
 import { createApp, type AppDeps } from './http/app.js';
@@ -21,6 +21,7 @@ import { firstPageComponents } from './http/first-page.js';
 import { RealtimeHub, type HubOptions } from './realtime/hub.js';
 import { renderPushed } from './realtime/push-render.js';
 import { sessionConnectorName } from './manifest/auth-rules.js';
+import { notifyRemoteCommit } from './realtime/notify-on-commit.js';
 import { TERMINAL_COOKIE } from './auth/cookies.js';
 import { acquireDataLock } from './data-lock.js';
 import { announceHost, type Announcement } from './http/discovery.js';
@@ -78,7 +79,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const dataDir = path.resolve(options.dataDir ?? path.join(appDir, '.data'));
   const log = createLogger(options.quiet);
   const debug = Boolean(options.debug);
-  const lock = options.dataLockHeld ? null : acquireDataLock(dataDir);
+  const database = options.database ?? (process.env.SERVEROKEY_DATABASE_URL || undefined);
+  // several hosts share one database: the data-folder lock is taken only when the store keeps files (below)
+  let lock = options.dataLockHeld || database ? null : acquireDataLock(dataDir);
   const unlock = () => lock?.release();
   // A served app prepares each component when it is first rendered, so a start pays for its first page
   // only (files are still read, and templates checked, at start-up); dev mode keeps preparing them all
@@ -87,7 +90,16 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const engineTiming = { clock: options.clock, checkpointDelayMs: options.checkpointDelayMs };
   let engine: Engine;
   try {
-    engine = await createEngine({ appDir, dataDir, debug, log, prepareComponents, ...engineTiming });
+    engine = await createEngine({ appDir, dataDir, debug, log, prepareComponents, database, ...engineTiming });
+    // an app that keeps some connectors in files beside the database still owns its data folder
+    if (database && !options.dataLockHeld && !engine.store.shared) {
+      try {
+        lock = acquireDataLock(dataDir);
+      } catch (error) {
+        await engine.close();
+        throw error;
+      }
+    }
   } catch (error) {
     unlock();
     throw error;
@@ -95,8 +107,17 @@ export async function createHost(options: HostOptions): Promise<Host> {
   let routes = new RouteTable(engine.manifest);
   const lan = options.lan ?? servesLan(engine.manifest.launch);
   const bindHost = options.host ?? (lan ? '0.0.0.0' : '127.0.0.1');
-  const secret = loadHostSecret(dataDir);
-  const terminals = new TerminalRegistry(secret, dataDir);
+  // on a shared database the signing secret and the paired terminals are the database's, the same for every host
+  let records;
+  try {
+    records = providesHostStorage(engine.store) ? await engine.store.hostStorage() : fileHostStorage(dataDir);
+  } catch (error) {
+    await engine.close();
+    unlock();
+    throw error;
+  }
+  const secret = records.secret;
+  const terminals = new TerminalRegistry(secret, records.terminals);
   const inFlight = { count: 0, idle: [] as Array<() => void> };
 
   let hub: RealtimeHub | undefined;
@@ -154,6 +175,10 @@ export async function createHost(options: HostOptions): Promise<Host> {
   server.keepAliveTimeout = 65_000;
   hub = new RealtimeHub(hubOptions(engine));
   hub.start();
+  // another host's commit on a shared database reaches this host's subscribers like one of its own
+  const followRemote = (current: Engine) =>
+    current.store.onRemoteCommit?.((commit) => void notifyRemoteCommit(hub, current.store, current.log, commit)) ?? (() => {});
+  let stopFollowingRemote = followRemote(engine);
   server.on('upgrade', (req, socket, head) => {
     if (hub) void hub.handleUpgrade(req, socket, head);
     else socket.destroy();
@@ -231,11 +256,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
     hub: () => hub,
     async reload() {
       await engine.store.flush();
-      const next = await createEngine({ appDir, dataDir, debug, log, fresh: true, ...engineTiming });
+      const next = await createEngine({ appDir, dataDir, debug, log, fresh: true, database, ...engineTiming });
       const previous = engine;
       engine = next;
       stopFollowingStatus();
       stopFollowingStatus = followStatus(next);
+      stopFollowingRemote();
+      stopFollowingRemote = followRemote(next);
       routes = new RouteTable(next.manifest);
       hub?.reconfigure(hubOptions(next));
       await previous.close();

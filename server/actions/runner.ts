@@ -8,7 +8,7 @@ import { markPrivateDraft } from '../store/item-index.js';
 import { lazyAppZod as z } from './app-zod.js';
 import type { Redirect } from '../../protocol/wire.js';
 import type { ActionRoute, Manifest, Step } from '../manifest/types.js';
-import type { Change, Store } from '../store/types.js';
+import type { Change, CommitOrigin, Store } from '../store/types.js';
 import { InvalidChangeError } from '../store/types.js';
 import { ActionError } from './errors.js';
 import type { ActionServices, ExpressionName, RunState, Vars } from './context.js';
@@ -35,6 +35,8 @@ export interface ActionInput {
    * here and sends them on `durable`, so subscribers are told as soon as the change is safe.
    */
   committing?(changes: Change[], durable: Promise<void>): void;
+  /** the window that sent the action: other hosts of a shared store exclude its socket from the change's events */
+  origin?: CommitOrigin;
 }
 
 export interface ActionOutcome {
@@ -204,7 +206,7 @@ export class ActionRunner {
         if (value === undefined || (!onlyRenders && value === base[name])) continue;
         changes.push({ name, scopeKey: this.scopeKey(name, requester), state: value });
       }
-      durable = changes.length > 0 ? this.store.commit(changes).catch((error) => this.refused(error, input.routeKey)) : undefined;
+      durable = changes.length > 0 ? this.store.commit(changes, { origin: input.origin }).catch((error) => this.refused(error, input.routeKey)) : undefined;
     } finally {
       release();
     }

@@ -27,6 +27,9 @@ export class SessionManager {
   private readonly absoluteMs: number;
   private readonly byId = new Map<string, SessionRecord>();
   private persistedLastSeen = new Map<string, number>();
+  /** logins and logouts of this host not stored yet (a shared store: what is stored may be another host's) */
+  private readonly createdHere = new Set<string>();
+  private readonly endedHere = new Set<string>();
 
   constructor(
     private readonly store: Store,
@@ -36,17 +39,29 @@ export class SessionManager {
     this.connector = sessionConnectorName(auth);
     this.idleMs = (auth.session?.idleMinutes ?? DEFAULT_IDLE_MINUTES) * 60_000;
     this.absoluteMs = (auth.session?.absoluteHours ?? DEFAULT_ABSOLUTE_HOURS) * 3_600_000;
+    // a store several hosts share: a login or logout on another host counts here too (no sticky sessions)
+    store.onRemoteCommit?.((commit) => {
+      if (commit.changes.some((change) => change.name === this.connector)) this.follow(this.store.peek(this.connector, 'global'));
+    });
+  }
+
+  /** Takes the stored sessions as the truth, with this host's logins, logouts and activity not stored yet on top. */
+  private follow(state: unknown): void {
+    const stored = recordsOf(state);
+    const storedIds = new Set(stored.map((record) => record.id));
+    for (const id of this.byId.keys()) if (!storedIds.has(id) && !this.createdHere.has(id)) this.byId.delete(id);
+    for (const record of stored) {
+      if (this.endedHere.has(record.id)) continue;
+      const mine = this.byId.get(record.id);
+      if (!mine) this.byId.set(record.id, { ...record });
+      else if (record.lastSeen > mine.lastSeen) mine.lastSeen = record.lastSeen;
+    }
   }
 
   async load(): Promise<void> {
-    const state = await this.store.read(this.connector, 'global');
-    const items = Array.isArray(state) ? state : ((state as { items?: unknown })?.items ?? []);
-    if (!Array.isArray(items)) return;
-    for (const item of items as SessionRecord[]) {
-      if (item && typeof item.id === 'string' && typeof item.userKey === 'string') {
-        this.byId.set(item.id, { ...item });
-        this.persistedLastSeen.set(item.id, item.lastSeen);
-      }
+    for (const item of recordsOf(await this.store.read(this.connector, 'global'))) {
+      this.byId.set(item.id, { ...item });
+      this.persistedLastSeen.set(item.id, item.lastSeen);
     }
     this.dropExpired();
   }
@@ -62,6 +77,8 @@ export class SessionManager {
   resolve(token: string | undefined, terminalId: string | null): SessionRecord | null {
     if (!token) return null;
     const id = sha256(token);
+    // a login another host stored a moment ago, not followed here yet
+    if (!this.byId.has(id) && this.store.shared) this.follow(this.store.peek(this.connector, 'global'));
     const record = this.byId.get(id);
     if (!record || !terminalId || record.terminalId !== terminalId) return null;
     const now = this.now();
@@ -87,7 +104,11 @@ export class SessionManager {
     const now = this.now();
     const id = sha256(token);
     this.byId.set(id, { id, userKey, login, terminalId, createdAt: now, lastSeen: now });
-    await this.persistOrUndo(() => this.byId.delete(id));
+    this.createdHere.add(id);
+    await this.persistOrUndo(() => {
+      this.byId.delete(id);
+      this.createdHere.delete(id);
+    });
     return token;
   }
 
@@ -98,16 +119,26 @@ export class SessionManager {
     const record = this.byId.get(id);
     if (!record) return;
     this.byId.delete(id);
-    await this.persistOrUndo(() => this.byId.set(id, record));
+    this.endedHere.add(id);
+    await this.persistOrUndo(() => {
+      this.byId.set(id, record);
+      this.endedHere.delete(id);
+    });
   }
 
   /** Ends every session of a user (e.g. after a password change). */
   async destroyUser(userKey: string): Promise<void> {
     const ended = [...this.byId.values()].filter((record) => record.userKey === userKey);
     if (ended.length === 0) return;
-    for (const record of ended) this.byId.delete(record.id);
+    for (const record of ended) {
+      this.byId.delete(record.id);
+      this.endedHere.add(record.id);
+    }
     await this.persistOrUndo(() => {
-      for (const record of ended) this.byId.set(record.id, record);
+      for (const record of ended) {
+        this.byId.set(record.id, record);
+        this.endedHere.delete(record.id);
+      }
     });
   }
 
@@ -131,9 +162,15 @@ export class SessionManager {
   async destroyTerminal(terminalId: string): Promise<number> {
     const ended = [...this.byId.values()].filter((record) => record.terminalId === terminalId);
     if (ended.length === 0) return 0;
-    for (const record of ended) this.byId.delete(record.id);
+    for (const record of ended) {
+      this.byId.delete(record.id);
+      this.endedHere.add(record.id);
+    }
     await this.persistOrUndo(() => {
-      for (const record of ended) this.byId.set(record.id, record);
+      for (const record of ended) {
+        this.byId.set(record.id, record);
+        this.endedHere.delete(record.id);
+      }
     });
     return ended.length;
   }
@@ -150,8 +187,12 @@ export class SessionManager {
   private async persist(): Promise<void> {
     const release = await this.store.lock([{ name: this.connector, scopeKey: 'global' }]);
     let durable: Promise<void>;
+    let stored: { created: string[]; ended: string[] };
     try {
-      // taken under the lock, so a later persist never stores an older picture of the sessions
+      // what is stored now (another host's logins included) with this host's changes on top, taken under the
+      // lock, so a later persist never stores an older picture of the sessions
+      this.follow(await this.store.read(this.connector, 'global'));
+      stored = { created: [...this.createdHere], ended: [...this.endedHere] };
       this.dropExpired();
       const items = [...this.byId.values()].map((r) => ({ ...r }));
       this.persistedLastSeen = new Map(items.map((r) => [r.id, r.lastSeen]));
@@ -160,5 +201,13 @@ export class SessionManager {
       release();
     }
     await durable;
+    for (const id of stored.created) this.createdHere.delete(id);
+    for (const id of stored.ended) this.endedHere.delete(id);
   }
+}
+
+function recordsOf(state: unknown): SessionRecord[] {
+  const items = Array.isArray(state) ? state : ((state as { items?: unknown } | undefined)?.items ?? []);
+  if (!Array.isArray(items)) return [];
+  return (items as SessionRecord[]).filter((item) => item && typeof item.id === 'string' && typeof item.userKey === 'string');
 }

@@ -1,13 +1,10 @@
 // Terminal identity: every till window, LAN device and browser gets a signed terminal cookie. Windows of
 // the desktop host get theirs from the host; a browser on the host machine gets one on first visit; a LAN
 // device must pair with a short-lived code shown on the host. Paired terminals can be revoked.
-import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../store/file-system.js';
 import { randomInt } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rename, writeFile, open } from 'node:fs/promises';
-import path from 'node:path';
 import type { TerminalInfo } from '../host-types.js';
 import { RateLimiter } from './rate-limit.js';
+import { FileTerminalStorage, type TerminalStorage } from './host-storage.js';
 import { randomToken, signedValue, verifySigned } from './tokens.js';
 import { terminalName } from './terminal-name.js';
 
@@ -52,20 +49,23 @@ export class TerminalRegistry {
   private discarded: DiscardedCode | null = null;
   private readonly failuresBySource = new RateLimiter({ max: PAIRING_FAILURES_PER_SOURCE, windowMs: PAIRING_SOURCE_WINDOW_MS });
   private readonly revokeListeners: Array<(id: string) => void | Promise<void>> = [];
-  private readonly file: string;
+  private readonly storage: TerminalStorage;
 
   constructor(
     private readonly secret: Buffer,
-    dataDir: string,
+    /** the data folder (terminals.json), or where the host keeps its records (the database) */
+    storage: string | TerminalStorage,
   ) {
-    this.file = path.join(dataDir, 'terminals.json');
-    if (existsSync(this.file)) {
-      try {
-        for (const t of JSON.parse(readFileSync(this.file, 'utf8')) as TerminalInfo[]) this.paired.set(t.id, t);
-      } catch {
-        // a damaged registry only means devices must pair again
+    this.storage = typeof storage === 'string' ? new FileTerminalStorage(storage) : storage;
+    for (const t of this.storage.load()) this.paired.set(t.id, t);
+    // another host paired or revoked a device: its cookie is honoured, or refused (and its sockets here closed)
+    this.storage.onChange?.((terminals) => {
+      for (const t of terminals) {
+        const known = this.paired.get(t.id);
+        this.paired.set(t.id, t);
+        if (t.revoked && known && !known.revoked) for (const listener of this.revokeListeners) listener(t.id);
       }
-    }
+    });
   }
 
   /** Cookie value for an identity: "kind:id:name" signed with the host secret. */
@@ -170,15 +170,6 @@ export class TerminalRegistry {
   }
 
   private async save(): Promise<void> {
-    await mkdir(path.dirname(this.file), { recursive: true, mode: PRIVATE_DIR_MODE });
-    const tmp = `${this.file}.tmp`;
-    await writeFile(tmp, JSON.stringify(this.list(), null, 2), { mode: PRIVATE_FILE_MODE });
-    const handle = await open(tmp, 'r+');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, this.file);
+    await this.storage.save(this.list());
   }
 }

@@ -397,13 +397,15 @@ async function serveAction(
 
   {
     const requester = requesterOf(engine, identity);
+    const initiator = initiatorOf(req, identity);
     const outcome = await engine.runner.run({
       routeKey: key,
       route,
       body,
       query: queryOf(req),
       requester,
-      committing: (changes, durable) => notifyOnCommit(deps.hub(), engine.store, engine.log, changes, durable, initiatorOf(req, identity)),
+      committing: (changes, durable) => notifyOnCommit(deps.hub(), engine.store, engine.log, changes, durable, initiator),
+      origin: initiator,
     });
 
     let user = identity.user;

@@ -6,6 +6,7 @@ export const CONNECTOR_KINDS = {
   lowdb: ['wise-json', 'json'],
   memory: ['in-memory'],
   journal: [],
+  postgres: [],
 } as const satisfies Record<string, readonly string[]>;
 
 /** A storage kind's own name (store/kinds.ts has one module for each). */

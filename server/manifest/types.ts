@@ -20,7 +20,10 @@ export interface ComputedRule {
 }
 
 export interface ConnectorConfig {
-  /** lowdb (persistent JSON file; aliases wise-json, json), memory (alias in-memory), journal (append-only). */
+  /**
+   * lowdb (persistent JSON file; aliases wise-json, json), memory (alias in-memory), journal (append-only),
+   * postgres (kept in the PostgreSQL database the host is given, while the other connectors stay in files).
+   */
   type: ConnectorType;
   collection?: string;
   initialState?: unknown;

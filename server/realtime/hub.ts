@@ -303,6 +303,12 @@ export class RealtimeHub {
     }
   }
 
+  /** Whether a socket here listens to a channel watching this connector, in this scope. */
+  hasSubscriber(connector: string, scope: NotifyChange['scope'], scopeKey: string): boolean {
+    const change = { name: connector, scope, scopeKey, state: undefined };
+    return (this.byConnector.get(connector) ?? []).some((channel) => this.hasListener(channel, change));
+  }
+
   private hasListener(channel: Channel, change: NotifyChange): boolean {
     for (const sub of this.sockets.values()) if (sub.channels.has(channel.name) && this.inScope(change, sub.principal)) return true;
     return false;

@@ -5,7 +5,7 @@ import type { Logger } from './types.js';
 import { DISK_FULL_CODES, READ_ONLY_CODES } from './file-system.js';
 import { describeError, rootErrorCode } from './fs-durable.js';
 
-export type StoreProblem = 'disk-full' | 'read-only' | 'write-failed';
+export type StoreProblem = 'disk-full' | 'read-only' | 'write-failed' | 'database-unavailable';
 
 export type StoreStatus =
   | { ok: true }
@@ -36,17 +36,31 @@ export const PROBLEMS: Record<StoreProblem, { status: 507 | 503; refused: string
     refused: 'Ошибка записи на диск: изменение не сохранено. Проверьте диск компьютера кассы.',
     banner: 'Ошибка записи на диск: продажи и изменения не сохраняются. Проверьте диск компьютера кассы.',
   },
+  // the PostgreSQL store (server/store/postgres): the database cannot be reached
+  'database-unavailable': {
+    status: 503,
+    refused: 'Нет связи с базой данных: изменение не сохранено. Повторите через несколько секунд — работа продолжится сама, когда связь восстановится.',
+    banner: 'Нет связи с базой данных: изменения не сохраняются. Работа продолжится сама, когда связь восстановится.',
+  },
 };
 
+/** An error that says itself which problem it is (the PostgreSQL store's connection failures). */
+function declaredProblem(error: unknown): StoreProblem | undefined {
+  const problem = (error as { storeProblem?: unknown } | null)?.storeProblem;
+  return typeof problem === 'string' && Object.hasOwn(PROBLEMS, problem) ? (problem as StoreProblem) : undefined;
+}
+
 export function problemOf(error: unknown): StoreProblem {
+  const declared = declaredProblem(error);
+  if (declared) return declared;
   const code = rootErrorCode(error);
   if (code && DISK_FULL_CODES.has(code)) return 'disk-full';
   if (code && READ_ONLY_CODES.has(code)) return 'read-only';
   return 'write-failed';
 }
 
-/** Which part of the store is failing: commits (the log) or bringing the files up to date (checkpoints). */
-export type StorePart = 'log' | 'files';
+/** Which part of the store is failing: commits (the log), bringing the files up to date (checkpoints), or the database. */
+export type StorePart = 'log' | 'files' | 'database';
 
 export class StoreHealth {
   private readonly failing = new Map<StorePart, { problem: StoreProblem; detail: string; since: number }>();

@@ -5,8 +5,9 @@ import type { ConnectorKind } from './types.js';
 import { lowdbKind } from './kinds/lowdb.js';
 import { memoryKind } from './kinds/memory.js';
 import { journalKind } from './kinds/journal.js';
+import { postgresKind } from './kinds/postgres.js';
 
-const byName: Record<ConnectorKindName, ConnectorKind> = { lowdb: lowdbKind, memory: memoryKind, journal: journalKind };
+const byName: Record<ConnectorKindName, ConnectorKind> = { lowdb: lowdbKind, memory: memoryKind, journal: journalKind, postgres: postgresKind };
 
 export const connectorKinds: readonly ConnectorKind[] = Object.values(byName);
 

@@ -89,6 +89,25 @@ export interface ConnectorInfo {
   persistent: boolean;
 }
 
+/** Who caused a commit: the window (socket) that sent the action, so its own socket is not told of it. */
+export interface CommitOrigin {
+  socketId: string;
+  terminalId: string | null;
+}
+
+export interface CommitOptions {
+  /** carried to the other hosts of a shared store with the change (channels exclude the initiator there too) */
+  origin?: CommitOrigin;
+}
+
+/** A commit another host made on a shared store (PostgreSQL), told once this host's copies are up to date. */
+export interface RemoteCommit {
+  changes: ScopeTarget[];
+  origin?: CommitOrigin;
+  /** true when this host lost the database for a while and caught up: the changes are what it missed */
+  resync?: boolean;
+}
+
 export interface Store {
   names(): string[];
   info(name: string): ConnectorInfo;
@@ -113,7 +132,14 @@ export interface Store {
    * this returns, synchronously; once every change is durable the promise resolves and readers see them.
    * When they cannot be made durable it rejects with a StoreWriteError and the states are as they were.
    */
-  commit(changes: Change[]): Promise<void>;
+  commit(changes: Change[], options?: CommitOptions): Promise<void>;
+  /**
+   * Only stores several hosts share (PostgreSQL): tells of commits made by the other hosts, after this
+   * store's own copies of the changed states are brought up to date (peek/read show them).
+   */
+  onRemoteCommit?(listener: (commit: RemoteCommit) => void): () => void;
+  /** true for a store several hosts share (PostgreSQL); such a host needs no data-folder lock */
+  readonly shared?: boolean;
   /** Whether writing works; a full disk or a read-only folder makes it fail until that is fixed. */
   status(): StoreStatus;
   onStatus(listener: (status: StoreStatus) => void): () => void;

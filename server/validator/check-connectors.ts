@@ -42,7 +42,24 @@ export function checkConnectors(ctx: ValidationContext): void {
         'add an auth section, or use scope "terminal" (one state per till)',
       );
     }
+    checkDatabaseConnector(ctx, name, config);
     checkComputed(ctx, name, config);
+  }
+}
+
+/** Keys with which a connector names a file or folder of its own (the original's wise-json took a collection folder; check-shape leaves the others to this check). */
+const FILE_KEYS = ['file', 'path', 'dataDir', 'collection'] as const;
+
+/** A `postgres` connector lives in the database: one that also names a file says two different things. */
+function checkDatabaseConnector(ctx: ValidationContext, name: string, config: Record<string, unknown>): void {
+  if (config.type !== 'postgres') return;
+  for (const key of FILE_KEYS) {
+    if (config[key] === undefined) continue;
+    ctx.findings.error(
+      at('connectors', name, key),
+      `connector "${name}" is kept in PostgreSQL (type "postgres") but also names a file (${key}: ${JSON.stringify(config[key])}); it cannot be both`,
+      `remove "${key}" to keep it in the database, or use type "lowdb" to keep it in a file`,
+    );
   }
 }
 

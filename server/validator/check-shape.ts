@@ -109,7 +109,11 @@ export function checkUnknownKeys(manifest: Dict, findings: Findings): void {
     const entries = manifest[section];
     if (isRecord(entries)) for (const [name, value] of Object.entries(entries)) fn(name, value);
   };
-  each('connectors', (name, value) => report(value, shapeKeys(connectorSchema), ['connectors', name]));
+  // a postgres connector naming a file gets its own error (check-connectors), not a second finding here
+  const fileKeys = ['file', 'path', 'dataDir'];
+  each('connectors', (name, value) =>
+    report(value, [...shapeKeys(connectorSchema), ...(isRecord(value) && value.type === 'postgres' ? fileKeys : [])], ['connectors', name]),
+  );
   const componentObject = (componentSchema as unknown as { options: z.ZodType[] }).options[1];
   each('components', (name, value) => report(value, shapeKeys(componentObject), ['components', name]));
   each('routes', (key, route) => {

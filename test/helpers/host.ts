@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,11 @@ export interface TestHost extends Host {
    * durable in the write-ahead log first); tests that read data files call this before.
    */
   flushed(): Promise<void>;
+  /**
+   * What is stored for a global connector, as JSON text, once every acknowledged change is: its file in the
+   * data folder, or its rows in the database when the host runs on PostgreSQL.
+   */
+  storedText(connector: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -25,6 +30,11 @@ export async function startHost(appDir: string, options: Partial<HostOptions> = 
   return Object.assign(host, {
     dataDir,
     flushed: () => host.engine().store.flush(),
+    async storedText(connector: string) {
+      await host.engine().store.flush();
+      if (options.database) return (await import('./postgres.js')).storedStateText(options.database, connector);
+      return readFile(path.join(dataDir, `${connector}.json`), 'utf8');
+    },
     async stop() {
       await host.close();
       if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });

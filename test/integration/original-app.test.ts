@@ -1,22 +1,23 @@
 // A manifest in the original engine's exact shapes (CommonJS, split files, wise-json, bcrypt and zod in
-// steps, an app/actions handler) runs unchanged and gives the numbers the original gave (spec §11.8).
+// steps, an app/actions handler) runs unchanged and gives the numbers the original gave (spec §11.8), on
+// files and on PostgreSQL alike (by configuration only: the host is given a database).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import bcrypt from 'bcryptjs';
-import { readFile } from 'node:fs/promises';
 import { fixtures, startHost, type TestHost } from '../helpers/host.js';
 import { TestTerminal, allArrived } from '../helpers/http-client.js';
+import { hostBackends } from '../helpers/postgres.js';
 
 const appDir = path.join(fixtures, 'original-kassa');
 
-describe('original-shaped kassa manifest', () => {
+for (const backend of hostBackends(after)) describe(`original-shaped kassa manifest${backend.label}`, { skip: backend.skip }, () => {
   let host: TestHost;
   let cashier: TestTerminal;
 
   before(async () => {
     // its launch.mode "server" would bind the LAN: these checks need only this machine
-    host = await startHost(appDir, { lan: false });
+    host = await startHost(appDir, { lan: false, ...(await backend.options()) });
     const registrar = await new TestTerminal(host.url).open('/register');
     const reg = await registrar.action('/auth/register', { name: 'Иванов И.И.', login: 'kassir', password: '123' });
     assert.deepEqual(reg.body, { redirect: '/login?registered=true' });
@@ -27,8 +28,7 @@ describe('original-shaped kassa manifest', () => {
   after(() => host.stop());
 
   it('stores a bcrypt hash, never the password, and keeps it out of the page', async () => {
-    await host.flushed();
-    const users = JSON.parse(await readFile(path.join(host.dataDir, 'user.json'), 'utf8'));
+    const users = JSON.parse(await host.storedText('user'));
     const stored = (users.items ?? users)[0];
     assert.ok(bcrypt.compareSync('123', stored.passwordHash));
     const page = await cashier.get('/');
@@ -61,13 +61,11 @@ describe('original-shaped kassa manifest', () => {
   });
 
   it('removes one unit per click and validates itemId with zod (422, data unchanged)', async () => {
-    await host.flushed();
-    const before = await readFile(path.join(host.dataDir, 'receipt.json'), 'utf8');
+    const before = await host.storedText('receipt');
     const bad = await cashier.action('/action/removeItem', { itemId: 'abc' });
     assert.equal(bad.status, 422);
     assert.ok(bad.body.error.message);
-    await host.flushed();
-    assert.equal(await readFile(path.join(host.dataDir, 'receipt.json'), 'utf8'), before);
+    assert.equal(await host.storedText('receipt'), before);
     const removed = await cashier.action('/action/removeItem', { itemId: '3' });
     assert.match(removed.body.html, /Сыр Российский - 250.75 руб. \(x1\)/);
   });
@@ -79,8 +77,7 @@ describe('original-shaped kassa manifest', () => {
   });
 
   it('applies connector migrations to stored items', async () => {
-    await host.flushed();
-    const positions = JSON.parse(await readFile(path.join(host.dataDir, 'positions.json'), 'utf8'));
+    const positions = JSON.parse(await host.storedText('positions'));
     assert.ok((positions.items ?? []).every((p: { active?: boolean }) => p.active === true));
   });
 

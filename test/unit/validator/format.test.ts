@@ -42,6 +42,6 @@ test('the JSON Schema is generated from the manifest schema', () => {
   assert.equal(schema.$schema, 'https://json-schema.org/draft/2020-12/schema');
   assert.deepEqual([...schema.required].sort(), ['components', 'connectors', 'routes']);
   const connector = schema.properties.connectors.additionalProperties;
-  assert.deepEqual(connector.properties.type.enum, ['lowdb', 'wise-json', 'json', 'memory', 'in-memory', 'journal']);
+  assert.deepEqual(connector.properties.type.enum, ['lowdb', 'wise-json', 'json', 'memory', 'in-memory', 'journal', 'postgres']);
   assert.deepEqual(schema.properties.routes.additionalProperties.properties.type.enum, ['view', 'action']);
 });

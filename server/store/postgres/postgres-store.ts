@@ -1,0 +1,948 @@
+// The Store on PostgreSQL: several hosts, one database. Each host keeps a copy of the states it has read
+// (what peek/read serve, so pages need no round trip); the database is the truth.
+//
+// Transactions take row locks in a fixed order, not SERIALIZABLE with retries: an action runs steps
+// between its read and its commit that the store cannot run again (handlers, http:get), so a
+// serialization failure at COMMIT could only be refused, never retried transparently. lock() therefore
+// opens a transaction and locks the scope rows of every target with one SELECT … ORDER BY … FOR UPDATE
+// (the same order on every host, so no deadlock), then brings this host's copy of each locked state up to
+// date when another host changed it (the row's version says so). commit() writes in that transaction and
+// COMMITs; readers never wait (MVCC). Within one host the KeyedLocks queue writers first, so a pool
+// connection is held only by the writer whose turn it is.
+//
+// Every commit also sends one NOTIFY (in the transaction, so it is delivered exactly when the commit is
+// visible) naming what changed — connector, scope key, version and the initiating socket, never the state:
+// the other hosts reload those states and tell their subscribers (see onRemoteCommit). A host that loses
+// its LISTEN connection reconnects, compares the versions of everything it holds, and reloads and
+// announces what it missed.
+import { randomBytes } from 'node:crypto';
+import type { Client, Pool, PoolClient } from 'pg';
+import type { ConnectorConfig, ConnectorScope } from '../../manifest/types.js';
+import type {
+  Change,
+  CommitOptions,
+  CommitOrigin,
+  ConnectorBackend,
+  ConnectorInfo,
+  JournalState,
+  JsonValue,
+  Logger,
+  PreparedState,
+  RemoteCommit,
+  ScopeTarget,
+  Store,
+} from '../types.js';
+import { InvalidChangeError, StoreWriteError, UnknownConnectorError } from '../types.js';
+import { findKind, knownTypes } from '../kinds.js';
+import { journalKind, DEFAULT_JOURNAL_VIEW } from '../kinds/journal.js';
+import { nodeFileSystem } from '../file-system.js';
+import { KeyedLocks } from '../locks.js';
+import { copyAsJson, isPlainRecord } from '../json-value.js';
+import { applyMigrations } from '../migrations.js';
+import { applyComputed, removeDerived } from '../computed.js';
+import { GLOBAL_SCOPE_KEY } from '../paths.js';
+import { PROBLEMS, StoreHealth, type StoreStatus } from '../health.js';
+import { createPools, describeDatabase, describeDbError, isUnreachable, loadPg, type Pools } from './connection.js';
+import { migrateSchema, SCHEMA_VERSION } from './schema.js';
+import { diffItems, itemTexts, joinState, splitState } from './rows.js';
+import { ChangeListener, CHANGES_CHANNEL, encodeNotifications, type ChangeNotice } from './listener.js';
+import type { HostStorage, HostStorageProvider } from '../../auth/host-storage.js';
+import type { TerminalInfo } from '../../host-types.js';
+
+/** While the database cannot be reached, how often the store checks whether it is back. */
+const RETRY_WHILE_FAILING_MS = 1000;
+/** The name a notification gives the paired terminals (no connector can be called this: names are manifest keys, '@' is reserved here). */
+const TERMINALS_NOTICE = '@terminals';
+/** No row position ever reaches this: "delete nothing". */
+const NO_DELETE = 2_147_483_647;
+
+export interface PostgresStoreOptions {
+  connectors: Record<string, ConnectorConfig>;
+  /** postgres://user:password@host:port/database */
+  url: string;
+  log: Logger;
+  /** default 1000 ms */
+  retryWhileFailingMs?: number;
+  /** pool sizes (writes: connections held by writers; reads: loading states) */
+  poolSize?: { writes: number; reads: number };
+}
+
+type Mode = 'whole' | 'journal' | 'memory';
+
+interface Connector {
+  name: string;
+  config: ConnectorConfig;
+  scope: ConnectorScope;
+  mode: Mode;
+  /** the type info() reports */
+  type: string;
+  /** journals: the journal kind's own rules for what a commit may change (no file is ever opened) */
+  journal?: ConnectorBackend;
+  /** journals: how many of the newest records readers see */
+  last: number;
+}
+
+interface Entry {
+  id: string;
+  connector: Connector;
+  scopeKey: string;
+  /** the latest state (what the writer holding the lock builds on); replaced, never mutated */
+  state: JsonValue | undefined;
+  /** the last committed state: what readers see */
+  durable: JsonValue | undefined;
+  /** the row's version in the database that `durable` is */
+  dbVersion: number;
+  /** whole-state connectors with items as rows: the JSON text of each stored item row of `durable` */
+  texts: string[] | null;
+  version: number;
+  latestVersion: number;
+  /** latestVersion of the commit `durable` came from (commits finishing out of order never go back) */
+  durableSeq: number;
+  view: { version: number; state: JsonValue } | null;
+  latestView: { version: number; state: JsonValue } | null;
+  loading: Promise<void> | null;
+  /** this host's commit of this state that is on its way (the next writer waits for it) */
+  pending: Promise<void> | null;
+}
+
+interface Loaded {
+  version: number;
+  state: JsonValue;
+  texts: string[] | null;
+}
+
+/** A lock(): one transaction holding the rows' locks until its commit (or the release) ends it. */
+interface Held {
+  client: PoolClient;
+  ids: Set<string>;
+  /** set by the commit made under this lock: that commit ends the transaction */
+  committing: boolean;
+  /** the locked rows' versions when locked */
+  versions: Map<string, number>;
+}
+
+interface Plan {
+  entry: Entry;
+  prepared: PreparedState;
+  seq: number;
+}
+
+/** The database cannot be reached: the change was not saved (503, with the message the client shows). */
+export class DatabaseUnavailableError extends StoreWriteError {
+  readonly storeProblem = 'database-unavailable';
+  constructor(message: string, cause: unknown) {
+    super(message, { cause, problem: 'write-failed', status: 503, userMessage: PROBLEMS['database-unavailable'].refused });
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+const VALID_SCOPES: readonly ConnectorScope[] = ['global', 'terminal', 'user'];
+
+function scopeText(entry: Entry): string {
+  return entry.connector.scope === 'global' ? '' : ` (${entry.connector.scope} ${JSON.stringify(entry.scopeKey)})`;
+}
+
+function deepFreeze(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  return value;
+}
+
+export class PostgresStore implements Store, HostStorageProvider {
+  readonly shared = true;
+  private readonly connectors = new Map<string, Connector>();
+  private readonly entries = new Map<string, Entry>();
+  private readonly locks = new KeyedLocks();
+  private readonly heldBy = new Map<string, Held>();
+  private readonly pendingCommits = new Set<Promise<void>>();
+  private readonly remoteListeners = new Set<(commit: RemoteCommit) => void>();
+  private readonly hostId = randomBytes(8).toString('hex');
+  private readonly log: Logger;
+  private readonly where: string;
+  readonly health: StoreHealth;
+  private pools!: Pools;
+  private listener: ChangeListener | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private notices: Promise<void> = Promise.resolve();
+  private terminals: TerminalInfo[] = [];
+  private readonly terminalListeners = new Set<(terminals: TerminalInfo[]) => void>();
+  private readonly retryWhileFailingMs: number;
+  private closed = false;
+  private closing = false;
+
+  constructor(private readonly options: PostgresStoreOptions) {
+    this.log = options.log;
+    this.where = describeDatabase(options.url);
+    this.retryWhileFailingMs = options.retryWhileFailingMs ?? RETRY_WHILE_FAILING_MS;
+    this.health = new StoreHealth(options.log, `the database ${this.where}`);
+    this.health.onChange((status) => this.retryWhileFailing(status));
+    for (const [name, config] of Object.entries(options.connectors)) this.connectors.set(name, this.openConnector(name, config));
+  }
+
+  private openConnector(name: string, config: ConnectorConfig): Connector {
+    const type = (config as { type?: unknown } | undefined)?.type;
+    const kind = typeof type === 'string' ? findKind(type) : undefined;
+    if (!kind) throw new Error(`connector "${name}": unknown type ${JSON.stringify(type)} (one of: ${knownTypes().join(', ')})`);
+    const scope = config.scope ?? 'global';
+    if (!VALID_SCOPES.includes(scope)) {
+      throw new Error(`connector "${name}": unknown scope ${JSON.stringify(scope)} (one of: ${VALID_SCOPES.join(', ')})`);
+    }
+    const last = config.view?.last ?? DEFAULT_JOURNAL_VIEW;
+    if (!kind.persistent) return { name, config, scope, mode: 'memory', type: kind.type, last };
+    if (kind.type === 'journal') {
+      const journal = journalKind.open({ name, config, dataDir: '', log: this.log, fs: nodeFileSystem });
+      return { name, config, scope, mode: 'journal', type: 'journal', journal, last };
+    }
+    return { name, config, scope, mode: 'whole', type: 'postgres', last };
+  }
+
+  /** Connects (a wrong URL or password stops start-up here, with the reason), creates or migrates the tables, loads the global states. */
+  async open(): Promise<void> {
+    const pg = await loadPg();
+    this.pools = createPools(pg, this.options.url, (error) => this.connectionLost(error), this.options.poolSize);
+    try {
+      let client: PoolClient;
+      try {
+        client = await this.pools.writes.connect();
+      } catch (error) {
+        throw new Error(`cannot connect to PostgreSQL at ${this.where}: ${describeDbError(error)}`, { cause: error });
+      }
+      try {
+        const found = await migrateSchema(client);
+        if (found === 0) this.log.info(`store: created the engine's tables in ${this.where} (schema version ${SCHEMA_VERSION})`);
+        else if (found < SCHEMA_VERSION) this.log.info(`store: migrated the tables in ${this.where} from schema version ${found} to ${SCHEMA_VERSION}`);
+      } finally {
+        client.release();
+      }
+      this.listener = new ChangeListener(pg, this.options.url, {
+        log: this.log,
+        // one at a time, in the order the database delivered them, so subscribers hear of commits in order
+        notice: (notice) => {
+          this.notices = this.notices.then(() => this.remoteNotice(notice)).catch(() => {});
+        },
+        reconnected: () => void this.resync(),
+      });
+      await this.listener.start();
+      const globals = [...this.connectors.values()].filter((connector) => connector.scope === 'global');
+      for (const connector of globals) await this.load(this.entry(connector.name, GLOBAL_SCOPE_KEY));
+    } catch (error) {
+      this.closed = true;
+      await this.listener?.close();
+      await Promise.allSettled([this.pools.writes.end(), this.pools.reads.end()]);
+      throw error;
+    }
+  }
+
+  names(): string[] {
+    return [...this.connectors.keys()];
+  }
+
+  info(name: string): ConnectorInfo {
+    const connector = this.connector(name);
+    return { name, type: connector.type, scope: connector.scope, persistent: connector.mode !== 'memory' };
+  }
+
+  async read(name: string, scopeKey: string, options: { durable?: boolean } = {}): Promise<JsonValue> {
+    this.assertOpen();
+    const entry = this.entry(name, scopeKey);
+    if (entry.state === undefined) await this.load(entry);
+    const copy = structuredClone(options.durable ? entry.durable : entry.state);
+    applyComputed(copy, entry.connector.config.computed);
+    return copy;
+  }
+
+  async snapshot(name: string, scopeKey: string, options: { latest?: boolean } = {}): Promise<JsonValue> {
+    this.assertOpen();
+    const entry = this.entry(name, scopeKey);
+    if (entry.state === undefined) await this.load(entry);
+    return this.peek(name, scopeKey, options);
+  }
+
+  peek(name: string, scopeKey: string, options: { latest?: boolean } = {}): JsonValue | undefined {
+    this.assertOpen();
+    const entry = this.entry(name, scopeKey);
+    if (entry.state === undefined) return undefined;
+    if (options.latest) {
+      if (entry.latestView?.version !== entry.latestVersion) entry.latestView = this.frozenView(entry, entry.state, entry.latestVersion);
+      return entry.latestView.state;
+    }
+    if (entry.view?.version !== entry.version) entry.view = this.frozenView(entry, entry.durable, entry.version);
+    return entry.view.state;
+  }
+
+  status(): StoreStatus {
+    return this.health.status;
+  }
+
+  onStatus(listener: (status: StoreStatus) => void): () => void {
+    return this.health.onChange(listener);
+  }
+
+  onRemoteCommit(listener: (commit: RemoteCommit) => void): () => void {
+    this.remoteListeners.add(listener);
+    return () => this.remoteListeners.delete(listener);
+  }
+
+  // --- locks --------------------------------------------------------------------------------------
+
+  async lock(targets: ScopeTarget[]): Promise<() => void> {
+    this.assertOpen();
+    const entries = [...new Map(targets.map((target) => {
+      const entry = this.entry(target.name, target.scopeKey);
+      return [entry.id, entry] as const;
+    })).values()];
+    const releaseLocal = await this.locks.acquireAll(entries.map((entry) => entry.id));
+    try {
+      const stored = entries.filter((entry) => entry.connector.mode !== 'memory');
+      if (stored.length === 0) return releaseLocal;
+      // this host's last commits of these states still hold their rows: they end first
+      await Promise.all(stored.map((entry) => entry.pending?.catch(() => {})));
+      for (const entry of stored) if (entry.state === undefined) await this.load(entry);
+      const held = await this.lockRows(stored);
+      for (const id of held.ids) this.heldBy.set(id, held);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        for (const id of held.ids) if (this.heldBy.get(id) === held) this.heldBy.delete(id);
+        releaseLocal();
+        if (!held.committing) void this.endTransaction(held.client, 'ROLLBACK');
+      };
+    } catch (error) {
+      releaseLocal();
+      throw error;
+    }
+  }
+
+  /** BEGIN and lock the rows (sorted); copies another host changed meanwhile are loaded again in the transaction. */
+  private async lockRows(entries: Entry[]): Promise<Held> {
+    const client = await this.connect(entries);
+    try {
+      await client.query('BEGIN');
+      const versions = await this.selectForUpdate(client, entries);
+      for (const entry of entries) {
+        const version = versions.get(entry.id);
+        if (version !== undefined && version !== entry.dbVersion) this.applyLoaded(entry, await this.fetch(entry, client), true);
+        // nothing of this host is in flight on it any more: the latest state is the committed one
+        entry.state = entry.durable;
+        entry.latestVersion++;
+      }
+      this.health.succeeded('database');
+      return { client, ids: new Set(entries.map((entry) => entry.id)), committing: false, versions };
+    } catch (error) {
+      client.release(error as Error);
+      throw this.failure(entries, error, 'could not be locked');
+    }
+  }
+
+  private async selectForUpdate(client: PoolClient, entries: Entry[]): Promise<Map<string, number>> {
+    const result = await client.query<{ connector: string; scope_key: string; version: string }>(
+      `SELECT connector, scope_key, version FROM serverokey_state
+        WHERE (connector, scope_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+        ORDER BY connector COLLATE "C", scope_key COLLATE "C"
+        FOR UPDATE`,
+      [entries.map((entry) => entry.connector.name), entries.map((entry) => entry.scopeKey)],
+    );
+    const versions = new Map<string, number>();
+    for (const row of result.rows) versions.set(this.entryId(this.connector(row.connector), row.scope_key), Number(row.version));
+    const missing = entries.filter((entry) => !versions.has(entry.id));
+    if (missing.length > 0) {
+      throw new Error(
+        `${missing.map((entry) => `connector "${entry.connector.name}"${scopeText(entry)}`).join(', ')}: its row in serverokey_state is gone ` +
+          '(deleted by hand?); restart the host to create it again',
+      );
+    }
+    return versions;
+  }
+
+  private async endTransaction(client: PoolClient, statement: 'ROLLBACK' | 'COMMIT'): Promise<void> {
+    try {
+      await client.query(statement);
+      client.release();
+    } catch (error) {
+      client.release(error as Error);
+      if (statement === 'COMMIT') throw error;
+    }
+  }
+
+  // --- commit -------------------------------------------------------------------------------------
+
+  commit(changes: Change[], options: CommitOptions = {}): Promise<void> {
+    let plans: Plan[];
+    try {
+      plans = this.plan(changes);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    // the new states are the latest at once (synchronously), like the file store's
+    for (const plan of plans) {
+      plan.entry.state = plan.prepared.state;
+      plan.seq = ++plan.entry.latestVersion;
+    }
+    const writes = plans.filter((plan) => plan.entry.connector.mode !== 'memory' && plan.prepared.write !== undefined);
+    const held = this.heldFor(writes);
+    if (held) held.committing = true;
+    const done = (writes.length === 0 ? Promise.resolve() : this.write(writes, held, options.origin)).then(
+      () => {
+        for (const plan of plans) this.committed(plan);
+      },
+      (error: unknown) => {
+        for (const plan of plans) {
+          const { entry } = plan;
+          if (entry.latestVersion !== plan.seq) continue; // a later commit built on it decides
+          entry.state = entry.durable;
+          entry.latestVersion++;
+        }
+        throw error;
+      },
+    );
+    for (const plan of writes) plan.entry.pending = done;
+    this.pendingCommits.add(done);
+    const forget = () => {
+      this.pendingCommits.delete(done);
+      for (const plan of writes) if (plan.entry.pending === done) plan.entry.pending = null;
+    };
+    done.then(forget, forget);
+    return done;
+  }
+
+  /** The lock() transaction holding every written row, or null (then the commit locks them itself). */
+  private heldFor(writes: Plan[]): Held | null {
+    if (writes.length === 0) return null;
+    const held = this.heldBy.get(writes[0].entry.id);
+    if (!held || held.committing) return null;
+    return writes.every((plan) => this.heldBy.get(plan.entry.id) === held) ? held : null;
+  }
+
+  private committed(plan: Plan): void {
+    const { entry, prepared } = plan;
+    if (plan.seq <= entry.durableSeq) return;
+    entry.durableSeq = plan.seq;
+    entry.durable = prepared.state;
+    entry.version++;
+  }
+
+  /** Checks every change and works out what each one stores; throws before anything is changed. */
+  private plan(changes: Change[]): Plan[] {
+    this.assertOpen();
+    if (!Array.isArray(changes)) throw new InvalidChangeError('commit expects a list of changes ({ name, scopeKey, state })');
+    const seen = new Set<string>();
+    return changes.map((change) => {
+      const entry = this.entry(change.name, change.scopeKey);
+      const where = `connector "${entry.connector.name}"${scopeText(entry)}`;
+      if (seen.has(entry.id)) throw new InvalidChangeError(`${where} appears twice in one commit; pass one state per connector`);
+      seen.add(entry.id);
+      if (entry.state === undefined && entry.connector.mode !== 'memory') {
+        throw new InvalidChangeError(
+          `${where} was committed before it was read; read it (under its lock) first, ` +
+            'so that its stored data is checked and never overwritten unseen',
+        );
+      }
+      const state = copyAsJson(change.state, where);
+      removeDerived(state, entry.connector.config.computed);
+      const { journal } = entry.connector;
+      const prepared = journal?.prepare ? journal.prepare(entry.scopeKey, entry.state as JsonValue, state) : { state, write: state };
+      return { entry, prepared, seq: 0 };
+    });
+  }
+
+  /** One transaction: the rows (locked by lock(), or here), the NOTIFY, COMMIT. */
+  private async write(plans: Plan[], held: Held | null, origin: CommitOrigin | undefined): Promise<void> {
+    const entries = plans.map((plan) => plan.entry);
+    let client: PoolClient;
+    let versions: Map<string, number>;
+    if (held) {
+      client = held.client;
+      versions = held.versions;
+    } else {
+      client = await this.connect(entries);
+      try {
+        await client.query('BEGIN');
+        versions = await this.selectForUpdate(client, entries);
+      } catch (error) {
+        client.release(error as Error);
+        throw this.failure(entries, error, 'was not saved');
+      }
+    }
+    const written: Array<{ entry: Entry; version: number; texts: string[] | null }> = [];
+    try {
+      for (const { entry, prepared } of plans) {
+        const version = (versions.get(entry.id) ?? entry.dbVersion) + 1;
+        written.push({ entry, version, texts: await this.writeRows(client, entry, prepared.write as JsonValue, version) });
+      }
+      for (const payload of encodeNotifications(this.hostId, written.map(({ entry, version }) => [entry.connector.name, entry.scopeKey, version]), origin)) {
+        await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, payload]);
+      }
+    } catch (error) {
+      await this.endTransaction(client, 'ROLLBACK');
+      throw this.failure(entries, error, 'was not saved and was undone');
+    }
+    try {
+      await this.endTransaction(client, 'COMMIT');
+    } catch (error) {
+      // a COMMIT whose answer was lost may have been applied: the copies are loaded again before anyone builds on them
+      for (const entry of entries) entry.dbVersion = -1;
+      throw this.failure(entries, error, 'may not have been saved (the database did not confirm it)');
+    }
+    for (const { entry, version, texts } of written) {
+      entry.dbVersion = version;
+      entry.texts = texts;
+    }
+    this.health.succeeded('database');
+  }
+
+  /** Writes one state's rows at `version`; returns the item texts now stored (whole-state connectors). */
+  private async writeRows(client: PoolClient, entry: Entry, write: JsonValue, version: number): Promise<string[] | null> {
+    const { name } = entry.connector;
+    if (entry.connector.mode === 'journal') {
+      const { from, records } = write as { from: number; records: JsonValue[] };
+      await client.query(
+        `WITH appended AS (
+           INSERT INTO serverokey_journal (connector, scope_key, seq, record)
+           SELECT $1, $2, u.s, u.r::json FROM unnest($3::bigint[], $4::text[]) AS u(s, r)
+         )
+         UPDATE serverokey_state SET version = $5, count = $6, updated_at = now() WHERE connector = $1 AND scope_key = $2`,
+        [name, entry.scopeKey, records.map((_, index) => from + index), itemTexts(records), version, from + records.length],
+      );
+      return null;
+    }
+    const { head, items } = splitState(write);
+    const after = items ? itemTexts(items) : [];
+    const { upsert, deleteFrom } = diffItems(entry.texts ?? [], after);
+    await client.query(
+      `WITH upserted AS (
+         INSERT INTO serverokey_items (connector, scope_key, position, item)
+         SELECT $1, $2, u.p, u.i::json FROM unnest($3::int[], $4::text[]) AS u(p, i)
+         ON CONFLICT (connector, scope_key, position) DO UPDATE SET item = EXCLUDED.item
+       ), deleted AS (
+         DELETE FROM serverokey_items WHERE connector = $1 AND scope_key = $2 AND position >= $5
+       )
+       UPDATE serverokey_state SET version = $6, state = $7::json, items_as_rows = $8, count = $9, updated_at = now()
+        WHERE connector = $1 AND scope_key = $2`,
+      [name, entry.scopeKey, upsert.positions, upsert.texts, deleteFrom ?? NO_DELETE, version, JSON.stringify(head), items !== null, after.length],
+    );
+    return items ? after : null;
+  }
+
+  /** Every commit acknowledged so far is committed in the database. */
+  async flush(): Promise<void> {
+    while (this.pendingCommits.size > 0) await Promise.allSettled([...this.pendingCommits]);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed || this.closing) return;
+    this.closing = true;
+    try {
+      await this.flush();
+    } finally {
+      this.closed = true;
+      if (this.retryTimer) clearInterval(this.retryTimer);
+      await this.listener?.close();
+      await Promise.allSettled([this.pools.writes.end(), this.pools.reads.end()]);
+    }
+  }
+
+  // --- loading ------------------------------------------------------------------------------------
+
+  private load(entry: Entry): Promise<void> {
+    entry.loading ??= this.loadEntry(entry).catch((error: unknown) => {
+      entry.loading = null;
+      throw error;
+    });
+    return entry.loading;
+  }
+
+  private async loadEntry(entry: Entry): Promise<void> {
+    const { connector } = entry;
+    if (connector.mode === 'memory') {
+      const state = copyAsJson(connector.config.initialState ?? {}, `connector "${connector.name}" initialState`, 'initialState');
+      applyMigrations(state, connector.config.migrations);
+      if (entry.state !== undefined) return; // a commit got there first
+      this.applyLoaded(entry, { version: 0, state, texts: null }, true);
+      return;
+    }
+    let loaded: Loaded;
+    try {
+      loaded = (await this.fetch(entry, this.pools.reads)) ?? (await this.create(entry));
+      if (connector.mode === 'whole' && applyMigrations(loaded.state, connector.config.migrations)) {
+        loaded = await this.saveMigrated(entry, loaded);
+      }
+      this.health.succeeded('database');
+    } catch (error) {
+      throw this.failure([entry], error, 'could not be loaded');
+    }
+    if (entry.state !== undefined) return;
+    this.applyLoaded(entry, loaded, true);
+  }
+
+  /**
+   * Takes a state loaded from the database when it is newer than the copy (a lock refresh and a
+   * notification may race; the older never wins). `latestToo`: the latest state follows (nothing of this
+   * host is in flight on it).
+   */
+  private applyLoaded(entry: Entry, loaded: Loaded | null, latestToo: boolean): boolean {
+    if (!loaded) return false;
+    if (entry.state !== undefined && loaded.version <= entry.dbVersion && entry.dbVersion !== -1) return false;
+    entry.dbVersion = loaded.version;
+    entry.texts = loaded.texts;
+    const followLatest = latestToo || entry.state === entry.durable;
+    entry.durable = loaded.state;
+    entry.version++;
+    entry.durableSeq = entry.latestVersion;
+    if (followLatest || entry.state === undefined) {
+      entry.state = loaded.state;
+      entry.latestVersion++;
+      entry.durableSeq = entry.latestVersion;
+    }
+    return true;
+  }
+
+  /** The stored state (one statement: one snapshot), or null when the row does not exist yet. */
+  private async fetch(entry: Entry, db: Pool | PoolClient): Promise<Loaded | null> {
+    const { name, mode, last } = entry.connector;
+    if (mode === 'journal') {
+      const result = await db.query<{ version: string; count: string; items: JsonValue[] }>(
+        `SELECT s.version, s.count,
+                (SELECT coalesce(json_agg(j.record ORDER BY j.seq), '[]'::json) FROM serverokey_journal j
+                  WHERE j.connector = s.connector AND j.scope_key = s.scope_key AND j.seq >= s.count - $3) AS items
+           FROM serverokey_state s WHERE s.connector = $1 AND s.scope_key = $2`,
+        [name, entry.scopeKey, last],
+      );
+      const row = result.rows[0];
+      if (!row) return null;
+      const items = last <= 0 ? [] : row.items;
+      return { version: Number(row.version), state: { items, count: Number(row.count) } satisfies JournalState, texts: null };
+    }
+    const result = await db.query<{ version: string; state: JsonValue; items: JsonValue[] | null }>(
+      `SELECT s.version, s.state,
+              CASE WHEN s.items_as_rows THEN
+                (SELECT coalesce(json_agg(i.item ORDER BY i.position), '[]'::json) FROM serverokey_items i
+                  WHERE i.connector = s.connector AND i.scope_key = s.scope_key)
+              END AS items
+         FROM serverokey_state s WHERE s.connector = $1 AND s.scope_key = $2`,
+      [name, entry.scopeKey],
+    );
+    const row = result.rows[0];
+    if (!row) return null;
+    return { version: Number(row.version), state: joinState(row.state, row.items), texts: row.items ? itemTexts(row.items) : null };
+  }
+
+  /** The first read of a scope: its row (initialState, a journal's initial records) is created, once among all hosts. */
+  private async create(entry: Entry): Promise<Loaded> {
+    const { name, config, mode } = entry.connector;
+    const client = await this.pools.writes.connect();
+    try {
+      await client.query('BEGIN');
+      if (mode === 'journal') {
+        const initial = config.initialState;
+        const seed = isPlainRecord(initial) && Array.isArray(initial.items) ? initial.items : [];
+        const records = copyAsJson(seed, `connector "${name}" initialState`, 'items') as JsonValue[];
+        const inserted = await client.query(
+          `INSERT INTO serverokey_state (connector, scope_key, version, state, count) VALUES ($1, $2, 1, 'null'::json, $3)
+           ON CONFLICT DO NOTHING RETURNING version`,
+          [name, entry.scopeKey, records.length],
+        );
+        if (inserted.rowCount && records.length > 0) {
+          await client.query(
+            `INSERT INTO serverokey_journal (connector, scope_key, seq, record)
+             SELECT $1, $2, u.s, u.r::json FROM unnest($3::bigint[], $4::text[]) AS u(s, r)`,
+            [name, entry.scopeKey, records.map((_, index) => index), itemTexts(records)],
+          );
+        }
+      } else {
+        const state = copyAsJson(config.initialState ?? {}, `connector "${name}" initialState`, 'initialState');
+        const { head, items } = splitState(state);
+        const texts = items ? itemTexts(items) : [];
+        const inserted = await client.query(
+          `INSERT INTO serverokey_state (connector, scope_key, version, state, items_as_rows, count) VALUES ($1, $2, 1, $3::json, $4, $5)
+           ON CONFLICT DO NOTHING RETURNING version`,
+          [name, entry.scopeKey, JSON.stringify(head), items !== null, texts.length],
+        );
+        if (inserted.rowCount && texts.length > 0) {
+          await client.query(
+            `INSERT INTO serverokey_items (connector, scope_key, position, item)
+             SELECT $1, $2, u.p, u.i::json FROM unnest($3::int[], $4::text[]) AS u(p, i)`,
+            [name, entry.scopeKey, texts.map((_, index) => index), texts],
+          );
+        }
+      }
+      await client.query('COMMIT');
+      client.release();
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      client.release(error as Error);
+      throw error;
+    }
+    const loaded = await this.fetch(entry, this.pools.reads);
+    if (!loaded) throw new Error(`connector "${name}"${scopeText(entry)}: its row was created but cannot be read back`);
+    return loaded;
+  }
+
+  /** Migrations added fields: saved once (unless another host saved a newer state meanwhile: that one is loaded). */
+  private async saveMigrated(entry: Entry, loaded: Loaded): Promise<Loaded> {
+    const client = await this.pools.writes.connect();
+    try {
+      await client.query('BEGIN');
+      const versions = await this.selectForUpdate(client, [entry]);
+      if (versions.get(entry.id) !== loaded.version) {
+        await this.endTransaction(client, 'ROLLBACK');
+        const again = await this.fetch(entry, this.pools.reads);
+        if (again) applyMigrations(again.state, entry.connector.config.migrations);
+        return again ?? loaded;
+      }
+      const before = entry.texts;
+      entry.texts = loaded.texts;
+      const texts = await this.writeRows(client, entry, loaded.state, loaded.version + 1);
+      entry.texts = before;
+      await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, encodeNotifications(this.hostId, [[entry.connector.name, entry.scopeKey, loaded.version + 1]], undefined)[0]]);
+      await this.endTransaction(client, 'COMMIT');
+      this.log.info(`store: connector "${entry.connector.name}"${scopeText(entry)}: migrations added missing fields; saved once`);
+      return { version: loaded.version + 1, state: loaded.state, texts };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      client.release(error as Error);
+      throw error;
+    }
+  }
+
+  // --- other hosts --------------------------------------------------------------------------------
+
+  /** Another host committed: bring the copies this host holds up to date, then tell the listeners. */
+  private async remoteNotice(notice: ChangeNotice): Promise<void> {
+    if (notice.host === this.hostId || this.closed) return;
+    const changes: ScopeTarget[] = [];
+    for (const [name, scopeKey, version] of notice.changes) {
+      if (name === TERMINALS_NOTICE) {
+        await this.reloadTerminals().catch((error) => this.log.warn(`store: could not load the paired terminals: ${describeDbError(error)}`));
+        continue;
+      }
+      const connector = this.connectors.get(name);
+      if (!connector || connector.mode === 'memory') continue;
+      const entry = this.entries.get(this.entryId(connector, scopeKey));
+      // a load on its way may have read the row before this commit: compare once it is done
+      if (entry?.loading) await entry.loading.catch(() => {});
+      if (entry && entry.state !== undefined && entry.dbVersion < version) {
+        try {
+          await this.refresh(entry);
+        } catch (error) {
+          this.log.warn(`store: could not load connector "${name}" changed by another host: ${describeDbError(error)}`);
+        }
+      }
+      changes.push({ name, scopeKey: connector.scope === 'global' ? GLOBAL_SCOPE_KEY : scopeKey });
+    }
+    if (changes.length > 0) this.tell({ changes, origin: notice.origin });
+  }
+
+  /** Loads a copy again (outside any lock); the latest follows unless this host has a commit of it on the way. */
+  private async refresh(entry: Entry): Promise<boolean> {
+    const loaded = await this.fetch(entry, this.pools.reads);
+    if (loaded && entry.connector.mode === 'whole') applyMigrations(loaded.state, entry.connector.config.migrations);
+    if (this.heldBy.has(entry.id) || entry.pending) {
+      // the writer holding it has the newest state already (its lock loaded it)
+      return false;
+    }
+    return this.applyLoaded(entry, loaded, false);
+  }
+
+  /** After the LISTEN connection came back: whatever changed meanwhile is loaded again and announced. */
+  private async resync(): Promise<void> {
+    if (this.terminalListeners.size > 0) await this.reloadTerminals().catch(() => {});
+    const held = [...this.entries.values()].filter((entry) => entry.connector.mode !== 'memory' && entry.state !== undefined);
+    if (held.length === 0) return;
+    try {
+      const result = await this.pools.reads.query<{ connector: string; scope_key: string; version: string }>(
+        `SELECT connector, scope_key, version FROM serverokey_state
+          WHERE (connector, scope_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+        [held.map((entry) => entry.connector.name), held.map((entry) => entry.scopeKey)],
+      );
+      const changes: ScopeTarget[] = [];
+      for (const row of result.rows) {
+        const entry = this.entries.get(this.entryId(this.connector(row.connector), row.scope_key));
+        if (!entry || Number(row.version) === entry.dbVersion) continue;
+        await this.refresh(entry);
+        changes.push({ name: entry.connector.name, scopeKey: entry.scopeKey });
+      }
+      this.health.succeeded('database');
+      this.log.info(`store: listening to ${this.where} again; ${changes.length} state(s) changed meanwhile were loaded again`);
+      this.tell({ changes, resync: true });
+    } catch (error) {
+      this.log.warn(`store: catching up after the lost database connection failed (${describeDbError(error)}); trying again`);
+      this.listener?.lost(error);
+    }
+  }
+
+  private tell(commit: RemoteCommit): void {
+    for (const listener of this.remoteListeners) {
+      try {
+        listener(commit);
+      } catch (error) {
+        this.log.warn(`store: a listener of other hosts' commits failed: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  // --- the hosts' own records: signing secret, paired terminals ------------------------------------
+
+  /** The secret every host of this database signs with (created by the first), and the paired terminals. */
+  async hostStorage(): Promise<HostStorage> {
+    this.assertOpen();
+    await this.pools.writes.query(
+      `INSERT INTO serverokey_secrets (name, value) VALUES ('host-secret', $1) ON CONFLICT (name) DO NOTHING`,
+      [randomBytes(32)],
+    );
+    const secret = (await this.pools.reads.query<{ value: Buffer }>(`SELECT value FROM serverokey_secrets WHERE name = 'host-secret'`)).rows[0].value;
+    await this.reloadTerminals();
+    return {
+      secret,
+      terminals: {
+        load: () => this.terminals.map((terminal) => ({ ...terminal })),
+        save: (terminals) => this.saveTerminals(terminals),
+        onChange: (listener) => {
+          this.terminalListeners.add(listener);
+          return () => this.terminalListeners.delete(listener);
+        },
+      },
+    };
+  }
+
+  private async reloadTerminals(): Promise<void> {
+    const result = await this.pools.reads.query<{ info: TerminalInfo }>('SELECT info FROM serverokey_terminals ORDER BY id');
+    this.terminals = result.rows.map((row) => row.info);
+    for (const listener of this.terminalListeners) listener(this.terminals.map((terminal) => ({ ...terminal })));
+  }
+
+  /** Upserts (terminals are never deleted, only revoked) and tells the other hosts, in one statement. */
+  private async saveTerminals(terminals: TerminalInfo[]): Promise<void> {
+    try {
+      await this.pools.writes.query(
+        `WITH saved AS (
+           INSERT INTO serverokey_terminals (id, info)
+           SELECT u.id, u.info::json FROM unnest($1::text[], $2::text[]) AS u(id, info)
+           ON CONFLICT (id) DO UPDATE SET info = EXCLUDED.info, updated_at = now()
+           RETURNING 1
+         )
+         SELECT pg_notify($3, $4) FROM (SELECT count(*) FROM saved) AS done`,
+        [terminals.map((terminal) => terminal.id), terminals.map((terminal) => JSON.stringify(terminal)), CHANGES_CHANNEL,
+          encodeNotifications(this.hostId, [[TERMINALS_NOTICE, GLOBAL_SCOPE_KEY, 0]], undefined)[0]],
+      );
+      this.terminals = terminals.map((terminal) => ({ ...terminal }));
+      this.health.succeeded('database');
+    } catch (error) {
+      if (!isUnreachable(error)) throw error;
+      const unavailable = this.unavailable(`the paired terminals were not saved: ${describeDbError(error)}`, error);
+      this.health.failed('database', unavailable);
+      throw unavailable;
+    }
+  }
+
+  // --- failures -----------------------------------------------------------------------------------
+
+  /** A pooled connection dropped while idle (the database stopped or restarted). */
+  private connectionLost(error: Error): void {
+    if (this.closing) return;
+    if (isUnreachable(error)) this.health.failed('database', this.unavailable('the database connection was lost', error));
+  }
+
+  private async connect(entries: Entry[]): Promise<PoolClient> {
+    try {
+      return await this.pools.writes.connect();
+    } catch (error) {
+      throw this.failure(entries, error, 'was not saved');
+    }
+  }
+
+  /** The error a caller gets: the database unreachable (503, the status goes red) or a refused statement. */
+  private failure(entries: Entry[], error: unknown, what: string): Error {
+    if (error instanceof StoreWriteError || error instanceof InvalidChangeError) return error;
+    const where = entries.map((entry) => `connector "${entry.connector.name}"${scopeText(entry)}`).join(', ');
+    const message = `${where}: the change ${what}: ${describeDbError(error)}`;
+    if (isUnreachable(error)) {
+      const unavailable = this.unavailable(message, error);
+      this.health.failed('database', unavailable);
+      return unavailable;
+    }
+    return new StoreWriteError(message, { cause: error, userMessage: 'База данных отклонила изменение: оно не сохранено. Подробности в журнале хоста.' });
+  }
+
+  private unavailable(message: string, cause: unknown): DatabaseUnavailableError {
+    return new DatabaseUnavailableError(message, cause);
+  }
+
+  private retryWhileFailing(status: StoreStatus): void {
+    if (status.ok) {
+      if (this.retryTimer) clearInterval(this.retryTimer);
+      this.retryTimer = null;
+      return;
+    }
+    if (this.retryTimer || this.closed) return;
+    this.retryTimer = setInterval(() => {
+      this.pools.reads.query('SELECT 1').then(
+        () => this.health.succeeded('database'),
+        () => {},
+      );
+    }, this.retryWhileFailingMs);
+    this.retryTimer.unref();
+  }
+
+  // --- entries ------------------------------------------------------------------------------------
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('the store is closed');
+  }
+
+  private connector(name: string): Connector {
+    const connector = this.connectors.get(name);
+    if (!connector) throw new UnknownConnectorError(name, this.names());
+    return connector;
+  }
+
+  private entryId(connector: Connector, scopeKey: string): string {
+    if (connector.scope === 'global') return `${connector.name}\u0000${GLOBAL_SCOPE_KEY}`;
+    if (typeof scopeKey !== 'string' || scopeKey.length === 0) {
+      throw new Error(
+        `connector "${connector.name}" keeps one state per ${connector.scope}: ` +
+          `give the ${connector.scope} id as scope key (got ${JSON.stringify(scopeKey)})`,
+      );
+    }
+    return `${connector.name}\u0000${scopeKey}`;
+  }
+
+  private entry(name: string, scopeKey: string): Entry {
+    const connector = this.connector(name);
+    const id = this.entryId(connector, scopeKey);
+    let entry = this.entries.get(id);
+    if (!entry) {
+      entry = {
+        id,
+        connector,
+        scopeKey: connector.scope === 'global' ? GLOBAL_SCOPE_KEY : scopeKey,
+        state: undefined,
+        durable: undefined,
+        dbVersion: 0,
+        texts: null,
+        version: 0,
+        latestVersion: 0,
+        durableSeq: 0,
+        view: null,
+        latestView: null,
+        loading: null,
+        pending: null,
+      };
+      this.entries.set(id, entry);
+    }
+    return entry;
+  }
+
+  /** Frozen, so a careless caller fails loudly instead of changing what everyone reads. */
+  private frozenView(entry: Entry, state: JsonValue, version: number): { version: number; state: JsonValue } {
+    const { computed } = entry.connector.config;
+    if (computed?.length) {
+      state = structuredClone(state);
+      applyComputed(state, computed);
+    }
+    return { version, state: deepFreeze(state) };
+  }
+}
+
+export type { Client };

@@ -1,0 +1,90 @@
+// The tables the engine keeps in PostgreSQL, created and migrated by the engine itself at start (under an
+// advisory lock, so hosts starting together do it once). serverokey_schema holds the layout's version: an
+// older database is migrated, a newer one is refused (an older engine must not write a layout it does
+// not know). The layout is documented for people who query it in docs/postgres.md.
+import type { PoolClient } from 'pg';
+
+/** The layout this engine writes. Bump it with a new entry in MIGRATIONS. */
+export const SCHEMA_VERSION = 1;
+
+/** pg_advisory_xact_lock key for creating and migrating the tables ("serverokey" as a number). */
+const SCHEMA_LOCK = 0x5345_5256;
+
+/** MIGRATIONS[n] brings a database from version n to n + 1 (0: an empty database). */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE serverokey_state (
+    connector     text        NOT NULL,
+    scope_key     text        NOT NULL,
+    version       bigint      NOT NULL,
+    state         json        NOT NULL,
+    items_as_rows boolean     NOT NULL DEFAULT false,
+    count         bigint      NOT NULL DEFAULT 0,
+    updated_at    timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (connector, scope_key)
+  );
+  CREATE TABLE serverokey_items (
+    connector text    NOT NULL,
+    scope_key text    NOT NULL,
+    position  integer NOT NULL,
+    item      json    NOT NULL,
+    PRIMARY KEY (connector, scope_key, position)
+  );
+  CREATE TABLE serverokey_journal (
+    connector   text        NOT NULL,
+    scope_key   text        NOT NULL,
+    seq         bigint      NOT NULL,
+    record      json        NOT NULL,
+    recorded_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (connector, scope_key, seq)
+  );
+  CREATE TABLE serverokey_terminals (
+    id         text        PRIMARY KEY,
+    info       json        NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT now()
+  );
+  CREATE TABLE serverokey_secrets (
+    name  text  PRIMARY KEY,
+    value bytea NOT NULL
+  );
+  `,
+];
+
+export class SchemaTooNewError extends Error {
+  constructor(found: number) {
+    super(
+      `the database holds tables of schema version ${found}, written by a newer engine (this one knows version ${SCHEMA_VERSION}); ` +
+        'update the engine, or point --database at another database',
+    );
+    this.name = 'SchemaTooNewError';
+  }
+}
+
+/** Creates or migrates the tables; returns the version found before (0: none) for the start-up log. */
+export async function migrateSchema(client: PoolClient): Promise<number> {
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
+    await client.query(`
+      CREATE TABLE IF NOT EXISTS serverokey_schema (
+        singleton  boolean     PRIMARY KEY DEFAULT true CHECK (singleton),
+        version    integer     NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    const found = Number((await client.query<{ version: number }>('SELECT version FROM serverokey_schema')).rows[0]?.version ?? 0);
+    if (found > SCHEMA_VERSION) throw new SchemaTooNewError(found);
+    for (let version = found; version < SCHEMA_VERSION; version++) await client.query(MIGRATIONS[version]);
+    if (found < SCHEMA_VERSION) {
+      await client.query(
+        `INSERT INTO serverokey_schema (singleton, version) VALUES (true, $1)
+         ON CONFLICT (singleton) DO UPDATE SET version = EXCLUDED.version, updated_at = now()`,
+        [SCHEMA_VERSION],
+      );
+    }
+    await client.query('COMMIT');
+    return found;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
+}
