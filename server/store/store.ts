@@ -8,6 +8,7 @@
 // When a log write fails, every commit not yet durable is refused together (later ones may be built on
 // it) and every state returns to its last durable value before any other code runs: a refused change
 // leaves no trace, in memory, in the log or in the files.
+import { deepFreeze, entryIdOf, frozenView, scopeText, VALID_SCOPES } from './entries.js';
 import type { ConnectorConfig, ConnectorScope } from '../manifest/types.js';
 import type {
   Change,
@@ -103,11 +104,7 @@ interface InFlightCommit {
   reject(error: unknown): void;
 }
 
-const VALID_SCOPES: readonly ConnectorScope[] = ['global', 'terminal', 'user'];
 
-function scopeText(entry: Entry): string {
-  return entry.connector.scope === 'global' ? '' : ` (${entry.connector.scope} ${JSON.stringify(entry.scopeKey)})`;
-}
 
 export class ConnectorStore implements Store {
   private readonly connectors = new Map<string, Connector>();
@@ -260,10 +257,10 @@ export class ConnectorStore implements Store {
     const entry = this.entry(name, scopeKey);
     if (entry.state === undefined) return undefined;
     if (options.latest) {
-      if (entry.latestView?.version !== entry.latestVersion) entry.latestView = frozenView(entry, entry.state, entry.latestVersion);
+      if (entry.latestView?.version !== entry.latestVersion) entry.latestView = frozenView(entry.connector, entry.state, entry.latestVersion);
       return entry.latestView.state;
     }
-    if (entry.view?.version !== entry.version) entry.view = frozenView(entry, entry.durable, entry.version);
+    if (entry.view?.version !== entry.version) entry.view = frozenView(entry.connector, entry.durable, entry.version);
     return entry.view.state;
   }
 
@@ -551,14 +548,7 @@ export class ConnectorStore implements Store {
   }
 
   private entryId(connector: Connector, scopeKey: string): string {
-    if (connector.scope === 'global') return `${connector.name}\u0000${GLOBAL_SCOPE_KEY}`;
-    if (typeof scopeKey !== 'string' || scopeKey.length === 0) {
-      throw new Error(
-        `connector "${connector.name}" keeps one state per ${connector.scope}: ` +
-          `give the ${connector.scope} id as scope key (got ${JSON.stringify(scopeKey)})`,
-      );
-    }
-    return `${connector.name}\u0000${scopeKey}`;
+    return entryIdOf(connector, scopeKey);
   }
 
   private entry(name: string, scopeKey: string): Entry {
@@ -627,25 +617,7 @@ export interface ReadOptions {
   durable?: boolean;
 }
 
-/** Frozen, so a careless caller fails loudly instead of changing what everyone reads. */
-function frozenView(entry: Entry, state: JsonValue, version: number): { version: number; state: JsonValue } {
-  const { computed } = entry.connector.config;
-  if (computed?.length && isPlainRecord(state)) {
-    // computed fields are top-level: a shallow copy holds them, sharing the rest
-    state = { ...state };
-    applyComputed(state, computed);
-  }
-  return { version, state: deepFreeze(state) };
-}
 
-function deepFreeze(value: unknown): unknown {
-  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
-  Object.freeze(value);
-  // by index for lists: Object.keys of a 50,000-item list would make 50,000 strings
-  if (Array.isArray(value)) for (let i = 0; i < value.length; i++) deepFreeze(value[i]);
-  else for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
-  return value;
-}
 
 /**
  * What a checkpoint or a replay saves, from writes in commit order: the newest state of each whole-state

@@ -15,6 +15,7 @@
 // the other hosts reload those states and tell their subscribers (see onRemoteCommit). A host that loses
 // its LISTEN connection reconnects, compares the versions of everything it holds, and reloads and
 // announces what it missed.
+import { entryIdOf, frozenView, scopeText, VALID_SCOPES } from '../entries.js';
 import { randomBytes } from 'node:crypto';
 import type { Client, Pool, PoolClient } from 'pg';
 import type { ConnectorConfig, ConnectorScope } from '../../manifest/types.js';
@@ -136,18 +137,8 @@ export class DatabaseUnavailableError extends StoreWriteError {
   }
 }
 
-const VALID_SCOPES: readonly ConnectorScope[] = ['global', 'terminal', 'user'];
 
-function scopeText(entry: Entry): string {
-  return entry.connector.scope === 'global' ? '' : ` (${entry.connector.scope} ${JSON.stringify(entry.scopeKey)})`;
-}
 
-function deepFreeze(value: unknown): unknown {
-  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
-  Object.freeze(value);
-  for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
-  return value;
-}
 
 export class PostgresStore implements Store, HostStorageProvider {
   readonly shared = true;
@@ -264,10 +255,10 @@ export class PostgresStore implements Store, HostStorageProvider {
     const entry = this.entry(name, scopeKey);
     if (entry.state === undefined) return undefined;
     if (options.latest) {
-      if (entry.latestView?.version !== entry.latestVersion) entry.latestView = this.frozenView(entry, entry.state, entry.latestVersion);
+      if (entry.latestView?.version !== entry.latestVersion) entry.latestView = frozenView(entry.connector, entry.state, entry.latestVersion);
       return entry.latestView.state;
     }
-    if (entry.view?.version !== entry.version) entry.view = this.frozenView(entry, entry.durable, entry.version);
+    if (entry.view?.version !== entry.version) entry.view = frozenView(entry.connector, entry.durable, entry.version);
     return entry.view.state;
   }
 
@@ -898,14 +889,7 @@ export class PostgresStore implements Store, HostStorageProvider {
   }
 
   private entryId(connector: Connector, scopeKey: string): string {
-    if (connector.scope === 'global') return `${connector.name}\u0000${GLOBAL_SCOPE_KEY}`;
-    if (typeof scopeKey !== 'string' || scopeKey.length === 0) {
-      throw new Error(
-        `connector "${connector.name}" keeps one state per ${connector.scope}: ` +
-          `give the ${connector.scope} id as scope key (got ${JSON.stringify(scopeKey)})`,
-      );
-    }
-    return `${connector.name}\u0000${scopeKey}`;
+    return entryIdOf(connector, scopeKey);
   }
 
   private entry(name: string, scopeKey: string): Entry {
@@ -934,15 +918,6 @@ export class PostgresStore implements Store, HostStorageProvider {
     return entry;
   }
 
-  /** Frozen, so a careless caller fails loudly instead of changing what everyone reads. */
-  private frozenView(entry: Entry, state: JsonValue, version: number): { version: number; state: JsonValue } {
-    const { computed } = entry.connector.config;
-    if (computed?.length) {
-      state = structuredClone(state);
-      applyComputed(state, computed);
-    }
-    return { version, state: deepFreeze(state) };
-  }
 }
 
 export type { Client };
