@@ -14,6 +14,8 @@ import { SessionManager } from './auth/sessions.js';
 import { secretFields } from './auth/user.js';
 import { buildChannels, type Channel } from './realtime/channels.js';
 import { reachesStep } from './actions/reachable.js';
+import { hasStoredState, importWiseDb, WISE_DB_FOLDER } from './import/import-wise-db.js';
+import { checkExports } from './export/journal-export.js';
 
 export interface Engine {
   appDir: string;
@@ -63,9 +65,17 @@ export async function createEngine(options: {
   const appDir = path.resolve(options.appDir);
   const { manifest } = await loadManifest(appDir, { fresh: options.fresh });
   if (manifest.auth) checkAuth(manifest, manifest.auth);
+  checkExports(manifest);
   const channels = buildChannels(manifest);
+  // the original engine's data beside the manifest comes along on the first start (the folder is only read)
+  const originalData = path.join(appDir, WISE_DB_FOLDER);
+  const importOriginal = existsSync(originalData) && !(await hasStoredState(options.dataDir));
   const store = await createStore({ connectors: manifest.connectors, dataDir: options.dataDir, log: options.log });
   try {
+    if (importOriginal) {
+      options.log.info(`import: the data folder is empty and ${originalData} exists: importing the original engine's data`);
+      await importWiseDb({ source: originalData, manifest, store, log: options.log });
+    }
     const renderer = createRenderer({
       appDir,
       components: manifest.components,
