@@ -22,6 +22,8 @@ import { TERMINAL_COOKIE } from './auth/cookies.js';
 import { acquireDataLock } from './data-lock.js';
 import { announceHost, type Announcement } from './http/discovery.js';
 import { importModule } from './manifest/import-module.js';
+import { HostBackups } from './backup/host-backups.js';
+import { finishInterruptedSwap } from './backup/swap.js';
 
 export type { Host, HostOptions } from './host-types.js';
 
@@ -88,6 +90,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const dataDir = path.resolve(options.dataDir ?? path.join(appDir, '.data'));
   const log = createLogger(options.quiet);
   const debug = Boolean(options.debug);
+  // a restore a crash interrupted is finished (or its unfinished copy removed) before anything opens the folder
+  const swapped = await finishInterruptedSwap(dataDir);
+  if (swapped) log.warn(`data folder: ${swapped}`);
   const lock = options.dataLockHeld ? null : acquireDataLock(dataDir);
   const unlock = () => lock?.release();
   // A served app prepares each component when it is first rendered, so a start pays for its first page
@@ -95,8 +100,15 @@ export async function createHost(options: HostOptions): Promise<Host> {
   // up front, so a reload with a broken template is refused and the old app keeps serving.
   const prepareComponents = options.dev ? 'at-start' : 'on-first-use';
   let engine: Engine;
+  let backups: HostBackups;
   try {
     engine = await createEngine({ appDir, dataDir, debug, log, prepareComponents });
+    try {
+      backups = new HostBackups({ dataDir, store: () => engine.store, manifest: () => engine.manifest, log });
+    } catch (error) {
+      await engine.close();
+      throw error;
+    }
   } catch (error) {
     unlock();
     throw error;
@@ -176,6 +188,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     dev: Boolean(options.dev),
     clientScript: loadClientScript,
     inFlight,
+    admin: { backup: (to) => backups.backup(to), flush: () => engine.store.flush() },
   };
   const app = createApp(deps);
   const server: Server = createServer(app);
@@ -213,6 +226,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ? await announceHost(address.port, String(engine.manifest.globals?.appName ?? 'Serverokey'), log)
     : null;
   log.info(`serving ${path.basename(appDir)} at ${url}${lan ? ' (LAN mode: other devices pair at /__pair)' : ''}`);
+  await backups.start();
 
   let closing: Promise<void> | undefined;
   const stopWarmUp = () => closing !== undefined;
@@ -247,6 +261,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
       return { name: TERMINAL_COOKIE, value: encodeURIComponent(value) };
     },
     storeStatus: () => engine.store.status(),
+    backup: (to) => backups.backup(to),
+    backupStatus: () => backups.status(),
+    onBackupStatus: (listener) => backups.onChange(listener),
     onStoreStatus(listener) {
       statusListeners.add(listener);
       return () => statusListeners.delete(listener);
@@ -281,6 +298,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
         await hub?.close();
         server.closeAllConnections();
         await stopped;
+        backups.stop();
+        await backups.settle();
         await engine.close();
         unlock();
       })();
