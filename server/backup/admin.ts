@@ -79,7 +79,9 @@ export async function callHostAdmin<T>(dataDir: string, hostUrl: string, action:
       body: JSON.stringify(body),
     });
   } catch (error) {
-    throw new Error(`the running host at ${hostUrl} did not answer (${(error as Error).message})`);
+    throw new Error(
+      `the running host at ${hostUrl} did not answer (${(error as Error).message}); a backup it may have begun is incomplete and is never offered for restore`,
+    );
   }
   const answer = (await response.json().catch(() => ({}))) as { error?: { message?: string } } & T;
   if (!response.ok) throw new BackupError(answer.error?.message ?? `the host answered ${response.status}`);

@@ -14,7 +14,7 @@ import { fixtures, projectRoot, startHost } from '../helpers/host.js';
 import { TestTerminal } from '../helpers/http-client.js';
 import { main } from '../../server/cli.js';
 import { listBackups, verifyBackup, BACKUP_MANIFEST } from '../../server/backup/backup-folder.js';
-import { listDataFiles } from '../../server/backup/data-files.js';
+import { connectorStates } from '../helpers/data-states.js';
 
 const appDir = path.join(fixtures, 'backup-app');
 const childScript = path.join(appDir, 'host-child.ts');
@@ -30,17 +30,6 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
   let err = '';
   const code = await main(['node', 'serverokey', ...args], { out: (text) => (out += text), err: (text) => (err += text) });
   return { code, out, err };
-}
-
-/** Every connector state of a data folder: JSON files parsed, journals as their records. */
-export async function connectorStates(dataDir: string): Promise<Record<string, unknown>> {
-  const states: Record<string, unknown> = {};
-  for (const file of await listDataFiles(dataDir, { includeLog: false })) {
-    if (file.path === 'host-secret' || file.path === 'last-backup.json') continue;
-    const text = await readFile(file.full, 'utf8');
-    states[file.path] = file.path.endsWith('.jsonl') ? text.split('\n').filter(Boolean).map((line) => JSON.parse(line)) : JSON.parse(text);
-  }
-  return states;
 }
 
 /** The invariant every sale keeps: one counter step, one tab step, one journal record, in one commit. */
