@@ -182,7 +182,7 @@ export async function exportCommand(options: ExportOptions, stdout: (text: strin
   const name = options.journal ?? Object.keys(manifest.exports ?? {})[0] ?? (journals.includes('sales') ? 'sales' : journals[0]);
   const config = name ? exportConfigOf(manifest, name) : undefined;
   if (!config) {
-    const known = [...Object.keys(manifest.exports ?? {}), ...journals];
+    const known = [...new Set([...Object.keys(manifest.exports ?? {}), ...journals])];
     throw new Error(`nothing to export named ${JSON.stringify(name ?? '')} (exports and journals of the app: ${known.join(', ') || 'none'})`);
   }
   const request = checkExportRequest({ from: options.from, to: options.to, format: options.format });
