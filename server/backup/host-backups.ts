@@ -48,6 +48,8 @@ export interface HostBackupsOptions {
   store: () => Store;
   manifest: () => Manifest;
   log: Logger;
+  /** how long after start a due backup waits (default 30 s: never competing with the first page) */
+  firstRunDelayMs?: number;
 }
 
 export class HostBackups {
@@ -123,16 +125,22 @@ export class HostBackups {
   }
 
   private planNext(): void {
-    if (!this.schedule) return;
+    if (!this.schedule || this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
     const since = this.last ? Date.now() - Date.parse(this.last.at) : Infinity;
     // a due backup runs a little after start, so it never competes with the first page
-    const wait = Math.max(30_000, Math.min(this.schedule.everyMs - since, this.schedule.everyMs));
-    this.timer = setTimeout(() => void this.runScheduled(), Number.isFinite(wait) ? wait : 30_000);
-    this.timer.unref();
+    const first = this.options.firstRunDelayMs ?? 30_000;
+    const wait = Math.max(first, Math.min(this.schedule.everyMs - since, this.schedule.everyMs));
+    // not unref'd: the host's close() stops it
+    this.timer = setTimeout(() => void this.runScheduled(), wait);
   }
 
-  private async runScheduled(): Promise<void> {
-    const schedule = this.schedule!;
+  /** One scheduled backup with rotation, now (the timer calls it; so can a test). */
+  async runScheduled(): Promise<void> {
+    const schedule = this.schedule;
+    if (!schedule) throw new Error('no backup schedule: set launch.backup in the manifest');
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     try {
       await this.backup(schedule.to);
       const removed = await rotateBackups(schedule.to, schedule.keep);
@@ -147,7 +155,10 @@ export class HostBackups {
     }
   }
 
+  private stopped = false;
+
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
