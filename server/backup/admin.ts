@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import express, { type Request, type Response } from 'express';
 import { BackupError, type BackupResult } from './backup-folder.js';
+import { isLoopback } from '../http/identity.js';
 
 export const ADMIN_PATH = '/__admin';
 export const ADMIN_TOKEN_HEADER = 'x-serverokey-admin';
@@ -19,11 +20,6 @@ export interface AdminHandlers {
 
 export function adminToken(secret: Buffer): string {
   return createHmac('sha256', secret).update('serverokey-admin-v1').digest('hex');
-}
-
-function isLoopback(req: Request): boolean {
-  const address = req.socket.remoteAddress ?? '';
-  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
 }
 
 function tokenValid(secret: Buffer, presented: string | undefined): boolean {
