@@ -3,10 +3,8 @@
 // side; each measures in turn a till's sale cycle — two addItem, then completeSale (paid by card, which
 // appends to the journal) — at c = 1. The journal must hold exactly the sales acknowledged.
 //   npm run bench -- growth [--seconds 6] [--app DIR]
-import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { once } from 'node:events';
 import { appLabel, parseFlags } from './lib/flags.js';
 import { LoadGenerator } from './lib/load.js';
 import { loadProfile, serverOptions } from './lib/profile.js';
@@ -15,6 +13,7 @@ import { startServer, type ServerHandle } from './lib/servers.js';
 import { actionHeaders, BenchClient } from './lib/session.js';
 import { count, ms, ratio, summarize } from './lib/stats.js';
 import { TARGETS } from './lib/targets.js';
+import { prefillSalesJournal } from './lib/sales-journal.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 
@@ -33,44 +32,7 @@ if (!profile.journal || !profile.sale) {
 if (profile.journal.scope !== 'global') throw new Error(`journal "${profile.journal.connector}" is scoped per ${profile.journal.scope}; this benchmark prefills a global journal only`);
 const journal = profile.journal.connector;
 
-/** A completed sale as the app's completeSale action records it (three lines). */
-function saleRecord(n: number): string {
-  const lines = [1, 2, 3].map((k) => ({ id: k, barcode: `460700001${String(k).padStart(4, '0')}`, name: `Товар ${k}`, price: 4550 * k, quantity: k, sum: 4550 * k * k }));
-  const total = lines.reduce((s, l) => s + l.sum, 0);
-  return JSON.stringify({
-    id: `prefill/1/${n + 1}`,
-    number: n + 1,
-    shift: 1,
-    terminal: { id: 'prefill', name: 'Касса (заполнение)' },
-    cashier: { login: 'kassir', name: 'Иванов И.И.' },
-    at: new Date(Date.UTC(2025, 0, 1) + n * 60_000).toISOString(),
-    day: '2025-01-01',
-    timeText: '01.01.2025 10:00',
-    lines,
-    itemCount: 6,
-    total,
-    discountPercent: 10,
-    discount: Math.floor(total / 10),
-    finalTotal: total - Math.floor(total / 10),
-    coupon: '',
-    bonus: false,
-    payment: { method: 'card', tendered: total - Math.floor(total / 10), change: 0 },
-  });
-}
-
-async function prefill(dataDir: string, records: number): Promise<number> {
-  if (records === 0) return 0;
-  const out = createWriteStream(path.join(dataDir, `${journal}.jsonl`));
-  let bytes = 0;
-  for (let n = 0; n < records; n += 1000) {
-    const chunk = Array.from({ length: Math.min(1000, records - n) }, (_, k) => `${saleRecord(n + k)}\n`).join('');
-    bytes += Buffer.byteLength(chunk);
-    if (!out.write(chunk)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-  return bytes;
-}
+const prefill = (dataDir: string, records: number) => prefillSalesJournal(path.join(dataDir, `${journal}.jsonl`), records);
 
 async function countRecords(dataDir: string): Promise<number> {
   try {

@@ -24,6 +24,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'coldstart', file: 'coldstart.bench.ts', seconds: 20, what: 'launch of the built host to its first page (first start and restart), vs baseline' },
   { name: 'memory', file: 'memory.bench.ts', seconds: 100, what: 'RSS idle, at 300 subscribers, over a sustained write run (--write-seconds, default 60); stalls' },
   { name: 'growth', file: 'growth.bench.ts', seconds: 30, what: 'sale-cycle latency with 0 / 10 k / 100 k sales in the journal' },
+  { name: 'backup', file: 'backup.bench.ts', seconds: 40, what: 'backing up a 100,000-sale journal while the till sells: backup time, p99 of actions meanwhile' },
   { name: 'runner', file: 'runner.bench.ts', seconds: 25, what: 'durable read-modify-write actions/s on a 100-line receipt, alone and beside a 10 MB connector' },
   { name: 'render', file: 'render.bench.ts', seconds: 8, what: 'rendering a 100-line receipt component, engine vs template string' },
   { name: 'store', file: 'store.bench.ts', seconds: 20, recordOutput: true, what: 'the store alone: durable commits and journal appends (prints a table)' },

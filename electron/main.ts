@@ -12,7 +12,7 @@ import { DesktopOptionsError, parseDesktopArgs, userArgs, type DesktopOptions } 
 import { currentDisplays, DesktopWindows } from './desktop-windows.js';
 import { registerIpcHandlers } from './ipc-handlers.js';
 import { createLifecycle } from './lifecycle.js';
-import { buildMenuTemplate } from './menu-template.js';
+import { backupStatusLabel, buildMenuTemplate } from './menu-template.js';
 import { listPrinters, printReceipt } from './printing.js';
 import { decideWindowOpen, isNavigationAllowed, isPermissionAllowed, isSafeExternalUrl } from './security.js';
 import { createTerminalStore } from './terminal-store.js';
@@ -115,6 +115,12 @@ function run(options: DesktopOptions): void {
         },
       });
       Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(started)));
+      // the menu says when the last backup was made; it is rebuilt when that changes
+      started.onBackupStatus((status) => {
+        Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(started)));
+        if (status.error) log(`backup failed: ${status.error}`);
+      });
+      if (started.backupStatus().overdue) log('the last backup is older than launch.backup allows');
       knownTerminals = await terminalStore.load();
       while (options.terminals !== undefined && knownTerminals.length < options.terminals) {
         knownTerminals.push(nextTerminal(knownTerminals));
@@ -141,6 +147,7 @@ function run(options: DesktopOptions): void {
         newTerminal: () => void openNewTerminal(started),
         showCustomerDisplay: () => void windows?.showCustomerDisplay(started.launch).catch((e) => log(String(e))),
         showTerminals: () => void BrowserWindow.getFocusedWindow()?.loadURL(new URL('/__terminals', started.url).href),
+        backup: () => void backupTo(started),
         reload: () => BrowserWindow.getFocusedWindow()?.webContents.reload(),
         toggleFullscreen: () => {
           const win = BrowserWindow.getFocusedWindow();
@@ -159,8 +166,35 @@ function run(options: DesktopOptions): void {
         },
         quit: () => app.quit(),
       },
-      { platform: process.platform, devtools: started.launch?.window?.devtools === true, productName: app.getName() },
+      {
+        platform: process.platform,
+        devtools: started.launch?.window?.devtools === true,
+        productName: app.getName(),
+        backupStatus: backupStatusLabel(started.backupStatus()),
+      },
     );
+  }
+
+  /** "Резервная копия…": the owner picks a folder (a USB stick, another disk); the host writes a consistent copy there. */
+  async function backupTo(started: Host): Promise<void> {
+    const status = started.backupStatus();
+    const picked = await dialog.showOpenDialog({
+      title: 'Куда сохранить резервную копию',
+      defaultPath: status.schedule?.to ?? app.getPath('documents'),
+      properties: ['openDirectory', 'createDirectory'],
+    });
+    if (picked.canceled || !picked.filePaths[0]) return;
+    try {
+      const result = await started.backup(picked.filePaths[0]);
+      void dialog.showMessageBox({
+        type: 'info',
+        title: 'Резервная копия',
+        message: 'Резервная копия сохранена',
+        detail: `${result.path}\nФайлов: ${result.files}, ${(result.bytes / 1048576).toFixed(1)} МБ.\nВосстановление: serverokey restore <папка копии> --data <папка данных>`,
+      });
+    } catch (error) {
+      dialog.showErrorBox('Резервная копия не сохранена', (error as Error).message);
+    }
   }
 
   async function openNewTerminal(started: Host): Promise<void> {

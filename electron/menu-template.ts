@@ -7,6 +7,8 @@ export interface MenuActions {
   showCustomerDisplay(): void;
   /** the host's page of LAN terminals: pairing code, QR code, revoke */
   showTerminals(): void;
+  /** "Резервная копия…": choose a folder, back the data up there */
+  backup(): void;
   reload(): void;
   toggleFullscreen(): void;
   toggleDevTools(): void;
@@ -19,12 +21,24 @@ export interface MenuContext {
   /** from launch.window.devtools; developer tools stay out of a shop's menu otherwise */
   devtools: boolean;
   productName: string;
+  /** what the menu says of the last backup (backupStatusLabel) */
+  backupStatus?: string;
+}
+
+/** The last backup as the menu shows it, with a warning when the schedule (launch.backup) says one is overdue. */
+export function backupStatusLabel(status: { last: { at: string } | null; overdue: boolean }, locale = 'ru-RU'): string {
+  const when = status.last
+    ? new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(new Date(status.last.at))
+    : 'ещё не было';
+  return status.overdue ? `⚠ Последняя копия: ${when} — пора сделать новую` : `Последняя копия: ${when}`;
 }
 
 export const MENU_IDS = {
   newTerminal: 'new-terminal',
   customerDisplay: 'customer-display',
   terminals: 'terminals',
+  backup: 'backup',
+  backupStatus: 'backup-status',
   reload: 'reload',
   fullscreen: 'fullscreen',
   devtools: 'devtools',
@@ -93,6 +107,9 @@ export function buildMenuTemplate(actions: MenuActions, context: MenuContext): M
           accelerator: 'CmdOrCtrl+Shift+T',
           click: () => actions.showTerminals(),
         },
+        { type: 'separator' },
+        { id: MENU_IDS.backup, label: 'Резервная копия…', click: () => actions.backup() },
+        { id: MENU_IDS.backupStatus, label: context.backupStatus ?? 'Последняя копия: ещё не было', enabled: false },
         ...(isMac ? [] : [{ type: 'separator' } as const, quitItem]),
       ],
     },

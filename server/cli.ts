@@ -1,4 +1,5 @@
-// The `serverokey` command: serve, dev, validate, seed, new and schema. Each command's --help says
+// The `serverokey` command: serve, dev, validate, seed, new, schema, and the data commands (import,
+// backup, restore, export: data-commands.ts). Each command's --help says
 // what it does; errors that reach the terminal say what happened and what to do.
 import { writeFile } from 'node:fs/promises';
 import { realpathSync } from 'node:fs';
@@ -13,6 +14,15 @@ import { createNewApp } from './dev/new-app.js';
 import { seedApp } from './dev/seed.js';
 import { findingsAsJson, formatReport, validateApp } from './validator/index.js';
 import { manifestJsonSchema } from './validator/json-schema.js';
+import {
+  backupCommand,
+  defaultDataDir,
+  exportCommand,
+  formatImportReport,
+  importCommand,
+  restoreCommand,
+  verifyBackup,
+} from './data-commands.js';
 
 /** Where the commands write: the terminal, or a test's buffers. */
 export interface CliOutput {
@@ -190,6 +200,67 @@ export function buildProgram(io: CliOutput = terminal): Command {
     .option('-o, --out <file>', 'where to write the JSON Schema ("-" for standard output)', 'manifest.schema.json')
     .description('write the JSON Schema of the manifest, for editor completion and checks')
     .action((flags: { out: string }) => schema(io, flags));
+
+  program
+    .command('import')
+    .argument('<appDir>', 'the app folder (holding manifest.js and, usually, wise-db-data/)')
+    .option('--from <folder>', "the original engine's data folder (default: <appDir>/wise-db-data)")
+    .option('-d, --data <dir>', 'the data folder to import into (default: <appDir>/.data)')
+    .option('--replace', 'import into a folder that holds data: the current data is kept aside, never deleted')
+    .description("import the original Serverokey engine's wise-json data (users with their passwords, products, receipts)")
+    .action(async (appDir: string, flags: { from?: string; data?: string; replace?: boolean }) => {
+      const resolved = path.resolve(appDir);
+      const outcome = await importCommand({ appDir: resolved, dataDir: dataDirOf(resolved, flags.data), from: flags.from, replace: flags.replace, log: createLogger(true) });
+      io.out(formatImportReport(outcome));
+    });
+
+  program
+    .command('backup')
+    .option('-d, --data <dir>', `the data folder (default: ${defaultDataDir()}, as npm start uses)`)
+    .option('--to <folder>', 'where to put the backup (a new folder serverokey-backup-<time> inside it)')
+    .option('--verify <backup>', 'check a backup: every file against its SHA-256')
+    .description('back up the data folder, consistently even while the till runs; or --verify a backup')
+    .action(async (flags: { data?: string; to?: string; verify?: string }) => {
+      if (flags.verify) {
+        const result = await verifyBackup(flags.verify);
+        io.out(`${result.path}: complete and intact (${result.files} files, ${result.bytes} bytes, taken ${result.manifest.createdAt})\n`);
+        return;
+      }
+      if (!flags.to) throw new Error('say where the backup goes: --to <folder> (or --verify <backup>)');
+      const result = await backupCommand(flags.data ?? defaultDataDir(), flags.to);
+      io.out(`backup written: ${result.path} (${result.files} files, ${result.bytes} bytes, ${result.ms} ms${result.through === 'host' ? ', taken by the running host' : ''})\n`);
+    });
+
+  program
+    .command('restore')
+    .argument('<backup>', 'a backup folder (serverokey-backup-<time>)')
+    .option('-d, --data <dir>', `the data folder to restore into (default: ${defaultDataDir()})`)
+    .description('restore a backup into a data folder (refused while a host serves it; the replaced data is kept aside)')
+    .action(async (backup: string, flags: { data?: string }) => {
+      const result = await restoreCommand(backup, flags.data ?? defaultDataDir(), (step, detail) => io.out(`${step}: ${detail}\n`));
+      io.out(
+        `restored ${result.files} files into ${result.dataDir}` +
+          `${result.keptAside ? `; the data it replaced is kept in ${result.keptAside}` : ''}\n`,
+      );
+    });
+
+  program
+    .command('export')
+    .argument('[appDir]', 'the app folder (holding manifest.js)', '.')
+    .option('-d, --data <dir>', 'the data folder (default: <appDir>/.data)')
+    .option('-j, --journal <name>', 'an export of the manifest (exports) or a journal connector (default: sales)')
+    .option('--from <YYYY-MM-DD>', 'first day (inclusive)')
+    .option('--to <YYYY-MM-DD>', 'last day (inclusive)')
+    .option('-f, --format <format>', 'csv (UTF-8 with BOM, ";" separated) or jsonl', 'csv')
+    .option('-o, --out <file>', 'where to write ("-" for standard output; default <journal>_<from>_<to>.<format> here)')
+    .description('export a journal (sales, Z reports) by date range as CSV or JSON lines')
+    .action(async (appDir: string, flags: { data?: string; journal?: string; from?: string; to?: string; format?: string; out?: string }) => {
+      const resolved = path.resolve(appDir);
+      const result = await exportCommand({ ...flags, appDir: resolved, dataDir: dataDirOf(resolved, flags.data) }, io.out);
+      if (result.file !== '-') {
+        io.err(`${result.records} record(s) written to ${result.file}${result.skipped ? ` (${result.skipped} damaged line(s) skipped)` : ''}\n`);
+      }
+    });
 
   return program;
 }

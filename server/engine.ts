@@ -17,6 +17,8 @@ import { buildChannels, type Channel } from './realtime/channels.js';
 import { reachesStep } from './actions/reachable.js';
 import { sessionConnectorName } from './manifest/auth-rules.js';
 import type { Clock } from './host-types.js';
+import { hasStoredState, importWiseDb, WISE_DB_FOLDER } from './import/import-wise-db.js';
+import { checkExports } from './export/journal-export.js';
 
 export interface Engine {
   appDir: string;
@@ -72,7 +74,11 @@ export async function createEngine(options: {
   const appDir = path.resolve(options.appDir);
   const { manifest } = await loadManifest(appDir, { fresh: options.fresh });
   if (manifest.auth) checkAuth(manifest, manifest.auth);
+  checkExports(manifest);
   const channels = buildChannels(manifest);
+  // the original engine's data beside the manifest comes along on the first start (the folder is only read)
+  const originalData = path.join(appDir, WISE_DB_FOLDER);
+  const importOriginal = existsSync(originalData) && !(await hasStoredState(options.dataDir));
   const store = await createStore({
     connectors: manifest.connectors,
     dataDir: options.dataDir,
@@ -81,6 +87,10 @@ export async function createEngine(options: {
     database: options.database,
   });
   try {
+    if (importOriginal) {
+      options.log.info(`import: the data folder is empty and ${originalData} exists: importing the original engine's data`);
+      await importWiseDb({ source: originalData, manifest, store, log: options.log });
+    }
     const renderer = createRenderer({
       appDir,
       components: manifest.components,

@@ -67,7 +67,17 @@ export interface Host {
   storeStatus(): StoreStatus;
   /** told when that changes; returns the function that stops telling */
   onStoreStatus(listener: (status: StoreStatus) => void): () => void;
+  /** a consistent backup of the data folder into a new folder inside `to` (see README "Backups") */
+  backup(to: string): Promise<BackupResult>;
+  /** when the last backup was made, the schedule (launch.backup) and whether a backup is overdue */
+  backupStatus(): BackupStatus;
+  onBackupStatus(listener: (status: BackupStatus) => void): () => void;
 }
+
+export type { BackupResult } from './backup/backup-folder.js';
+export type { BackupStatus } from './backup/host-backups.js';
+import type { BackupResult } from './backup/backup-folder.js';
+import type { BackupStatus } from './backup/host-backups.js';
 
 export type { StoreStatus } from './store/health.js';
 import type { StoreStatus } from './store/health.js';

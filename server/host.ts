@@ -25,6 +25,9 @@ import { notifyRemoteCommit } from './realtime/notify-on-commit.js';
 import { TERMINAL_COOKIE } from './auth/cookies.js';
 import { acquireDataLock } from './data-lock.js';
 import { announceHost, type Announcement } from './http/discovery.js';
+import { importModule } from './manifest/import-module.js';
+import { HostBackups } from './backup/host-backups.js';
+import { finishInterruptedSwap } from './backup/swap.js';
 
 export type { Host, HostOptions } from './host-types.js';
 
@@ -79,6 +82,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const dataDir = path.resolve(options.dataDir ?? path.join(appDir, '.data'));
   const log = createLogger(options.quiet);
   const debug = Boolean(options.debug);
+  // a restore a crash interrupted is finished (or its unfinished copy removed) before anything opens the folder
+  const swapped = await finishInterruptedSwap(dataDir);
+  if (swapped) log.warn(`data folder: ${swapped}`);
   const database = options.database ?? (process.env.SERVEROKEY_DATABASE_URL || undefined);
   // several hosts share one database: the data-folder lock is taken only when the store keeps files (below)
   let lock = options.dataLockHeld || database ? null : acquireDataLock(dataDir);
@@ -89,6 +95,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const prepareComponents = options.dev ? 'at-start' : 'on-first-use';
   const engineTiming = { clock: options.clock, checkpointDelayMs: options.checkpointDelayMs };
   let engine: Engine;
+  let backups: HostBackups;
   try {
     engine = await createEngine({ appDir, dataDir, debug, log, prepareComponents, database, ...engineTiming });
     // an app that keeps some connectors in files beside the database still owns its data folder
@@ -99,6 +106,12 @@ export async function createHost(options: HostOptions): Promise<Host> {
         await engine.close();
         throw error;
       }
+    }
+    try {
+      backups = new HostBackups({ dataDir, store: () => engine.store, manifest: () => engine.manifest, log });
+    } catch (error) {
+      await engine.close();
+      throw error;
     }
   } catch (error) {
     unlock();
@@ -169,6 +182,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     dev: Boolean(options.dev),
     clientScript: loadClientScript,
     inFlight,
+    admin: { backup: (to) => backups.backup(to), flush: () => engine.store.flush() },
   };
   const app = createApp(deps);
   const server: Server = createServer(app);
@@ -214,6 +228,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ? await announceHost(address.port, String(engine.manifest.globals?.appName ?? 'Serverokey'), log)
     : null;
   log.info(`serving ${path.basename(appDir)} at ${url}${lan ? ' (LAN mode: other devices pair at /__pair)' : ''}`);
+  await backups.start();
 
   let closing: Promise<void> | undefined;
   const stopWarmUp = () => closing !== undefined;
@@ -248,6 +263,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
       return { name: TERMINAL_COOKIE, value: encodeURIComponent(value) };
     },
     storeStatus: () => engine.store.status(),
+    backup: (to) => backups.backup(to),
+    backupStatus: () => backups.status(),
+    onBackupStatus: (listener) => backups.onChange(listener),
     onStoreStatus(listener) {
       statusListeners.add(listener);
       return () => statusListeners.delete(listener);
@@ -283,6 +301,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
         await hub?.close();
         server.closeAllConnections();
         await stopped;
+        backups.stop();
+        await backups.settle();
         await engine.close();
         unlock();
       })();

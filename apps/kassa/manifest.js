@@ -49,5 +49,7 @@ module.exports = {
     ...require('./manifest/routes/receipt.js'),
     ...require('./manifest/routes/sale.js'),
     ...require('./manifest/routes/shift.js'),
+    ...require('./manifest/routes/export.js'),
   },
+  exports: require('./manifest/exports.js'),
 };

@@ -22,6 +22,8 @@ import { RouteTable } from './routes.js';
 import { pairingRouter } from './pairing.js';
 import { FragmentCache } from './fragment-cache.js';
 import { OFFLINE_WORKER_PATH, offlineWorkerScript } from './offline-worker.js';
+import { ADMIN_PATH, adminRouter, type AdminHandlers } from '../backup/admin.js';
+import { EXPORT_PATH, serveExport } from '../export/export-endpoint.js';
 
 export interface AppDeps {
   /** the current engine (replaced in dev mode when the app is reloaded) */
@@ -35,6 +37,8 @@ export interface AppDeps {
   clientScript(): Promise<string>;
   inFlight: { count: number; idle: Array<() => void> };
   routes(): RouteTable;
+  /** the admin endpoint for commands on this computer (serverokey backup while the host runs) */
+  admin?: AdminHandlers;
 }
 
 type Locals = { identity: Identity; nonce: string };
@@ -167,6 +171,8 @@ export function createApp(deps: AppDeps): express.Express {
     res.json({ ok: true });
   });
 
+  if (deps.admin) app.use(ADMIN_PATH, adminRouter(deps.admin, deps.secret));
+
   app.use(async (req, res, next) => {
     try {
       const identity = await identify(deps.engine(), deps.terminals, req, {
@@ -211,6 +217,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(loginBodies(deps));
   app.use(express.json({ limit: JSON_LIMIT, strict: false }));
   app.use(express.urlencoded({ limit: JSON_LIMIT, extended: false }));
+
+  // journal downloads (CSV, JSON lines) for the app's pages
+  app.get(`${EXPORT_PATH}:name`, (req, res, next) => void serveExport(deps.engine(), req, res).catch(next));
 
   app.use(async (req, res, next) => {
     const engine = deps.engine();

@@ -133,6 +133,32 @@ export const launchSchema = z.looseObject({
       printer: z.string().optional(),
     })
     .optional(),
+  backup: z
+    .object({
+      every: z
+        .string({ error: 'launch.backup.every is required: how often to back up, e.g. "6h" (m: minutes, h: hours, d: days)' })
+        .regex(/^\s*[1-9]\d*\s*[mhd]$/, 'launch.backup.every is a duration like "30m", "6h" or "1d" (m: minutes, h: hours, d: days)'),
+      keep: z.number({ error: 'launch.backup.keep is how many backups to keep: a whole number from 1' }).int().min(1, 'launch.backup.keep must be at least 1').optional(),
+      to: z.string().min(1, 'launch.backup.to is a folder (absolute, or relative to the folder that holds the data folder)').optional(),
+    })
+    .optional(),
+});
+
+export const exportColumnSchema = z.object({
+  title: z.string().min(1),
+  /** a dotted path into the record: "number", "cashier.name", "payment.method" */
+  field: z.string().min(1),
+  /** money: kopecks written as 12,50; json: the value as JSON text */
+  format: z.enum(['text', 'money', 'json']).optional(),
+});
+
+export const exportSchema = z.object({
+  journal: name,
+  /** the record field whose first 10 characters (YYYY-MM-DD) --from/--to select by; default "day", else "at" */
+  dateField: z.string().min(1).optional(),
+  roles: z.array(z.string()).optional(),
+  title: z.string().optional(),
+  columns: z.array(exportColumnSchema).optional(),
 });
 
 export const manifestSchema = z.looseObject({
@@ -146,6 +172,7 @@ export const manifestSchema = z.looseObject({
   allowModules: z.array(z.string()).optional(),
   http: z.looseObject({ allowHosts: z.array(z.string()).optional() }).optional(),
   seed: z.string().optional(),
+  exports: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'an export name is letters, digits, "-" or "_" (it is part of the URL /__export/<name>)'), exportSchema).optional(),
 });
 
 export type ManifestInput = z.input<typeof manifestSchema>;

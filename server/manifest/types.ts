@@ -135,6 +135,37 @@ export interface LaunchConfig {
   };
   customerDisplay?: { path?: string; enabled?: boolean };
   print?: { path?: string; widthMm?: number; printer?: string };
+  /** automatic backups of the data folder (see README "Backups") */
+  backup?: BackupConfig;
+}
+
+export interface BackupConfig {
+  /** how often: "30m", "6h", "1d" */
+  every: string;
+  /** how many backups to keep in `to` (oldest removed first); default 7 */
+  keep?: number;
+  /** the folder: absolute, or relative to the folder holding the data folder; default `<data folder>-backups` */
+  to?: string;
+}
+
+export interface ExportColumn {
+  title: string;
+  /** a dotted path into the record, e.g. "cashier.name" */
+  field: string;
+  /** money: kopecks as 12,50; json: the value as JSON text; text (default) */
+  format?: 'text' | 'money' | 'json';
+}
+
+/** A journal people may download by date range as CSV or JSON lines, at /__export/<name>. */
+export interface ExportConfig {
+  journal: string;
+  /** the record field holding its date (YYYY-MM-DD…); default "day", else "at" */
+  dateField?: string;
+  /** who may download it (any logged-in user when absent) */
+  roles?: string[];
+  title?: string;
+  /** CSV columns; default: every top-level field */
+  columns?: ExportColumn[];
 }
 
 export interface Manifest {
@@ -148,6 +179,8 @@ export interface Manifest {
   /** npm modules (besides Node built-ins, bcrypt and zod) that expressions may require() */
   allowModules?: string[];
   http?: { allowHosts?: string[] };
+  /** journals that can be downloaded by date range (CSV, JSON lines) at /__export/<name> */
+  exports?: Record<string, ExportConfig>;
 }
 
 /** Identity helper that gives editors completion for a manifest. */

@@ -89,7 +89,7 @@ test('validate prints one line per finding and exits 1 on errors; --json gives t
 test('every command has --help', async () => {
   const program = buildProgram();
   const names = program.commands.map((command) => command.name()).sort();
-  assert.deepEqual(names, ['dev', 'new', 'schema', 'seed', 'serve', 'validate']);
+  assert.deepEqual(names, ['backup', 'dev', 'export', 'import', 'new', 'restore', 'schema', 'seed', 'serve', 'validate']);
   for (const command of program.commands) {
     const help = command.helpInformation();
     assert.match(help, new RegExp(`^Usage: serverokey ${command.name()} `), command.name());

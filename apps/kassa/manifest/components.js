@@ -15,6 +15,7 @@ module.exports = {
   shiftReport: { template: 'shift-report.html', style: 'shift-report.css' },
   dashboardPage: { template: 'dashboard-page.html', title: t.titles.dashboard },
   dashboard: { template: 'dashboard.html', style: 'dashboard.css' },
+  exportPage: { template: 'export-page.html', style: 'export-page.css', title: t.titles.export },
   displayLayout: { template: 'display-layout.html', style: 'display-layout.css' },
   customerDisplay: { template: 'customer-display.html', style: 'customer-display.css' },
   printLayout: { template: 'print-layout.html', style: 'print-layout.css' },

@@ -207,6 +207,26 @@ module.exports = {
     inn: 'ИНН',
   },
 
+  exportPage: {
+    title: 'Выгрузка для бухгалтерии',
+    hint: 'Файл CSV открывается в Excel и LibreOffice как есть (разделитель «;», суммы в рублях с запятой). Пустые даты — весь журнал.',
+    sales: 'Продажи',
+    zReports: 'Z-отчёты',
+    from: 'С даты',
+    to: 'По дату',
+    format: 'Формат',
+    csv: 'CSV (таблица)',
+    jsonl: 'JSON lines',
+    download: 'Скачать',
+    columns: {
+      number: 'Чек №', time: 'Дата и время', day: 'День', shift: 'Смена №', terminal: 'Терминал', cashier: 'Кассир',
+      items: 'Товаров', total: 'Сумма', discountPercent: 'Скидка, %', discount: 'Скидка', finalTotal: 'Итого',
+      method: 'Оплата', tendered: 'Получено', change: 'Сдача', coupon: 'Купон', id: 'Код чека',
+      opened: 'Открыта', closed: 'Закрыта', salesCount: 'Чеков', gross: 'Выручка', net: 'Итого',
+      cash: 'Наличными', card: 'Картой', float: 'Размен', cashExpected: 'В кассе',
+    },
+  },
+
   // Page titles (SPA navigation sets document.title from these).
   titles: {
     login: 'Вход',
@@ -215,6 +235,7 @@ module.exports = {
     shift: 'Смена',
     report: 'Отчёт о смене',
     dashboard: 'Продажи за день',
+    export: 'Выгрузка для бухгалтерии',
   },
 
   hintsLabel: 'Клавиши',

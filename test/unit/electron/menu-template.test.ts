@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MenuItemConstructorOptions } from 'electron';
-import { buildMenuTemplate, MENU_IDS, type MenuActions } from '../../../electron/menu-template.js';
+import { backupStatusLabel, buildMenuTemplate, MENU_IDS, type MenuActions } from '../../../electron/menu-template.js';
 
 function flatten(items: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] {
   return items.flatMap((item) => [item, ...(Array.isArray(item.submenu) ? flatten(item.submenu) : [])]);
@@ -13,6 +13,7 @@ function recordingActions(calls: string[]): MenuActions {
     newTerminal: record('newTerminal'),
     showCustomerDisplay: record('showCustomerDisplay'),
     showTerminals: record('showTerminals'),
+    backup: record('backup'),
     reload: record('reload'),
     toggleFullscreen: record('toggleFullscreen'),
     toggleDevTools: record('toggleDevTools'),
@@ -49,6 +50,21 @@ describe('application menu', () => {
     const template = buildMenuTemplate(recordingActions([]), { platform: 'darwin', devtools: false, productName: 'POS' });
     assert.equal(template[0]?.label, 'POS');
     assert.equal(flatten(template).find((i) => i.id === MENU_IDS.quit)?.accelerator, 'Cmd+Q');
+  });
+
+  it('has "Резервная копия…" and says when the last backup was made, warning when it is overdue', () => {
+    const calls: string[] = [];
+    const label = backupStatusLabel({ last: { at: '2026-12-06T05:19:00.000Z' }, overdue: true });
+    const items = flatten(buildMenuTemplate(recordingActions(calls), { platform: 'linux', devtools: false, productName: 'POS', backupStatus: label }));
+    const backup = items.find((i) => i.id === MENU_IDS.backup)!;
+    assert.equal(backup.label, 'Резервная копия…');
+    (backup.click as () => void)();
+    assert.deepEqual(calls, ['backup']);
+    const status = items.find((i) => i.id === MENU_IDS.backupStatus)!;
+    assert.equal(status.enabled, false);
+    assert.match(String(status.label), /^⚠ Последняя копия: 06\.12\.2026, \d\d:19 — пора сделать новую$/);
+    assert.equal(backupStatusLabel({ last: null, overdue: false }), 'Последняя копия: ещё не было');
+    assert.doesNotMatch(backupStatusLabel({ last: { at: '2026-12-06T05:19:00.000Z' }, overdue: false }), /⚠/);
   });
 
   it('has no duplicate ids', () => {
