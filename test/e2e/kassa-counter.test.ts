@@ -4,7 +4,8 @@
 // field after F4, a coupon, a search add, a keyboard remove and an unknown code; the line just scanned
 // is in sight in the receipt and on the customer display at 50 lines; a scan during a slow payment
 // never reaches the paid sale (checked in the sales journal); a mistyped coupon keeps the discount.
-// The long receipt screenshot goes to docs/screenshots/ (referenced in the README).
+// The long receipt screenshot goes to docs/screenshots/ with npm run screenshots (referenced in the README).
+import { screenshotsDir } from '../helpers/screenshots.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -16,7 +17,7 @@ import { projectRoot, startHost, type TestHost } from '../helpers/host.js';
 import { launchBrowser } from '../helpers/browser.js';
 
 const appDir = path.join(projectRoot, 'apps', 'kassa');
-const screenshots = path.join(projectRoot, 'docs', 'screenshots');
+const screenshots = screenshotsDir;
 const BREAD = '4607000010075'; // 45.50, id 1
 const MILK = '4607000010143'; // 80.00, id 2
 const CHEESE = '4607000010211'; // 250.75, id 3

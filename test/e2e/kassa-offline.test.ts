@@ -2,7 +2,8 @@
 // the top bar clear of the shift link and never shows on the customer display; a reload while the host
 // is down shows a page saying the till is offline that comes back by itself once the host is up again;
 // after reconnecting, the errors of actions that failed meanwhile are cleared. The offline page
-// screenshot goes to docs/screenshots/ (referenced in the README).
+// screenshot goes to docs/screenshots/ with npm run screenshots (referenced in the README).
+import { screenshotsDir } from '../helpers/screenshots.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -13,7 +14,7 @@ import { projectRoot, startHost, type TestHost } from '../helpers/host.js';
 import { launchBrowser } from '../helpers/browser.js';
 
 const appDir = path.join(projectRoot, 'apps', 'kassa');
-const screenshots = path.join(projectRoot, 'docs', 'screenshots');
+const screenshots = screenshotsDir;
 const BREAD = '4607000010075';
 
 async function scan(page: Page, code: string): Promise<void> {
