@@ -9,7 +9,7 @@ import { randomToken } from '../auth/tokens.js';
 import { csrfToken, csrfValid, isSecure, originAllowed, type Identity } from './identity.js';
 import { enginePage, escapeHtml } from './page.js';
 import { importModule } from '../manifest/import-module.js';
-import type { AppDeps } from './app.js';
+import type { AppDeps } from './deps.js';
 import type { Engine } from '../engine.js';
 
 /** Who may open the terminals page and revoke devices when the manifest's auth does not say (auth.terminalsRoles). */

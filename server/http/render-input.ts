@@ -1,0 +1,22 @@
+// The render context a page or fragment gets: the data, the user (never its secrets), the URL and what
+// the engine adds (terminal, CSRF token).
+import type { RenderInput } from '../render/index.js';
+import type { Identity } from './identity.js';
+
+export function renderInput(
+  identity: Identity,
+  data: Record<string, unknown>,
+  url: RenderInput['url'],
+  csrf: string,
+  user = identity.user,
+): RenderInput {
+  return {
+    data,
+    user,
+    url,
+    extra: {
+      terminal: identity.terminal ? { id: identity.terminal.id, name: identity.terminal.name } : null,
+      csrfToken: csrf,
+    },
+  };
+}

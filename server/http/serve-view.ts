@@ -1,0 +1,36 @@
+// A page: the connectors it reads (the store's own frozen states), rendered whole, or as the SPA answer.
+import type { Request, Response } from 'express';
+import type { ViewRoute } from '../manifest/types.js';
+import type { AppDeps } from './deps.js';
+import { csrfToken, requesterOf } from './identity.js';
+import { finishPage } from './page.js';
+import { renderInput } from './render-input.js';
+import { isSpa, locals, queryOf } from './respond.js';
+
+export async function serveView(deps: AppDeps, req: Request, res: Response, route: ViewRoute): Promise<void> {
+  const engine = deps.engine();
+  const { identity, nonce } = locals(res);
+  const requester = requesterOf(engine, identity);
+  const data = await engine.runner.readFor(route.reads ?? [], requester, { shared: true });
+  const csrf = csrfToken(deps.secret, identity);
+  const input = renderInput(identity, data, { pathname: req.path, query: queryOf(req) }, csrf);
+  if (isSpa(req)) {
+    if (!route.inject?.pageContent) {
+      res.json({ redirect: { url: req.originalUrl, full: true } });
+      return;
+    }
+    res.json(engine.renderer.renderSpa(route, input));
+    return;
+  }
+  // while the host cannot save (a full disk), the page says so
+  const status = engine.store.status();
+  const hostProblem = status.ok ? undefined : status.message;
+  const html = finishPage(engine.renderer.renderPage(route, input), { csrf, nonce, dev: deps.dev, hostProblem });
+  res.type('html');
+  if (req.method === 'HEAD') {
+    res.setHeader('Content-Length', Buffer.byteLength(html));
+    res.end();
+    return;
+  }
+  res.send(html);
+}
