@@ -7,7 +7,7 @@ import { createDraft, current, finishDraft, isDraft, isDraftable } from 'immer';
 import { markPrivateDraft } from '../store/item-index.js';
 import { lazyAppZod as z } from './app-zod.js';
 import type { Redirect } from '../../protocol/wire.js';
-import type { ActionRoute, Manifest, Step } from '../manifest/types.js';
+import type { ActionRoute, Manifest, Step, ViewRoute } from '../manifest/types.js';
 import type { Change, CommitOrigin, Store } from '../store/types.js';
 import { InvalidChangeError } from '../store/types.js';
 import { ActionError } from './errors.js';
@@ -56,6 +56,8 @@ export { collectWrites } from './reachable.js';
 
 export class ActionRunner {
   private readonly writeSets = new Map<ActionRoute, string[]>();
+  /** each view route with steps as the read-only action the runner runs */
+  private readonly viewActions = new WeakMap<ViewRoute, ActionRoute>();
   /** route and connector pairs already warned about (changes to a connector the route only reads) */
   private readonly warned = new Set<string>();
 
@@ -152,6 +154,27 @@ export class ActionRunner {
     throw error;
   }
 
+  /**
+   * A view's read-only steps, with the query string: no connector is locked or written (the states are
+   * private drafts, a change stays in the request), so `context` and `data` are only what the page renders.
+   * A view whose steps could write (an action:run of an action that writes) or log in or out is refused;
+   * the validator reports it before it runs.
+   */
+  async runView(routeKey: string, route: ViewRoute, query: Record<string, string>, requester: Requester): Promise<ActionOutcome> {
+    let action = this.viewActions.get(route);
+    if (!action) {
+      action = { type: 'action', reads: route.reads ?? [], steps: route.steps ?? [] };
+      this.viewActions.set(route, action);
+    }
+    const writes = this.writesOf(action);
+    if (writes.length > 0) {
+      throw new ActionError(500, `${routePath(routeKey)}: a view only reads, but its steps may write ${writes.join(', ')} (through action:run)`);
+    }
+    const outcome = await this.run({ routeKey, route: action, body: {}, query, requester });
+    if (outcome.login || outcome.logout) throw new ActionError(500, `${routePath(routeKey)}: a view cannot log in or out (use an action route)`);
+    return outcome;
+  }
+
   async run(input: ActionInput): Promise<ActionOutcome> {
     const { route, requester } = input;
     const targets = this.writesOf(route).map((name) => ({ name, scopeKey: this.scopeKey(name, requester) }));
@@ -198,7 +221,11 @@ export class ActionRunner {
         depth: 0,
       };
       await runSteps((route.steps ?? []) as Step[], state, `${routePath(input.routeKey)}.steps`);
-      if (drafts) vars.data = this.finish(drafts, state);
+      if (drafts) {
+        // the answer renders `context` too: values pointing into the drafts finishing revokes are made plain
+        vars.context = settleDrafts(vars.context) as Record<string, unknown>;
+        vars.data = this.finish(drafts, state);
+      }
       changes = [];
       for (const name of state.writes) {
         const value = vars.data[name];
@@ -228,6 +255,23 @@ export class ActionRunner {
       changes,
     };
   }
+}
+
+/**
+ * `value` with every draft inside it replaced by its current value (plain objects and arrays the steps
+ * built are walked; frozen ones, the store's own states, cannot hold drafts).
+ */
+function settleDrafts(value: unknown, depth = 0): unknown {
+  if (isDraft(value)) return current(value);
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value) || depth > 32) return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = settleDrafts(value[i], depth + 1);
+    return value;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return value;
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) record[key] = settleDrafts(record[key], depth + 1);
+  return value;
 }
 
 interface DraftedData {

@@ -9,11 +9,13 @@ export function renderInput(
   url: RenderInput['url'],
   csrf: string,
   user = identity.user,
+  context: Record<string, unknown> = {},
 ): RenderInput {
   return {
     data,
     user,
     url,
+    context,
     extra: {
       terminal: identity.terminal ? { id: identity.terminal.id, name: identity.terminal.name } : null,
       csrfToken: csrf,

@@ -7,13 +7,29 @@ import { finishPage } from './page.js';
 import { renderInput } from './render-input.js';
 import { isSpa, locals, queryOf } from './respond.js';
 
-export async function serveView(deps: AppDeps, req: Request, res: Response, route: ViewRoute): Promise<void> {
+export async function serveView(deps: AppDeps, req: Request, res: Response, key: string, route: ViewRoute): Promise<void> {
   const engine = deps.engine();
   const { identity, nonce } = locals(res);
   const requester = requesterOf(engine, identity);
-  const data = await engine.runner.readFor(route.reads ?? [], requester, { shared: true });
+  const query = queryOf(req);
+  let data: Record<string, unknown>;
+  let context: Record<string, unknown> = {};
+  if (route.steps?.length) {
+    // read-only steps compute what the page shows from the query string (GET /sales?number=17 → context.sale)
+    const outcome = await engine.runner.runView(key, route, query, requester);
+    if (outcome.redirect !== undefined) {
+      const url = typeof outcome.redirect === 'string' ? outcome.redirect : outcome.redirect.url;
+      if (isSpa(req)) res.json({ redirect: outcome.redirect });
+      else res.redirect(302, url);
+      return;
+    }
+    data = outcome.vars.data;
+    context = outcome.vars.context;
+  } else {
+    data = await engine.runner.readFor(route.reads ?? [], requester, { shared: true });
+  }
   const csrf = csrfToken(deps.secret, identity);
-  const input = renderInput(identity, data, { pathname: req.path, query: queryOf(req) }, csrf);
+  const input = renderInput(identity, data, { pathname: req.path, query }, csrf, identity.user, context);
   if (isSpa(req)) {
     if (!route.inject?.pageContent) {
       res.json({ redirect: { url: req.originalUrl, full: true } });

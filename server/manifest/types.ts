@@ -73,6 +73,11 @@ export interface ViewRoute {
   auth?: RouteAuth;
   public?: boolean;
   title?: string;
+  /**
+   * Read-only steps run before the page is rendered, with the query string (`query`): they compute
+   * `context` for the templates. A view writes nothing (no `writes`, no sub-action that writes, no login).
+   */
+  steps?: Step[];
 }
 
 export interface ActionRoute {

@@ -9,6 +9,7 @@ export interface RenderInputLike {
   data: Record<string, unknown>;
   user: Record<string, unknown> | null;
   url: { pathname: string; query: Record<string, string> };
+  context?: Record<string, unknown>;
   extra?: Record<string, unknown>;
 }
 
@@ -37,6 +38,8 @@ export function buildRenderContext(
     data: input.data,
     user: input.user,
     url: input.url,
+    // what the route's steps computed (e.g. a view's `context.sale` found from the query string)
+    context: input.context ?? {},
     asJSON,
     money,
     ...input.extra,

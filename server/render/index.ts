@@ -24,6 +24,8 @@ export interface RenderInput {
   data: Record<string, unknown>;
   user: Record<string, unknown> | null; // already stripped of secrets by the caller
   url: { pathname: string; query: Record<string, string> };
+  /** what the route's steps computed (a view's read-only steps, an action's steps); {} when none ran */
+  context?: Record<string, unknown>;
   extra?: Record<string, unknown>; // e.g. { terminal: {...}, csrfToken } merged into the view
 }
 /** styles: each component's stylesheet, in the one shape pages, SPA answers and the client use (protocol/wire.ts) */

@@ -17,12 +17,15 @@ export interface FieldIndex {
   others: number;
   /** for loose == against numbers when the field holds strings: Number(value) → first position */
   numeric?: Map<number, number>;
+  /** a field holding a list (a product's barcodes): each string or number in it → first position */
+  members: Map<FieldValue, number>;
 }
 
 const indexes = new WeakMap<readonly unknown[], Map<string, FieldIndex>>();
 
 function build(list: readonly unknown[], field: string): FieldIndex {
   const first = new Map<FieldValue, number>();
+  const members = new Map<FieldValue, number>();
   let strings = 0;
   let numbers = 0;
   let others = 0;
@@ -37,12 +40,17 @@ function build(list: readonly unknown[], field: string): FieldIndex {
     else if (typeof value === 'number') numbers++;
     else {
       if (value !== undefined) others++;
+      if (Array.isArray(value)) {
+        for (const member of value) {
+          if ((typeof member === 'string' || typeof member === 'number') && !members.has(member)) members.set(member, i);
+        }
+      }
       continue;
     }
     if (!first.has(value)) first.set(value, i);
   }
   const kinds = strings && numbers ? 'mixed' : strings ? 'string' : numbers ? 'number' : 'none';
-  return { first, kinds, others };
+  return { first, kinds, others, members };
 }
 
 /** The index of `field` over a frozen list (null for a list that may still change). */
@@ -142,4 +150,19 @@ function numericIndex(index: FieldIndex): Map<number, number> {
     if (known === undefined || position < known) numeric.set(number, position);
   }
   return numeric;
+}
+
+/**
+ * The position of the first item whose `field` is `value` (===) or is a list holding it, -1 when none,
+ * or NOT_INDEXED (the caller walks the list): what `keyed(items, 'barcodes').get(code)` answers.
+ */
+export function keyedPositionOf(list: readonly unknown[], field: string, value: unknown): number | typeof NOT_INDEXED {
+  if (typeof value !== 'string' && typeof value !== 'number') return NOT_INDEXED;
+  const base = indexableBase(list);
+  const index = base ? fieldIndex(base, field) : null;
+  if (!index) return NOT_INDEXED;
+  const own = index.first.get(value);
+  const member = index.members.get(value);
+  if (own === undefined) return member ?? -1;
+  return member === undefined ? own : Math.min(own, member);
 }

@@ -4,7 +4,9 @@ import { didYouMean } from '../manifest/did-you-mean.js';
 import { checkRouteSteps } from './check-steps.js';
 import { at, isRecord, stringsOf, type RouteInfo, type ValidationContext } from './context.js';
 import { pagesOf } from './pages.js';
-import { reachesStep, routeSteps, dataRootOf, subRoutes } from './step-walk.js';
+import { reachesStep, routeSteps, dataRootOf, subRoutes, actionRunName } from './step-walk.js';
+import { collectWrites } from '../actions/reachable.js';
+import type { ActionRoute } from '../manifest/types.js';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
@@ -79,6 +81,36 @@ function checkView(ctx: ValidationContext, info: RouteInfo): void {
   if (isRecord(route.inject)) {
     for (const [placeholder, name] of Object.entries(route.inject)) checkComponentName(ctx, at('routes', key, 'inject', placeholder), name);
   }
+  checkViewReadsOnly(ctx, info);
+  checkRouteSteps(ctx, info);
+}
+
+/** A view's steps only compute what the page shows: nothing they do may be saved, nobody logs in or out. */
+function checkViewReadsOnly(ctx: ValidationContext, info: RouteInfo): void {
+  const { route, key } = info;
+  if (route.writes !== undefined) {
+    ctx.findings.error(
+      at('routes', key, 'writes'),
+      'a view only reads: its steps compute what the page shows (from query) and nothing they change is saved',
+      'remove writes, and make the change in an action route (a form or atom-action on the page)',
+    );
+  }
+  routeSteps(ctx, key, ({ step, kind, path }) => {
+    if (kind === 'auth:login' || kind === 'auth:logout') {
+      ctx.findings.error(at(...path), `a view cannot run ${kind}: pages only read`, 'log in or out in an action route');
+    }
+    const sub = kind === 'action:run' ? actionRunName(step) : undefined;
+    if (sub === undefined) return;
+    const target = ctx.routes[sub];
+    const writes = isRecord(target) ? [...collectWrites({ routes: ctx.routes }, target as unknown as ActionRoute)] : [];
+    if (writes.length > 0) {
+      ctx.findings.error(
+        at(...path),
+        `a view only reads, but action:run "${sub}" writes ${writes.join(', ')}`,
+        'run only read-only sub-actions from a view, or make the change in an action route',
+      );
+    }
+  });
 }
 
 function checkAction(ctx: ValidationContext, info: RouteInfo): void {

@@ -90,9 +90,10 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object without template' : `a ${typeof value}`;
 }
 
+// `steps` belong to both (a view runs read-only steps); `writes` on a view is an error (check-routes.ts)
 const ROUTE_ONLY_KEYS: Record<'view' | 'action', string[]> = {
   view: ['layout', 'inject', 'title'],
-  action: ['writes', 'update', 'steps', 'internal'],
+  action: ['update', 'internal'],
 };
 
 /** Keys the schema does not know are ignored by the runtime: usually a misspelling. */

@@ -3,7 +3,7 @@
 // Array.from/of, which construct whatever `this` they are called with).
 import { ExpressionError } from './errors.js';
 import { forbiddenOwnKey, isProtectedTarget, protectObject } from './guards.js';
-import { itemAt, NOT_INDEXED, positionOf } from '../../store/item-index.js';
+import { indexableBase, itemAt, keyedPositionOf, NOT_INDEXED } from '../../store/item-index.js';
 
 /** The source is filled in by CompiledExpression.evaluate, which knows which expression ran. */
 function helperError(message: string): ExpressionError {
@@ -57,23 +57,69 @@ Object.freeze(ArrayFacade);
 
 /**
  * `keyed(list, field)`: O(1) lookups of items by a field (`keyed(data.positions.items, 'barcode').get(code)`),
- * from the stored list's index; the first item holding the value, as `find` would give. On a list that is
- * not stored (built by the expression) it walks the list.
+ * from the stored list's index; the first item holding the value, as `find` would give. A field holding a
+ * list (`barcodes: ['4600…', '2000…']`) finds the item by any value in it. On a list that is not stored
+ * (built by the expression) it walks the list.
  */
 function keyed(list: unknown, field: unknown): { get(value: unknown): unknown; has(value: unknown): boolean } {
   if (!Array.isArray(list)) throw helperError(`keyed(list, field): the list is ${list === null ? 'null' : typeof list}, not an array`);
   if (typeof field !== 'string' || field === '') throw helperError('keyed(list, field): the field must be a non-empty string');
+  const holds = (item: unknown, value: unknown): boolean => {
+    if (item === null || typeof item !== 'object') return false;
+    const own = (item as Record<string, unknown>)[field];
+    return own === value || (Array.isArray(own) && own.includes(value));
+  };
   const get = (value: unknown): unknown => {
-    const position = positionOf(list, field, value, true);
+    const position = keyedPositionOf(list, field, value);
     if (position !== NOT_INDEXED) return position < 0 ? undefined : itemAt(list, position);
-    return list.find((item) => item !== null && typeof item === 'object' && (item as Record<string, unknown>)[field] === value);
+    return list.find((item) => holds(item, value));
   };
   return Object.freeze({ get, has: (value: unknown) => get(value) !== undefined });
 }
 Object.freeze(keyed);
 
+const PAGE_SIZE_LIMIT = 500;
+
+export interface PageOf {
+  items: unknown[];
+  /** the page shown, 1-based (a page past the end shows the last one) */
+  page: number;
+  pages: number;
+  /** how many items match */
+  total: number;
+  size: number;
+}
+
+/**
+ * `page(list, { page, size, match })`: one page of the items `match` accepts (all when it is absent), with
+ * the page count and the total, for lists larger than a screen (50,000 products). A stored list is read
+ * where it is (no copy of it is made); only the page's own items are handed out.
+ */
+function page(list: unknown, options: unknown = {}): PageOf {
+  if (!Array.isArray(list)) throw helperError(`page(list, options): the list is ${list === null ? 'null' : typeof list}, not an array`);
+  if (options === null || typeof options !== 'object') throw helperError('page(list, options): options must be an object { page, size, match }');
+  const { page: wanted = 1, size: wantedSize = 20, match } = options as { page?: unknown; size?: unknown; match?: unknown };
+  if (match !== undefined && match !== null && typeof match !== 'function') throw helperError('page(list, options): match must be a function item => boolean');
+  const size = Math.min(PAGE_SIZE_LIMIT, Math.max(1, Math.floor(Number(wantedSize)) || 20));
+  // the store's frozen list (an untouched draft stands for it): reading it copies nothing
+  const source = indexableBase(list) ?? list;
+  const positions: number[] = [];
+  for (let i = 0; i < source.length; i++) {
+    if (typeof match !== 'function' || match(source[i], i)) positions.push(i);
+  }
+  const total = positions.length;
+  const pages = Math.max(1, Math.ceil(total / size));
+  const asked = Math.floor(Number(wanted));
+  const current = Number.isFinite(asked) ? Math.min(pages, Math.max(1, asked)) : 1;
+  const start = (current - 1) * size;
+  const items = positions.slice(start, start + size).map((position) => (source === list ? list[position] : itemAt(list, position)));
+  return { items, page: current, pages, total, size };
+}
+Object.freeze(page);
+
 export const GLOBAL_VALUES: ReadonlyMap<string, unknown> = new Map<string, unknown>([
   ['keyed', keyed],
+  ['page', page],
   ['Math', protectObject(Math)],
   ['Number', Number],
   ['String', String],

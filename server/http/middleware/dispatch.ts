@@ -35,7 +35,7 @@ export function dispatchRoutes(deps: AppDeps, loginGuard: LoginGuard): RequestHa
     if (roles?.length && !identity.roles.some((r) => roles.includes(r))) {
       throw new HttpError(403, `Недостаточно прав: нужна роль ${roles.join(' или ')}`);
     }
-    if (route.type === 'view') return serveView(deps, req, res, route as ViewRoute);
+    if (route.type === 'view') return serveView(deps, req, res, key, route as ViewRoute);
     return serveAction(deps, req, res, key, route as ActionRoute, loginGuard);
   };
 }
