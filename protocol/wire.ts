@@ -20,6 +20,7 @@ export const ATTR = {
   onEvent: 'atom-on-event',
   debounce: 'atom-debounce',
   error: 'atom-error',
+  fieldError: 'atom-field-error',
   confirm: 'atom-confirm',
   reset: 'atom-reset',
   focus: 'atom-focus',

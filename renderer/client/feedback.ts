@@ -103,10 +103,22 @@ export function clearError(slot: HTMLElement | null): void {
   slot.classList.remove('atom-error-shown');
 }
 
-/** Marks the form fields the server named as invalid (aria-invalid), clearing earlier marks. */
+/**
+ * Marks the form fields the server named as invalid (aria-invalid), clearing earlier marks, and puts each
+ * field's message beside it: in the form's `atom-field-error="<field name>"` element (emptied and hidden
+ * again once the field is no longer named).
+ */
 export function markInvalidFields(form: HTMLFormElement | null, fields: Record<string, string> | undefined): void {
   if (!form) return;
   for (const el of form.querySelectorAll('[aria-invalid="true"][name]')) el.removeAttribute('aria-invalid');
+  for (const slot of form.querySelectorAll(`[${ATTR.fieldError}]`)) {
+    if (!(slot instanceof HTMLElement)) continue;
+    const name = slot.getAttribute(ATTR.fieldError) ?? '';
+    const text = fields && Object.hasOwn(fields, name) && typeof fields[name] === 'string' ? fields[name] : '';
+    slot.textContent = text;
+    slot.hidden = text === '';
+    slot.classList.toggle('atom-field-error-shown', text !== '');
+  }
   if (!fields) return;
   for (const name of Object.keys(fields)) {
     for (const el of form.querySelectorAll(`[name="${CSS.escape(name)}"]`)) el.setAttribute('aria-invalid', 'true');
