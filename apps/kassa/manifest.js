@@ -50,6 +50,7 @@ module.exports = {
     ...require('./manifest/routes/sale.js'),
     ...require('./manifest/routes/shift.js'),
     ...require('./manifest/routes/export.js'),
+    ...require('./manifest/routes/catalogue.js'),
   },
   exports: require('./manifest/exports.js'),
 };

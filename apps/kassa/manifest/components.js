@@ -20,4 +20,8 @@ module.exports = {
   customerDisplay: { template: 'customer-display.html', style: 'customer-display.css' },
   printLayout: { template: 'print-layout.html', style: 'print-layout.css' },
   saleReceipt: { template: 'sale-receipt.html', style: 'sale-receipt.css' },
+  // the manager's catalogue (routes/catalogue.js)
+  cataloguePage: { template: 'catalogue-page.html', style: 'catalogue.css', title: t.titles.catalogue },
+  catalogueList: { template: 'catalogue-list.html', style: 'catalogue.css' },
+  catalogueProduct: { template: 'catalogue-product.html', style: 'catalogue.css', title: t.titles.product },
 };

@@ -57,7 +57,15 @@ module.exports = {
   connectors: {
     session: { type: 'lowdb' },
     user: { type: 'lowdb', initialState: { items: seed.users } },
-    positions: { type: 'lowdb', initialState: { items: seed.products } },
+    // the catalogue: looked up by number and by any of a product's barcodes (keyed() in routes)
+    positions: {
+      type: 'lowdb',
+      keys: ['id', 'barcode'],
+      initialState: { items: seed.products },
+      migrations: [{ if_not_exists: 'unit', set: { vat: 'none', unit: 'шт', category: '', archived: false } }],
+    },
+    /** every price change of the catalogue: { at, atText, productId, name, oldPrice, newPrice, by } */
+    priceHistory: { type: 'journal', view: { last: 2000 } },
     receipt: { type: 'lowdb', scope: 'terminal', initialState: emptyReceipt },
     viewState: { type: 'memory', scope: 'terminal', initialState: { query: '', filtered: [] } },
     shift: { type: 'lowdb', scope: 'terminal', initialState: closedShift },

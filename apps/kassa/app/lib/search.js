@@ -7,7 +7,8 @@ const normalise = (text) => String(text).toLowerCase().replace(/ё/g, 'е').trim
 function matches(items, query) {
   const q = normalise(query);
   if (!q) return items;
-  return items.filter((p) => normalise(p.name).includes(q) || String(p.barcode).includes(q) || String(p.id) === q);
+  // archived products are not sold (the manager's catalogue still lists them)
+  return items.filter((p) => !p.archived && (normalise(p.name).includes(q) || String(p.barcode).includes(q) || String(p.id) === q));
 }
 
 /** The one product a query names: its only match, or the one whose barcode or number it is exactly. */

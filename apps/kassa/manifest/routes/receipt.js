@@ -62,6 +62,7 @@ module.exports = {
     [
       { set: 'context.product', to: 'data.positions.items.find(p => String(p.id) === String(body.id ?? ""))' },
       refuseIf('!context.product', t.errors.unknownProduct, { id: "body.id ?? ''" }, { field: 'id' }),
+      refuseIf('context.product.archived', t.errors.archivedProduct, { name: 'context.product.name' }, { field: 'id' }),
       { 'action:run': { name: 'addProductLine' } },
     ],
     ['positions', 'receipt'],
@@ -74,9 +75,11 @@ module.exports = {
       refuseIf("context.code === ''", t.errors.emptyCode, {}, { field: 'code' }),
       {
         set: 'context.product',
-        to: 'data.positions.items.find(p => p.barcode === context.code) || (/^\\d{1,6}$/.test(context.code) ? data.positions.items.find(p => String(p.id) === context.code) : undefined)',
+        // any of a product's barcodes (the catalogue's index); a short code is a product number
+        to: "keyed(data.positions.items, 'barcodes').get(context.code) || keyed(data.positions.items, 'barcode').get(context.code) || (/^\\d{1,6}$/.test(context.code) ? keyed(data.positions.items, 'id').get(Number(context.code)) : undefined)",
       },
       refuseIf('!context.product', t.errors.unknownCode, { code: 'context.code' }, { field: 'code' }),
+      refuseIf('context.product.archived', t.errors.archivedProduct, { name: 'context.product.name' }, { field: 'code' }),
       { 'action:run': { name: 'addProductLine' } },
     ],
     ['positions', 'receipt'],
