@@ -1,0 +1,108 @@
+// The catalogue in Chromium: the manager adds a product with a new barcode and price (a wrong check digit
+// and a zero price are refused first, each message shown beside its field); a cashier on another terminal
+// scans the new barcode and sells three. Screenshots go to test-output/ (not committed).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { projectRoot, startHost, type TestHost } from '../helpers/host.js';
+import { launchBrowser } from '../helpers/browser.js';
+
+const appDir = path.join(projectRoot, 'apps', 'kassa');
+const shots = path.join(projectRoot, 'test-output');
+const NEW_CODE = '4006381333931';
+
+async function login(page: Page, user: string, password: string): Promise<void> {
+  await page.goto('/login');
+  await page.locator('#login').focus();
+  await page.keyboard.type(user);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(password);
+  await Promise.all([page.waitForURL((url) => url.pathname === '/'), page.keyboard.press('Enter')]);
+}
+
+const text = (page: Page, selector: string) => page.locator(selector).first().innerText();
+
+describe('kassa in Chromium: the manager’s catalogue feeds the till', () => {
+  let host: TestHost;
+  let browser: Browser;
+  let office: Page;
+  let till: Page;
+
+  before(async () => {
+    await mkdir(shots, { recursive: true });
+    host = await startHost(appDir);
+    browser = await launchBrowser();
+    const options = { baseURL: host.url, viewport: { width: 1366, height: 820 }, locale: 'ru-RU' };
+    office = await (await browser.newContext(options)).newPage();
+    till = await (await browser.newContext(options)).newPage();
+    for (const page of [office, till]) page.on('dialog', (dialog) => void dialog.accept());
+  });
+  after(async () => {
+    await browser?.close();
+    await host?.stop();
+  });
+
+  it('the manager opens the catalogue and searches as they type', async () => {
+    await login(office, 'admin', 'admin');
+    await office.locator('nav a[href="/catalogue"]').click();
+    await office.waitForURL((url) => url.pathname === '/catalogue');
+    await office.locator('.products tr.product').first().waitFor();
+    await office.locator('#catalogue-q').focus();
+    await office.keyboard.type('сыр');
+    await office.locator('.summary .found', { hasText: 'Найдено: 1' }).waitFor();
+    assert.match(await text(office, '.products tbody'), /Сыр Российский/);
+  });
+
+  it('adds a product: a wrong check digit and a zero price are shown beside their fields, then it is saved', async () => {
+    await office.keyboard.press('Insert');
+    await office.waitForURL((url) => url.pathname === '/catalogue/product');
+    await office.locator('#product-name').focus();
+    await office.keyboard.type('Вареники с вишней');
+    await office.keyboard.press('Tab');
+    await office.keyboard.type('4006381333932'); // check digit should be 1
+    await office.keyboard.press('Tab');
+    await office.keyboard.type('0');
+    await office.keyboard.press('Enter');
+    const barcodeError = office.locator('[atom-field-error="barcodes"]');
+    await barcodeError.filter({ hasText: 'неверная контрольная цифра EAN-13 (должна быть 1)' }).waitFor();
+    assert.equal(await office.locator('#product-barcodes').getAttribute('aria-invalid'), 'true');
+    assert.equal(await office.locator('[atom-field-error="price"]').isVisible(), false);
+
+    await office.locator('#product-barcodes').fill(NEW_CODE);
+    await office.locator('#product-price').focus();
+    await office.keyboard.press('Enter');
+    await office.locator('[atom-field-error="price"]', { hasText: 'Цена должна быть больше нуля' }).waitFor();
+    assert.equal(await barcodeError.isVisible(), false, 'the barcode is right now: its message is gone');
+    await office.screenshot({ path: path.join(shots, 'kassa-catalogue-form.png') });
+
+    await office.locator('#product-price').fill('123.45');
+    await office.locator('#product-vat').selectOption('20');
+    await office.locator('#product-price').focus();
+    await Promise.all([office.waitForURL((url) => url.pathname === '/catalogue' && url.search.includes(NEW_CODE)), office.keyboard.press('Enter')]);
+    await office.locator('.products tr.product', { hasText: 'Вареники с вишней' }).waitFor();
+    assert.match(await text(office, '.products tr.product'), /123\.45/);
+    await office.screenshot({ path: path.join(shots, 'kassa-catalogue.png') });
+  });
+
+  it('a cashier on another terminal scans the new barcode and sells three', async () => {
+    await login(till, 'kassir', '123');
+    await till.keyboard.press('F2');
+    await till.waitForURL((url) => url.pathname === '/shift');
+    await till.locator('#float-input:focus').waitFor();
+    await till.keyboard.type('0');
+    await Promise.all([till.waitForURL((url) => url.pathname === '/'), till.keyboard.press('Enter')]);
+    await till.locator('#scan-input:focus').waitFor();
+    for (const total of ['123.45', '246.90', '370.35']) {
+      await till.keyboard.type(NEW_CODE, { delay: 4 });
+      await till.keyboard.press('Enter');
+      await till.locator('.totals .total', { hasText: total }).waitFor();
+    }
+    assert.deepEqual(await till.locator('.lines .line .name').allInnerTexts(), ['Вареники с вишней']);
+    assert.equal(await text(till, '.totals .total'), '370.35');
+    await till.keyboard.press('F10');
+    await till.locator('.paid').waitFor();
+    assert.match(await text(till, '.paid-title'), /Чек №1 · Оплачен · 333.31 ₽/);
+  });
+});
