@@ -90,21 +90,72 @@ export interface PageOf {
   size: number;
 }
 
+/** Text as searched: lower case, ё as е, runs of spaces as one. */
+export function searchText(value: string): string {
+  return value.toLowerCase().replaceAll('ё', 'е').replace(/\s+/g, ' ');
+}
+
+/** What `search` compares for one item: its fields' values (lists flattened), normalised, joined. */
+function itemText(item: unknown, fields: readonly string[]): string {
+  if (item === null || typeof item !== 'object') return '';
+  const parts: string[] = [];
+  for (const field of fields) {
+    const value = (item as Record<string, unknown>)[field];
+    const values = Array.isArray(value) ? value : [value];
+    for (const one of values) if (typeof one === 'string' || typeof one === 'number') parts.push(searchText(String(one)));
+  }
+  return parts.join('\u0001');
+}
+
+/** The searchable texts of a frozen (stored) list, built once per list and fields: searching as you type costs one includes per item. */
+const searchTexts = new WeakMap<readonly unknown[], Map<string, string[]>>();
+
+function textsOf(list: readonly unknown[], fields: readonly string[]): string[] | null {
+  if (!Object.isFrozen(list)) return null;
+  let byFields = searchTexts.get(list);
+  if (!byFields) {
+    byFields = new Map();
+    searchTexts.set(list, byFields);
+  }
+  const key = fields.join('\u0000');
+  let texts = byFields.get(key);
+  if (!texts) {
+    texts = list.map((item) => itemText(item, fields));
+    byFields.set(key, texts);
+  }
+  return texts;
+}
+
+function searchOption(value: unknown): { needle: string; fields: string[] } | null {
+  if (value === undefined || value === null) return null;
+  const { text, fields } = value as { text?: unknown; fields?: unknown };
+  if (typeof value !== 'object' || !Array.isArray(fields) || fields.length === 0 || !fields.every((f) => typeof f === 'string' && f !== '')) {
+    throw helperError("page(list, options): search is { text, fields: ['name', …] }");
+  }
+  const needle = searchText(String(text ?? '').trim());
+  return needle === '' ? null : { needle, fields: fields as string[] };
+}
+
 /**
- * `page(list, { page, size, match })`: one page of the items `match` accepts (all when it is absent), with
- * the page count and the total, for lists larger than a screen (50,000 products). A stored list is read
- * where it is (no copy of it is made); only the page's own items are handed out.
+ * `page(list, { page, size, search, match })`: one page of the items that hold `search.text` in one of
+ * `search.fields` (case-insensitive, ё = е; a field holding a list is searched in each value) and that
+ * `match` accepts (each optional), with the page count and the total, for lists larger than a screen
+ * (50,000 products). A stored list is read where it is (no copy of it is made), its searchable text is
+ * kept beside it until it changes, and only the page's own items are handed out.
  */
 function page(list: unknown, options: unknown = {}): PageOf {
   if (!Array.isArray(list)) throw helperError(`page(list, options): the list is ${list === null ? 'null' : typeof list}, not an array`);
-  if (options === null || typeof options !== 'object') throw helperError('page(list, options): options must be an object { page, size, match }');
-  const { page: wanted = 1, size: wantedSize = 20, match } = options as { page?: unknown; size?: unknown; match?: unknown };
+  if (options === null || typeof options !== 'object') throw helperError('page(list, options): options must be an object { page, size, search, match }');
+  const { page: wanted = 1, size: wantedSize = 20, match, search } = options as { page?: unknown; size?: unknown; match?: unknown; search?: unknown };
   if (match !== undefined && match !== null && typeof match !== 'function') throw helperError('page(list, options): match must be a function item => boolean');
+  const searching = searchOption(search);
   const size = Math.min(PAGE_SIZE_LIMIT, Math.max(1, Math.floor(Number(wantedSize)) || 20));
   // the store's frozen list (an untouched draft stands for it): reading it copies nothing
   const source = indexableBase(list) ?? list;
+  const texts = searching ? textsOf(source, searching.fields) : null;
   const positions: number[] = [];
   for (let i = 0; i < source.length; i++) {
+    if (searching && !(texts ? texts[i] : itemText(source[i], searching.fields)).includes(searching.needle)) continue;
     if (typeof match !== 'function' || match(source[i], i)) positions.push(i);
   }
   const total = positions.length;

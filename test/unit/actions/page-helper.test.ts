@@ -80,3 +80,20 @@ test('keyed() finds an item by any value of a list-valued field, from the index'
   const built = run("keyed(data.items.slice(0, 10), 'barcodes').get('205')", { data: { items: products } }) as { id: number };
   assert.equal(built.id, 6);
 });
+
+test('page() searches fields case-insensitively (ё = е), lists of values included, then applies match', () => {
+  const shelf = deepFreeze([
+    { id: 1, name: 'Мёд липовый', codes: ['4600000000015'], archived: false },
+    { id: 2, name: 'МЕДОВИК', codes: ['CODE-77'], archived: true },
+    { id: 3, name: 'Чай', codes: ['96385074'], archived: false },
+  ]);
+  const ids = (source: string, vars: Record<string, unknown> = {}) =>
+    (run(source, { data: { items: shelf }, ...vars }) as Page).items.map((p) => p.id);
+  assert.deepEqual(ids("page(data.items, { search: { text: query.q, fields: ['name', 'codes'] } })", { query: { q: ' мед ' } }), [1, 2]);
+  assert.deepEqual(ids("page(data.items, { search: { text: 'code-7', fields: ['name', 'codes'] } })"), [2]);
+  assert.deepEqual(ids("page(data.items, { search: { text: 'мед', fields: ['name'] }, match: p => !p.archived })"), [1]);
+  assert.deepEqual(ids("page(data.items, { search: { text: '', fields: ['name'] } })"), [1, 2, 3], 'an empty search shows everything');
+  // the same answer on a list that is not stored (built by the expression)
+  assert.deepEqual(ids("page(data.items.slice(), { search: { text: '9638', fields: ['codes'] } })"), [3]);
+  assert.throws(() => run("page(data.items, { search: 'мед' })", { data: { items: shelf } }), /search is \{ text, fields/);
+});

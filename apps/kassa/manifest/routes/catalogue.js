@@ -22,14 +22,13 @@ const vatLabels = JSON.stringify(Object.fromEntries(t.products.vatRates.map((rat
 const listSteps = (source, pageOf = `${source}.page`) => [
   { set: 'context.q', to: `String(${source}.q ?? '').trim().slice(0, 100)` },
   { set: 'context.withArchived', to: `${source}.archived === 'on' || ${source}.archived === true` },
-  { set: 'context.needle', to: "context.q.toLowerCase().replaceAll('ё', 'е')" },
   { set: 'context.exact', to: `context.q === '' ? undefined : ${holderOf('context.q')}` },
   {
     set: 'context.page',
     to:
       `context.exact ? { items: [context.exact], page: 1, pages: 1, total: 1, size: ${PAGE_SIZE} } : ` +
-      `page(${items}, { page: ${pageOf}, size: ${PAGE_SIZE}, match: p => (context.withArchived || !p.archived) && ` +
-      "(context.needle === '' || p.name.toLowerCase().replaceAll('ё', 'е').includes(context.needle) || String(p.barcode).startsWith(context.q)) })",
+      `page(${items}, { page: ${pageOf}, size: ${PAGE_SIZE}, search: { text: context.q, fields: ['name', 'barcodes', 'barcode'] }, ` +
+      'match: context.withArchived ? undefined : p => !p.archived })',
   },
   { set: 'context.prevPage', to: 'context.page.page > 1 ? context.page.page - 1 : 0' },
   { set: 'context.nextPage', to: 'context.page.page < context.page.pages ? context.page.page + 1 : 0' },
