@@ -10,7 +10,7 @@ const components = require('./manifest/components.js');
 
 /** @type {import('../../server/manifest/types').Manifest} */
 module.exports = {
-  globals: { appName: t.appName, appVersion: '4.0.0', t, shop: settings.shop, printer: settings.printer },
+  globals: { appName: t.appName, appVersion: '4.0.0', t, shop: settings.shop, printer: settings.printer, selfRegistration: settings.selfRegistration },
   sockets: {
     // the original's channel: windows (and the customer display) of the same terminal re-render
     // the receipt when it changes; the terminal-scoped receipt never reaches another terminal
@@ -51,6 +51,7 @@ module.exports = {
     ...require('./manifest/routes/shift.js'),
     ...require('./manifest/routes/export.js'),
     ...require('./manifest/routes/catalogue.js'),
+    ...require('./manifest/routes/staff.js'),
   },
   exports: require('./manifest/exports.js'),
 };

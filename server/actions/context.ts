@@ -48,6 +48,8 @@ export interface RunState {
   interrupted: boolean;
   login?: Record<string, unknown>;
   logout: boolean;
+  /** users (identity values) whose logins end everywhere once the action is saved (auth:endSessions) */
+  endSessions?: string[];
   /** connectors written by this action, including sub-actions' writes */
   writes: Set<string>;
   /** sub-actions entered, for recursion protection */

@@ -7,7 +7,7 @@ import { setStep } from './steps/set.js';
 import { ifStep } from './steps/if.js';
 import { forEachStep } from './steps/for-each.js';
 import { httpGetStep } from './steps/http-get.js';
-import { authLoginStep, authLogoutStep } from './steps/auth.js';
+import { authEndSessionsStep, authLoginStep, authLogoutStep } from './steps/auth.js';
 import { clientRedirectStep } from './steps/client-redirect.js';
 import { runStep } from './steps/run.js';
 import { actionRunStep } from './steps/action-run.js';
@@ -20,6 +20,7 @@ export const STEP_KINDS: readonly StepKind[] = [
   httpGetStep,
   authLoginStep,
   authLogoutStep,
+  authEndSessionsStep,
   clientRedirectStep,
   runStep,
   actionRunStep,

@@ -49,6 +49,8 @@ export interface ActionOutcome {
   redirect?: Redirect;
   login?: Record<string, unknown>;
   logout: boolean;
+  /** users whose logins end everywhere (auth:endSessions), by identity value */
+  endSessions: string[];
   changes: Change[];
 }
 
@@ -171,7 +173,9 @@ export class ActionRunner {
       throw new ActionError(500, `${routePath(routeKey)}: a view only reads, but its steps may write ${writes.join(', ')} (through action:run)`);
     }
     const outcome = await this.run({ routeKey, route: action, body: {}, query, requester });
-    if (outcome.login || outcome.logout) throw new ActionError(500, `${routePath(routeKey)}: a view cannot log in or out (use an action route)`);
+    if (outcome.login || outcome.logout || outcome.endSessions.length > 0) {
+      throw new ActionError(500, `${routePath(routeKey)}: a view cannot log in or out or end sessions (use an action route)`);
+    }
     return outcome;
   }
 
@@ -252,6 +256,7 @@ export class ActionRunner {
       redirect: state.redirect,
       login: state.login,
       logout: state.logout,
+      endSessions: state.endSessions ?? [],
       changes,
     };
   }

@@ -65,6 +65,11 @@ export async function serveAction(deps: AppDeps, req: Request, res: Response, ke
     committing: (changes, durable) => notifyOnCommit(deps.hub(), engine.store, engine.log, changes, durable, initiator),
     origin: initiator,
   });
+  // auth:endSessions: the users' logins end on every terminal once the change is saved, and their windows reload
+  for (const userKey of outcome.endSessions) {
+    await engine.sessions?.destroyUser(userKey);
+    deps.hub()?.endUserSessions(userKey);
+  }
   if (attempt && !outcome.login) loginGuard.failed(attempt);
   const { user, sessionToken } = await applySessionChange(deps, req, res, identity, outcome);
   if (attempt && outcome.login) loginGuard.succeeded(attempt);

@@ -55,6 +55,7 @@ export type Step =
   | { 'action:run': { name: string } }
   | { 'auth:login': Expression }
   | { 'auth:logout': true }
+  | { 'auth:endSessions': Expression }
   | { 'client:redirect': Expression | { url: string; full?: boolean } }
   | { 'http:get': { url: Expression; saveTo: string; timeoutMs?: number; maxBytes?: number } }
   | { fail: Expression; status?: number; field?: string };

@@ -361,6 +361,22 @@ export class RealtimeHub {
   }
 
   /**
+   * A user's logins ended (auth:endSessions: an account deactivated, a password reset): every window of
+   * theirs, on any terminal, is told to reload (it lands on the login page) and its socket is closed.
+   */
+  endUserSessions(userKey: string): number {
+    const reload = JSON.stringify({ type: 'reload' } satisfies ServerFrame);
+    let ended = 0;
+    for (const sub of [...this.sockets.values()]) {
+      if (sub.principal.userKey !== userKey) continue;
+      this.sendRaw(sub, reload);
+      this.endSocket(sub, CLOSE_SESSION_CHANGED, 'sessions ended');
+      ended++;
+    }
+    return ended;
+  }
+
+  /**
    * A terminal logged in or out: its sockets were opened with the old cookies, so they are closed and
    * reconnect with the new ones (subscriptions then follow the new login; a logged-out page gets none).
    */

@@ -96,7 +96,7 @@ function checkViewReadsOnly(ctx: ValidationContext, info: RouteInfo): void {
     );
   }
   routeSteps(ctx, key, ({ step, kind, path }) => {
-    if (kind === 'auth:login' || kind === 'auth:logout') {
+    if (kind === 'auth:login' || kind === 'auth:logout' || kind === 'auth:endSessions') {
       ctx.findings.error(at(...path), `a view cannot run ${kind}: pages only read`, 'log in or out in an action route');
     }
     const sub = kind === 'action:run' ? actionRunName(step) : undefined;

@@ -24,6 +24,7 @@ const KIND_KEYS: Record<string, string[]> = {
   'http:get': ['http:get'],
   'auth:login': ['auth:login'],
   'auth:logout': ['auth:logout'],
+  'auth:endSessions': ['auth:endSessions'],
   'client:redirect': ['client:redirect'],
   run: ['run'],
   'action:run': ['action:run'],
@@ -97,6 +98,9 @@ function checkStep(rc: RouteStepContext, visit: StepVisit): void {
       return;
     case 'auth:login':
       expression(rc, visit, field('auth:login'), step['auth:login'], { requireString: 'the user record to log in, e.g. "context.user"' });
+      return;
+    case 'auth:endSessions':
+      expression(rc, visit, field('auth:endSessions'), step['auth:endSessions'], { requireString: 'the login of the user whose sessions end, e.g. "body.login"' });
       return;
     case 'client:redirect':
       checkRedirect(rc, visit);

@@ -67,23 +67,11 @@ describe('kassa: the original example’s behaviour', () => {
     assert.match(JSON.parse(spa.text).injectedParts.pageContent, /Неверный логин или пароль/);
   });
 
-  it('registers a cashier (bcrypt), refuses duplicates and incomplete forms, and the new cashier logs in', async () => {
-    const t = await new TestTerminal(host.url).open('/register');
-    const incomplete = await t.action('/auth/register', { name: 'Без пароля', login: 'nopass' });
-    assert.equal(incomplete.status, 422);
-    assert.match(incomplete.body.error.message, /Укажите имя, логин и пароль/);
-    const ok = await t.action('/auth/register', { name: 'Сидоров С.С.', login: 'sidorov', password: 'secret' });
-    assert.deepEqual(ok.body, { redirect: '/login?registered=true' });
-    const again = await t.action('/auth/register', { name: 'Кто-то', login: 'sidorov', password: 'x' });
-    assert.deepEqual(again.body, { redirect: '/register?error=1' });
-    await host.flushed();
-    const users = JSON.parse(await readFile(path.join(host.dataDir, 'user.json'), 'utf8'));
-    const stored = (users.items ?? users).find((u: { login: string }) => u.login === 'sidorov');
-    assert.equal(stored.role, 'Кассир');
-    assert.match(stored.passwordHash, /^\$2[aby]\$10\$/);
-    assert.ok(!JSON.stringify(users).includes('secret'));
-    const sidorov = new TestTerminal(host.url);
-    assert.deepEqual((await sidorov.login('sidorov', 'secret')).body, { redirect: { url: '/', full: true } });
+  it('has open self-registration off: the manager creates accounts (kassa-staff.test.ts covers both)', async () => {
+    const t = await new TestTerminal(host.url).open('/login');
+    assert.equal((await t.get('/register')).status, 404);
+    const refused = await t.action('/auth/register', { name: 'Сидоров С.С.', login: 'sidorov', password: 'secret' });
+    assert.equal(refused.status, 404);
   });
 
   it('gives the numbers of spec §11.8 in exact kopecks, with two decimals', async () => {

@@ -24,4 +24,7 @@ module.exports = {
   cataloguePage: { template: 'catalogue-page.html', style: 'catalogue.css', title: t.titles.catalogue },
   catalogueList: { template: 'catalogue-list.html', style: 'catalogue.css' },
   catalogueProduct: { template: 'catalogue-product.html', style: 'catalogue.css', title: t.titles.product },
+  // the manager's staff screen (routes/staff.js)
+  staffPage: { template: 'staff-page.html', style: 'staff.css', title: t.titles.staff },
+  staffList: { template: 'staff-list.html', style: 'staff.css' },
 };

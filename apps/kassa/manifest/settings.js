@@ -9,6 +9,11 @@ module.exports = {
   ],
   bonus: { percent: 5, minTotal: 30000 },
   maxQuantity: 999,
+  /**
+   * Open self-registration (the original's "Регистрация нового кассира" on the login page). Off: anyone at a
+   * till could make themselves a cashier; the manager creates accounts on the staff screen (/staff).
+   */
+  selfRegistration: false,
   /** receipt printer paper: 80 or 58 mm rolls (the printed layout and the desktop's silent print) */
   printer: { widthMm: 80 },
   /** what receipts and the customer display print at the top */

@@ -24,6 +24,7 @@ module.exports = {
     registerSubmit: 'Зарегистрироваться',
     registered: 'Регистрация прошла успешно. Войдите.',
     wrong: 'Неверный логин или пароль',
+    registrationOff: 'Регистрация отключена: учётные записи создаёт менеджер',
     exists: 'Такой логин уже есть',
     toRegister: 'Регистрация нового кассира',
     toLogin: 'Уже есть учётная запись? Войти',
@@ -287,6 +288,40 @@ module.exports = {
     },
   },
 
+  // The manager's staff screen (routes/staff.js, components staff-*.html).
+  staff: {
+    title: 'Сотрудники',
+    nav: 'Сотрудники',
+    login: 'Логин',
+    name: 'Имя и фамилия',
+    role: 'Роль',
+    password: 'Пароль',
+    newPassword: 'Новый пароль',
+    active: 'работает',
+    inactive: 'отключён',
+    state: 'Состояние',
+    create: 'Добавить сотрудника',
+    createSubmit: 'Добавить',
+    resetPassword: 'Сменить пароль',
+    deactivate: 'Отключить',
+    activate: 'Включить',
+    deactivateConfirm: 'Отключить сотрудника? Он сразу выйдет из системы на всех кассах.',
+    created: 'Сотрудник {login} добавлен',
+    passwordChanged: 'Пароль сотрудника {login} изменён; его входы завершены',
+    deactivated: 'Сотрудник {login} отключён и вышел из системы на всех кассах',
+    activated: 'Сотрудник {login} снова может входить',
+    you: 'это вы',
+    errors: {
+      login: 'Логин — от 2 до 32 латинских букв, цифр, «.», «_» или «-»',
+      loginTaken: 'Логин {login} уже занят',
+      name: 'Укажите имя (до 64 символов)',
+      role: 'Выберите роль: кассир или менеджер',
+      password: 'Пароль — от 4 до 64 символов',
+      unknown: 'Сотрудник {login} не найден',
+      self: 'Нельзя отключить самого себя',
+    },
+  },
+
   // Page titles (SPA navigation sets document.title from these).
   titles: {
     login: 'Вход',
@@ -298,6 +333,7 @@ module.exports = {
     export: 'Выгрузка для бухгалтерии',
     catalogue: 'Каталог товаров',
     product: 'Товар',
+    staff: 'Сотрудники',
   },
 
   hintsLabel: 'Клавиши',

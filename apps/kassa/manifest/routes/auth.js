@@ -1,7 +1,11 @@
 // Login, registration and logout: the original's routes, body fields and redirects (compatibility.md §11.4),
 // with registration refusing a missing name, login or password (it used to store an unusable account).
 const t = require('../strings.js');
+const settings = require('../settings.js');
 const { refuseIf } = require('../expr.js');
+
+// self-registration is behind a setting (settings.selfRegistration); off, the manager creates accounts (/staff)
+const registrationOff = settings.selfRegistration ? [] : [refuseIf('true', t.auth.registrationOff, {}, { status: 404 })];
 
 const filled = (field) => `typeof body.${field} === 'string' && body.${field}.trim() !== ''`;
 // where a login goes next: back to the page that sent the user to log in (?next=/__terminals) when that
@@ -20,13 +24,15 @@ module.exports = {
     public: true,
     layout: 'mainLayout',
     inject: { pageContent: 'authLayout', formContent: 'registerForm' },
+    steps: registrationOff,
   },
   'POST /auth/login': {
     type: 'action',
     public: true,
     reads: ['user'],
     steps: [
-      { set: 'context.userRecord', to: 'data.user.items.find(u => u.login === body.login)' },
+      // a deactivated account (staff screen) cannot log in
+      { set: 'context.userRecord', to: 'data.user.items.find(u => u.login === body.login && u.active !== false)' },
       {
         if: "context.userRecord && typeof body.password === 'string' && require('bcrypt').compareSync(body.password, context.userRecord.passwordHash)",
         then: [{ 'auth:login': 'context.userRecord' }, { 'client:redirect': `({ url: ${afterLogin}, full: true })` }],
@@ -40,6 +46,7 @@ module.exports = {
     reads: ['user'],
     writes: ['user'],
     steps: [
+      ...registrationOff,
       refuseIf(`!(${filled('name')} && ${filled('login')} && ${filled('password')})`, t.errors.registerMissing),
       refuseIf('!/^\\S{2,32}$/.test(body.login.trim())', t.errors.registerLogin, {}, { field: 'login' }),
       { if: 'data.user.items.some(u => u.login === body.login.trim())', then: [{ 'client:redirect': "'/register?error=1'" }] },
