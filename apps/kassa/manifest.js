@@ -52,6 +52,7 @@ module.exports = {
     ...require('./manifest/routes/export.js'),
     ...require('./manifest/routes/catalogue.js'),
     ...require('./manifest/routes/staff.js'),
+    ...require('./manifest/routes/cash.js'),
   },
   exports: require('./manifest/exports.js'),
 };

@@ -24,6 +24,8 @@ module.exports = {
   cataloguePage: { template: 'catalogue-page.html', style: 'catalogue.css', title: t.titles.catalogue },
   catalogueList: { template: 'catalogue-list.html', style: 'catalogue.css' },
   catalogueProduct: { template: 'catalogue-product.html', style: 'catalogue.css', title: t.titles.product },
+  // cash in / cash out on the shift page (routes/cash.js)
+  shiftCash: { template: 'shift-cash.html', style: 'shift-cash.css' },
   // the manager's staff screen (routes/staff.js)
   staffPage: { template: 'staff-page.html', style: 'staff.css', title: t.titles.staff },
   staffList: { template: 'staff-list.html', style: 'staff.css' },

@@ -45,6 +45,10 @@ const closedShift = {
   card: 0,
   cardCount: 0,
   cashExpected: 0,
+  /** cash put into the drawer (внесение) and taken out (изъятие) during the shift, and each of them */
+  cashIn: 0,
+  cashOut: 0,
+  cashMoves: [],
   /** cashiers who took the open shift over from another: { fromName, fromLogin, toName, toLogin, at, text } */
   handovers: [],
   /** who closed the shift (another cashier may close it) */
@@ -72,6 +76,8 @@ module.exports = {
     lastSale: { type: 'lowdb', scope: 'terminal', initialState: { sale: null } },
     sales: { type: 'journal', view: { last: 200 } },
     zReports: { type: 'journal', view: { last: 50 } },
+    /** cash in / cash out of the drawer: { kind, amount, reason, at, day, shift, terminal, cashier } */
+    cashMoves: { type: 'journal', view: { last: 200 } },
     daily: { type: 'lowdb', initialState: { day: '', count: 0, total: 0, cash: 0, card: 0, discounts: 0, terminals: [] } },
   },
 };

@@ -322,6 +322,29 @@ module.exports = {
     },
   },
 
+  // Cash in / cash out of the drawer during a shift (routes/cash.js, component shift-cash.html).
+  cashMoves: {
+    title: 'Внесение и изъятие',
+    kind: 'Операция',
+    in: 'Внесение',
+    out: 'Изъятие',
+    amount: 'Сумма, ₽',
+    reason: 'Основание',
+    reasonPlaceholder: 'например, размен из сейфа; инкассация',
+    submit: 'Провести',
+    list: 'Операции смены',
+    reportIn: 'Внесено',
+    reportOut: 'Изъято',
+    errors: {
+      kind: 'Выберите операцию: внесение или изъятие',
+      amount: 'Сумма «{text}» не распознана: введите, например, 500 или 500.50',
+      positive: 'Сумма должна быть больше нуля',
+      reason: 'Укажите основание (до 120 символов)',
+      tooMuch: 'В денежном ящике {available} ₽: изъять {amount} ₽ нельзя',
+      foreignShift: 'Смена №{number} открыта кассиром {cashier}: сначала примите смену',
+    },
+  },
+
   // Page titles (SPA navigation sets document.title from these).
   titles: {
     login: 'Вход',

@@ -4,6 +4,7 @@
 // for printing, and starts a new receipt showing the change due. The action commits all of it or
 // nothing (manifest/routes/sale.js).
 const clock = require('../lib/clock.js');
+const cash = require('../lib/cash-move.js');
 const { emptyReceipt } = require('../../manifest/connectors.js');
 
 function addTo(totals, method, amount) {
@@ -48,7 +49,7 @@ module.exports = function completeSale(context) {
   shift.net += sale.finalTotal;
   shift[payment.method] += sale.finalTotal;
   shift[`${payment.method}Count`] += 1;
-  shift.cashExpected = shift.openingFloat + shift.cash;
+  shift.cashExpected = cash.expectedCash(shift);
 
   const daily = data.daily;
   if (daily.day !== when.day) Object.assign(daily, { day: when.day, count: 0, total: 0, cash: 0, card: 0, discounts: 0, terminals: [] });

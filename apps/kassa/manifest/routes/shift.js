@@ -15,7 +15,7 @@ module.exports = {
     type: 'view',
     layout: 'mainLayout',
     reads: ['shift', 'zReports'],
-    inject: { pageContent: 'shiftPage', report: 'shiftReport' },
+    inject: { pageContent: 'shiftPage', report: 'shiftReport', cashMoves: 'shiftCash' },
   },
   'GET /shift/x': reportPage,
   'GET /shift/z': reportPage,
