@@ -105,4 +105,26 @@ describe('kassa in Chromium: the manager’s catalogue feeds the till', () => {
     await till.locator('.paid').waitFor();
     assert.match(await text(till, '.paid-title'), /Чек №1 · Оплачен · 333.31 ₽/);
   });
+
+  it('the cashier puts cash in and takes cash out on the shift page; the X report adds up', async () => {
+    await till.keyboard.press('F2');
+    await till.waitForURL((url) => url.pathname === '/shift');
+    await till.locator('#cash-amount').fill('500');
+    await till.locator('#cash-reason').fill('Размен из сейфа');
+    await till.locator('#cash-reason').press('Enter');
+    await till.locator('.moves .move-in').waitFor();
+    await till.locator('.cash-form input[value="out"]').check();
+    await till.locator('#cash-amount').fill('900');
+    await till.locator('#cash-reason').fill('Инкассация');
+    await till.locator('#cash-reason').press('Enter');
+    // the card sale put no cash in the drawer: 500.00 is all it holds
+    await till.locator('[atom-field-error="amount"]', { hasText: 'В денежном ящике 500.00 ₽' }).waitFor();
+    await till.locator('#cash-amount').fill('150');
+    await till.locator('#cash-reason').press('Enter');
+    await till.locator('.moves .move-out').waitFor();
+    assert.equal(await text(till, '.z-cash-in'), '500.00');
+    assert.equal(await text(till, '.z-cash-out'), '−150.00');
+    assert.equal(await text(till, '.z-expected'), '350.00');
+    await till.screenshot({ path: path.join(shots, 'kassa-cash-moves.png'), fullPage: true });
+  });
 });
