@@ -1,6 +1,7 @@
 // The catalogue in Chromium: the manager adds a product with a new barcode and price (a wrong check digit
 // and a zero price are refused first, each message shown beside its field); a cashier on another terminal
-// scans the new barcode and sells three. Screenshots go to test-output/ (not committed).
+// scans the new barcode and sells three, then puts cash in and takes cash out. The screenshots are the
+// README's (docs/screenshots with `npm run screenshots`, a temporary folder otherwise).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
@@ -8,9 +9,10 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { projectRoot, startHost, type TestHost } from '../helpers/host.js';
 import { launchBrowser } from '../helpers/browser.js';
+import { screenshotsDir } from '../helpers/screenshots.js';
 
 const appDir = path.join(projectRoot, 'apps', 'kassa');
-const shots = path.join(projectRoot, 'test-output');
+const shots = screenshotsDir;
 const NEW_CODE = '4006381333931';
 
 async function login(page: Page, user: string, password: string): Promise<void> {
