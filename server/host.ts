@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Host, HostOptions, StoreStatus } from './host-types.js';
 import type { ServerFrame } from '../protocol/wire.js';
+import { ChainUploader } from './chain/uploader.js';
 import type { LaunchConfig } from './manifest/types.js';
 import { createEngine, type Engine } from './engine.js';
 import { createLogger } from './log.js';
@@ -229,6 +230,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     : null;
   log.info(`serving ${path.basename(appDir)} at ${url}${lan ? ' (LAN mode: other devices pair at /__pair)' : ''}`);
   await backups.start();
+  const chain = startChain(options, engine, dataDir, log);
 
   let closing: Promise<void> | undefined;
   const stopWarmUp = () => closing !== undefined;
@@ -262,6 +264,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       const value = terminals.cookieValue({ id: terminal.id, name: terminal.name, kind: 'local' });
       return { name: TERMINAL_COOKIE, value: encodeURIComponent(value) };
     },
+    chainStatus: () => chain?.status ?? null,
     storeStatus: () => engine.store.status(),
     backup: (to) => backups.backup(to),
     backupStatus: () => backups.status(),
@@ -288,6 +291,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     close() {
       clearTimeout(warmUp);
       closing ??= (async () => {
+        await chain?.stop();
         await announcement?.stop();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
@@ -310,4 +314,22 @@ export async function createHost(options: HostOptions): Promise<Host> {
     },
   };
   return host;
+}
+
+/**
+ * A chain's shop sends its journal records to head office (server/chain/uploader.ts), from the host's own
+ * process; the URL (with the shop's password) comes from the options or the environment, never the manifest.
+ */
+function startChain(options: HostOptions, engine: Engine, dataDir: string, log: ReturnType<typeof createLogger>): ChainUploader | null {
+  const url = options.chain?.url ?? (process.env.SERVEROKEY_CHAIN_URL || undefined);
+  if (!url) return null;
+  const shop = options.chain?.shop ?? (process.env.SERVEROKEY_SHOP || undefined) ?? engine.manifest.launch?.chain?.shop;
+  if (!shop) throw new Error('a chain needs the shop id: --shop, SERVEROKEY_SHOP or launch.chain.shop in the manifest');
+  const journals = Object.entries(engine.manifest.connectors)
+    .filter(([, config]) => config.type === 'journal' && (config.scope ?? 'global') === 'global')
+    .map(([name]) => name);
+  const uploader = new ChainUploader(dataDir, { url, shop, journals }, log);
+  void uploader.start();
+  log.info(`chain: shop "${shop}" sends ${journals.map((name) => `"${name}"`).join(', ') || 'no journals'} to head office`);
+  return uploader;
 }

@@ -40,6 +40,8 @@ export interface ConnectorConfig {
    * only the items they changed.
    */
   keys?: string[];
+  /** journal only: every new record gets `uid`, a UUID v7 made at the till when it is written (head office keys on it). */
+  uid?: boolean;
 }
 
 export type ComponentConfig = string | { template: string; style?: string; title?: string };
@@ -137,6 +139,8 @@ export interface LaunchConfig {
   print?: { path?: string; widthMm?: number; printer?: string };
   /** automatic backups of the data folder (see README "Backups") */
   backup?: BackupConfig;
+  /** a shop of a chain (README "A chain of shops"): its id; the URL and the password come from the environment */
+  chain?: { shop: string };
 }
 
 export interface BackupConfig {
