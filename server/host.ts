@@ -328,7 +328,11 @@ function startChain(options: HostOptions, engine: Engine, dataDir: string, log: 
   const journals = Object.entries(engine.manifest.connectors)
     .filter(([, config]) => config.type === 'journal' && (config.scope ?? 'global') === 'global')
     .map(([name]) => name);
-  const uploader = new ChainUploader(dataDir, { url, shop, journals }, log);
+  const catalogue = engine.manifest.launch?.chain?.catalogue;
+  if (catalogue && !engine.manifest.connectors[catalogue]) {
+    throw new Error(`launch.chain.catalogue names "${catalogue}", which is not a connector of this app (one of: ${Object.keys(engine.manifest.connectors).join(', ')})`);
+  }
+  const uploader = new ChainUploader(dataDir, { url, shop, journals, catalogue }, log, engine.store);
   void uploader.start();
   log.info(`chain: shop "${shop}" sends ${journals.map((name) => `"${name}"`).join(', ') || 'no journals'} to head office`);
   return uploader;

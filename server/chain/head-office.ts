@@ -33,7 +33,46 @@ CREATE POLICY shop_adds_its_own ON serverokey_chain_records FOR INSERT TO server
 DROP POLICY IF EXISTS shop_reads_its_own ON serverokey_chain_records;
 CREATE POLICY shop_reads_its_own ON serverokey_chain_records FOR SELECT TO serverokey_shop
   USING (shop = (SELECT s.shop FROM serverokey_chain_shops s WHERE s.role = current_user));
+CREATE SEQUENCE IF NOT EXISTS serverokey_catalogue_version;
+CREATE TABLE IF NOT EXISTS serverokey_chain_catalogue (
+  item_id text NOT NULL,
+  shop text NOT NULL DEFAULT '',
+  version bigint NOT NULL DEFAULT nextval('serverokey_catalogue_version'),
+  item json,
+  PRIMARY KEY (item_id, shop)
+);
+CREATE INDEX IF NOT EXISTS serverokey_chain_catalogue_by_version ON serverokey_chain_catalogue (version);
+ALTER TABLE serverokey_chain_catalogue ENABLE ROW LEVEL SECURITY;
+GRANT SELECT ON serverokey_chain_catalogue TO serverokey_shop;
+DROP POLICY IF EXISTS shop_reads_catalogue ON serverokey_chain_catalogue;
+CREATE POLICY shop_reads_catalogue ON serverokey_chain_catalogue FOR SELECT TO serverokey_shop
+  USING (shop = '' OR shop = (SELECT s.shop FROM serverokey_chain_shops s WHERE s.role = current_user));
 `;
+
+/** Shops listen here: a change to the catalogue is pulled at once, not at the next round. */
+export const CATALOGUE_CHANNEL = 'serverokey_catalogue';
+
+/**
+ * Puts a product into the chain's catalogue (written at head office only: shops may only read it), for every
+ * shop or, with `shop`, as that shop's own price or override. `item` null removes it. Every change takes the
+ * next version of one sequence; shops pull what is newer than the version they hold.
+ */
+export async function putCatalogueItem(adminUrl: string, itemId: string, item: Record<string, unknown> | null, shop = ''): Promise<number> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `INSERT INTO serverokey_chain_catalogue (item_id, shop, item) VALUES ($1, $2, $3)
+       ON CONFLICT (item_id, shop) DO UPDATE SET item = EXCLUDED.item, version = nextval('serverokey_catalogue_version')
+       RETURNING version`,
+      [itemId, shop, item === null ? null : JSON.stringify(item)],
+    );
+    await client.query(`NOTIFY ${CATALOGUE_CHANNEL}`);
+    return Number(rows[0].version);
+  } finally {
+    await client.end();
+  }
+}
 
 const SHOP_ID = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 

@@ -14,7 +14,8 @@ import pg from 'pg';
 import type { Logger } from '../log.js';
 import { writeFileDurably } from '../store/fs-durable.js';
 import { UUID_PATTERN } from './uuid7.js';
-import { shopRole } from './head-office.js';
+import { CATALOGUE_CHANNEL, shopRole } from './head-office.js';
+import type { Store } from '../store/types.js';
 
 export interface ChainOptions {
   /** head office's database: postgres://shop_<id>:<password>@host/db (the password from the environment or a file) */
@@ -28,6 +29,8 @@ export interface ChainOptions {
   idleMs?: number;
   /** the longest wait between attempts while head office is unreachable; default 30 s */
   maxRetryMs?: number;
+  /** the connector head office's catalogue is pulled into (its `items`, by `id`); none: no catalogue */
+  catalogue?: string;
 }
 
 export interface ChainStatus {
@@ -38,6 +41,8 @@ export interface ChainStatus {
   lastUpload: string | null;
   /** why the last attempt failed (wrong credentials, unreachable, refused by head office) */
   lastError: string | null;
+  /** the newest catalogue version this shop holds (0: none yet) */
+  catalogueVersion: number;
 }
 
 interface Cursor {
@@ -50,9 +55,12 @@ interface Cursor {
 interface SavedState {
   journals: Record<string, Cursor>;
   lastUpload: string | null;
+  catalogueVersion?: number;
 }
 
 const STATE_FILE = 'chain-state.json';
+/** catalogue items pulled per round */
+const CATALOGUE_BATCH = 1000;
 const READ_CHUNK = 256 * 1024;
 
 /** An id for a record written before its journal had `uid: true`: the same for the same shop, journal and position. */
@@ -83,10 +91,12 @@ export class ChainUploader {
     private readonly dataDir: string,
     private readonly options: ChainOptions,
     private readonly log: Logger,
+    /** the shop's store, for the catalogue pulled from head office */
+    private readonly store?: Store,
   ) {
     shopRole(options.shop); // checks the id
     this.stateFile = path.join(dataDir, STATE_FILE);
-    this.current = { shop: options.shop, online: false, backlog: 0, lastUpload: null, lastError: null };
+    this.current = { shop: options.shop, online: false, backlog: 0, lastUpload: null, lastError: null, catalogueVersion: 0 };
   }
 
   get status(): ChainStatus {
@@ -104,7 +114,7 @@ export class ChainUploader {
     } catch {
       this.state = { journals: {}, lastUpload: null };
     }
-    this.update({ lastUpload: this.state.lastUpload });
+    this.update({ lastUpload: this.state.lastUpload, catalogueVersion: this.state.catalogueVersion ?? 0 });
     this.schedule(0);
   }
 
@@ -145,8 +155,9 @@ export class ChainUploader {
           if (sent.full) more = true;
           backlog += sent.waiting;
         }
+        if (await this.pullCatalogue(client)) more = true;
         this.retryMs = 500;
-        this.update({ online: true, backlog, lastError: null, lastUpload: this.state.lastUpload });
+        this.update({ online: true, backlog, lastError: null, lastUpload: this.state.lastUpload, catalogueVersion: this.state.catalogueVersion ?? 0 });
         return more ? 'more' : 'idle';
       } catch (error) {
         const reason = describe(error);
@@ -176,6 +187,11 @@ export class ChainUploader {
       // a dropped connection: the next query fails and the round reconnects
     });
     await client.connect();
+    if (this.options.catalogue) {
+      // a change at head office is pulled at once (and at every round, and after every reconnection)
+      client.on('notification', () => this.schedule(0));
+      await client.query(`LISTEN ${CATALOGUE_CHANNEL}`);
+    }
     this.client = client;
     return client;
   }
@@ -231,6 +247,58 @@ export class ChainUploader {
     const back = { seq: next, offset };
     this.state.journals[journal] = back;
     return back;
+  }
+
+  /**
+   * The catalogue changes after the version this shop holds, each item as this shop sees it (its own
+   * override, else the chain's), applied to the catalogue connector in one commit; the version is saved
+   * after that commit (applying the same changes again changes nothing). True when there may be more.
+   */
+  private async pullCatalogue(client: pg.Client): Promise<boolean> {
+    const name = this.options.catalogue;
+    if (!name || !this.store) return false;
+    const since = this.state.catalogueVersion ?? 0;
+    const { rows: changed } = await client.query(
+      'SELECT item_id, max(version) AS version FROM serverokey_chain_catalogue WHERE version > $1 GROUP BY item_id ORDER BY max(version) LIMIT $2',
+      [since, CATALOGUE_BATCH],
+    );
+    if (changed.length === 0) return false;
+    const ids = changed.map((row) => String(row.item_id));
+    const top = Math.max(...changed.map((row) => Number(row.version)));
+    const { rows: effective } = await client.query(
+      `SELECT DISTINCT ON (item_id) item_id, item FROM serverokey_chain_catalogue
+       WHERE item_id = ANY($1) AND shop IN ('', $2) ORDER BY item_id, (shop = '') ASC`,
+      [ids, this.options.shop],
+    );
+    const byId = new Map<string, Record<string, unknown> | null>(effective.map((row) => [String(row.item_id), row.item as Record<string, unknown> | null]));
+    const release = await this.store.lock([{ name, scopeKey: 'global' }]);
+    let durable: Promise<void>;
+    try {
+      const state = (await this.store.snapshot(name, 'global', { latest: true })) as { items?: unknown[] } | null;
+      const items = [...(Array.isArray(state?.items) ? state.items : [])];
+      const at = new Map(items.map((item, index) => [String((item as { id?: unknown })?.id), index]));
+      const removed = new Set<number>();
+      for (const id of ids) {
+        const item = byId.get(id) ?? null;
+        const index = at.get(id);
+        if (item === null) {
+          if (index !== undefined) removed.add(index);
+        } else if (index !== undefined) items[index] = item;
+        else {
+          at.set(id, items.length);
+          items.push(item);
+        }
+      }
+      const next = removed.size ? items.filter((_, index) => !removed.has(index)) : items;
+      durable = this.store.commit([{ name, scopeKey: 'global', state: { ...(state ?? {}), items: next } }]);
+    } finally {
+      release();
+    }
+    await durable;
+    this.state.catalogueVersion = top;
+    await writeFileDurably(this.stateFile, `${JSON.stringify(this.state, null, 2)}\n`);
+    this.log.info(`chain: catalogue version ${top} from head office (${ids.length} product(s))`);
+    return changed.length === CATALOGUE_BATCH;
   }
 
   private async backlog(): Promise<number> {

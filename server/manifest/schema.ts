@@ -147,8 +147,12 @@ export const launchSchema = z.looseObject({
   /** a shop of a chain: its id (head office's URL and the shop's password come from the environment, never from here) */
   chain: z
     .strictObject(
-      { shop: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'launch.chain.shop is the shop id: 1–40 lower-case letters, digits, "-" or "_"') },
-      { error: "launch.chain holds only the shop id; head office's URL and the password come from SERVEROKEY_CHAIN_URL, never from the manifest" },
+      {
+        shop: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'launch.chain.shop is the shop id: 1–40 lower-case letters, digits, "-" or "_"').optional(),
+        /** the connector head office's catalogue is pulled into */
+        catalogue: z.string().min(1).optional(),
+      },
+      { error: "launch.chain holds the shop id and the catalogue connector; head office's URL and the password come from SERVEROKEY_CHAIN_URL, never from the manifest" },
     )
     .optional(),
 });

@@ -140,7 +140,7 @@ export interface LaunchConfig {
   /** automatic backups of the data folder (see README "Backups") */
   backup?: BackupConfig;
   /** a shop of a chain (README "A chain of shops"): its id; the URL and the password come from the environment */
-  chain?: { shop: string };
+  chain?: { shop?: string; catalogue?: string };
 }
 
 export interface BackupConfig {

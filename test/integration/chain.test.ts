@@ -15,7 +15,7 @@ import { TestTerminal } from '../helpers/http-client.js';
 import { postgresSkipReason, startPostgres, type PostgresCluster } from '../helpers/postgres.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { waitFor } from '../helpers/wait.js';
-import { addShop, setUpHeadOffice } from '../../server/chain/head-office.js';
+import { addShop, putCatalogueItem, setUpHeadOffice } from '../../server/chain/head-office.js';
 
 const appDir = path.join(fixtures, 'chain-shop');
 const skip = postgresSkipReason();
@@ -172,6 +172,33 @@ describe('a chain of shops: every sale reaches head office exactly once', { skip
     }, 'head office to get back what its restore lost', 60_000);
     assert.equal(held.count, 61);
     assert.equal(held.ids, 61);
+  });
+
+  it('the catalogue and prices come from head office: every shop gets changes within seconds, a shop its own price', async () => {
+    const [north, south] = shops;
+    await putCatalogueItem(hq, '1', { id: 1, name: 'Чай', price: 15000 });
+    await putCatalogueItem(hq, '2', { id: 2, name: 'Хлеб', price: 4550 });
+    await putCatalogueItem(hq, '2', { id: 2, name: 'Хлеб', price: 4990 }, 'north'); // north's own price
+    const page = (shop: Shop) => new TestTerminal(shop.url).get('/').then((answer) => answer.text);
+    // pulled at once on head office's notification (the wait is a bound, not a pause)
+    await waitFor(async () => /Чай: 15000/.test(await page(south)) && /Хлеб: 4550/.test(await page(south)), 'south to get the catalogue', 15_000);
+    await waitFor(async () => /Хлеб: 4990/.test(await page(north)) && /Чай: 15000/.test(await page(north)), 'north to get its own price', 15_000);
+    await putCatalogueItem(hq, '1', { id: 1, name: 'Чай', price: 16000 });
+    await putCatalogueItem(hq, '2', null); // withdrawn for every shop; north keeps its own line
+    await waitFor(async () => /Чай: 16000/.test(await page(south)) && !/Хлеб/.test(await page(south)), 'south to get the new price and lose the bread', 15_000);
+    await waitFor(async () => /Чай: 16000/.test(await page(north)) && /Хлеб: 4990/.test(await page(north)), 'north to keep its own bread', 15_000);
+    // a shop cannot change the catalogue
+    const url = new URL(hq);
+    url.username = 'shop_north';
+    url.password = north.password;
+    const client = new pg.Client({ connectionString: url.toString() });
+    await client.connect();
+    try {
+      await assert.rejects(client.query("UPDATE serverokey_chain_catalogue SET item = '{}'"), /permission denied/);
+      await assert.rejects(client.query("INSERT INTO serverokey_chain_catalogue (item_id, item) VALUES ('9', '{}')"), /permission denied/);
+    } finally {
+      await client.end();
+    }
   });
 
   it("a shop's role may add only its own records: another shop's sale, a change or a deletion is refused by PostgreSQL", async () => {
