@@ -33,6 +33,9 @@ export const ATTR = {
   reveal: 'atom-reveal',
   offline: 'atom-offline',
   arrows: 'atom-arrows',
+  arrowsTo: 'atom-arrows-to',
+  keys: 'atom-keys',
+  clear: 'atom-clear',
 } as const;
 
 /**

@@ -15,6 +15,7 @@ import { autoprintIfAsked, fillPrinterSelects, handlePrintClick } from './client
 import { watchReveal } from './client/reveal.js';
 import { registerOfflinePage } from './client/offline-page.js';
 import { handleArrowKey } from './client/arrow-nav.js';
+import { handleItemKey } from './client/item-keys.js';
 import { UI } from './client/ui-strings.js';
 import { HOST_STATUS_META } from '../protocol/wire.js';
 import { connectionWatcher, socketEvent } from './client/lifecycle.js';
@@ -99,6 +100,8 @@ function start(): void {
       // implicit submission comes from a text field; Enter on a focused button is a click
       if (event.key === 'Enter' && !event.isComposing && isTextField(event.target as Element | null)) actions.noteEnterKey();
       handleHotkey(event);
+      // before the focus keeper routes a plain "+" or "-" to the home field
+      handleItemKey(event);
     },
     true,
   );

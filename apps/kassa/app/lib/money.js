@@ -86,4 +86,10 @@ function applyDiscount(total, percent) {
   return { discount, due: total - discount };
 }
 
-module.exports = { KOPECKS_PER_RUBLE, MAX_KOPECKS, isKopecks, parse, format, sum, lineSum, percentOf, applyDiscount };
+/** The VAT contained in a price that includes it (20 % → amount × 20 / 120), rounded half-up to a kopeck. */
+function includedVat(amount, percent) {
+  assertKopecks(amount, 'amount');
+  return Math.round((amount * percent) / (100 + percent));
+}
+
+module.exports = { KOPECKS_PER_RUBLE, MAX_KOPECKS, isKopecks, parse, format, sum, lineSum, percentOf, applyDiscount, includedVat };
