@@ -36,6 +36,8 @@ export const ATTR = {
   arrowsTo: 'atom-arrows-to',
   keys: 'atom-keys',
   clear: 'atom-clear',
+  press: 'atom-press',
+  type: 'atom-type',
 } as const;
 
 /**

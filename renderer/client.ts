@@ -16,6 +16,7 @@ import { watchReveal } from './client/reveal.js';
 import { registerOfflinePage } from './client/offline-page.js';
 import { handleArrowKey } from './client/arrow-nav.js';
 import { handleItemKey } from './client/item-keys.js';
+import { installTapKeys } from './client/tap-keys.js';
 import { UI } from './client/ui-strings.js';
 import { HOST_STATUS_META } from '../protocol/wire.js';
 import { connectionWatcher, socketEvent } from './client/lifecycle.js';
@@ -110,6 +111,7 @@ function start(): void {
   document.addEventListener('keydown', handleArrowKey);
   spa.install();
   focusKeeper.install();
+  installTapKeys();
   // the socket opens once the page has something to listen to (or the dev loop wants to reach it), so a
   // login page never shows "offline" for a socket it does not need
   const devMode = document.querySelector('meta[name="serverokey-dev"]') !== null;

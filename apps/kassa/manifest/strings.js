@@ -222,6 +222,14 @@ module.exports = {
     dashboard: 'Продажи за день',
   },
 
+  numpad: {
+    label: 'Цифровая клавиатура',
+    hint: 'Коснитесь поля количества или «Получено», затем наберите число',
+    back: 'Стереть',
+    clear: 'Очистить поле',
+    ok: 'Ввод',
+  },
+
   hintsLabel: 'Клавиши',
   // Shortcut hints shown under the till (the shortcuts themselves are atom-hotkey attributes).
   hints: [
