@@ -33,6 +33,11 @@ export const ATTR = {
   reveal: 'atom-reveal',
   offline: 'atom-offline',
   arrows: 'atom-arrows',
+  arrowsTo: 'atom-arrows-to',
+  keys: 'atom-keys',
+  clear: 'atom-clear',
+  press: 'atom-press',
+  type: 'atom-type',
 } as const;
 
 /**

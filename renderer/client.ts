@@ -15,6 +15,8 @@ import { autoprintIfAsked, fillPrinterSelects, handlePrintClick } from './client
 import { watchReveal } from './client/reveal.js';
 import { registerOfflinePage } from './client/offline-page.js';
 import { handleArrowKey } from './client/arrow-nav.js';
+import { handleItemKey } from './client/item-keys.js';
+import { installTapKeys } from './client/tap-keys.js';
 import { UI } from './client/ui-strings.js';
 import { HOST_STATUS_META } from '../protocol/wire.js';
 import { connectionWatcher, socketEvent } from './client/lifecycle.js';
@@ -99,6 +101,8 @@ function start(): void {
       // implicit submission comes from a text field; Enter on a focused button is a click
       if (event.key === 'Enter' && !event.isComposing && isTextField(event.target as Element | null)) actions.noteEnterKey();
       handleHotkey(event);
+      // before the focus keeper routes a plain "+" or "-" to the home field
+      handleItemKey(event);
     },
     true,
   );
@@ -107,6 +111,7 @@ function start(): void {
   document.addEventListener('keydown', handleArrowKey);
   spa.install();
   focusKeeper.install();
+  installTapKeys();
   // the socket opens once the page has something to listen to (or the dev loop wants to reach it), so a
   // login page never shows "offline" for a socket it does not need
   const devMode = document.querySelector('meta[name="serverokey-dev"]') !== null;

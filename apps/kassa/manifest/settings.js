@@ -9,6 +9,8 @@ module.exports = {
   ],
   bonus: { percent: 5, minTotal: 30000 },
   maxQuantity: 999,
+  /** the VAT included in every price, printed on the receipt (one rate for the whole catalogue) */
+  vat: { percent: 20 },
   /** receipt printer paper: 80 or 58 mm rolls (the printed layout and the desktop's silent print) */
   printer: { widthMm: 80 },
   /** what receipts and the customer display print at the top */

@@ -65,6 +65,7 @@ module.exports = {
     paid: 'Оплачен',
     number: 'Чек №',
     change: 'Сдача',
+    tendered: 'Получено',
     print: 'Печать',
     printTitle: 'Печать последнего чека (повторно — тоже)',
     clearTitle: 'Очистить чек',
@@ -85,7 +86,8 @@ module.exports = {
 
   // Texts stored in the receipt's status line (the original's messages).
   status: {
-    cleared: 'Чек очищен, скидка сброшена',
+    cleared: 'Чек очищен',
+    clearedDiscountReset: 'Чек очищен, скидка сброшена',
     couponApplied: 'Купон {code} применён',
     bonusApplied: 'Бонус +5% применён',
     bonusAlready: 'Бонус уже применён',
@@ -205,6 +207,9 @@ module.exports = {
     thanks: 'Спасибо за покупку!',
     noSale: 'Завершённых продаж на этом терминале ещё нет.',
     inn: 'ИНН',
+    // until a fiscal register (ККТ) is connected the till prints no fiscal data, and says so
+    notFiscal: 'Не является фискальным документом',
+    vat: 'в т.ч. НДС',
   },
 
   exportPage: {
@@ -236,6 +241,14 @@ module.exports = {
     report: 'Отчёт о смене',
     dashboard: 'Продажи за день',
     export: 'Выгрузка для бухгалтерии',
+  },
+
+  numpad: {
+    label: 'Цифровая клавиатура',
+    hint: 'Коснитесь поля количества или «Получено», затем наберите число',
+    back: 'Стереть',
+    clear: 'Очистить поле',
+    ok: 'Ввод',
   },
 
   hintsLabel: 'Клавиши',

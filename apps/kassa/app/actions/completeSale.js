@@ -5,6 +5,8 @@
 // nothing (manifest/routes/sale.js).
 const clock = require('../lib/clock.js');
 const { emptyReceipt } = require('../../manifest/connectors.js');
+const settings = require('../../manifest/settings.js');
+const money = require('../lib/money.js');
 
 function addTo(totals, method, amount) {
   totals.count += 1;
@@ -37,6 +39,8 @@ module.exports = function completeSale(context) {
     coupon: receipt.coupon,
     bonus: receipt.bonusApplied,
     payment: { method: payment.method, tendered: payment.tendered, change: payment.change },
+    // the VAT included in the amount paid (printed; no fiscal register is connected yet)
+    vat: { percent: settings.vat.percent, amount: money.includedVat(receipt.finalTotal, settings.vat.percent) },
   };
   data.sales.items.push(sale);
 
