@@ -29,6 +29,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'store', file: 'store.bench.ts', seconds: 20, recordOutput: true, what: 'the store alone: durable commits and journal appends (prints a table)' },
   { name: 'soak-kill', file: 'soak-kill.bench.ts', seconds: 30, what: 'kill -9 during write streams: no acknowledged write lost' },
   { name: 'soak-flood', file: 'soak-flood.bench.ts', seconds: 30, what: '1,000 WebSocket connections sending garbage: the host keeps serving' },
+  { name: 'shop', file: 'shop.bench.ts', seconds: 320, what: '20 tills (own identities, loopback) each selling every 2 s, their customer displays and a manager dashboard: action p99, every event delivered, memory (--seconds, default 300)' },
   { name: 'scale', file: 'scale.bench.ts', seconds: 60, what: 'addItem with 5 vs 50,000 products (interleaved), a sale in a 50,000-product catalogue: commit p99, log bytes, stalls' },
   { name: 'login-flood', file: 'login-flood.bench.ts', seconds: 120, what: '5,000 login attempts with unique 900 KB names (then 5,000 counted ones): host RSS, the cashier still logs in' },
 ];
