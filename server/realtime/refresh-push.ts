@@ -19,6 +19,12 @@ export interface RefreshRenderer {
 }
 
 const MAX_TEXT = 2048;
+/**
+ * Distinct answers rendered for one event at most. Normal pages ask for a few (one per route and terminal);
+ * a script could subscribe with many different pages to have the host render for each of them ahead of
+ * everybody's delivery. Past the cap the windows fetch their refresh over HTTP, as without push.
+ */
+export const MAX_RENDERS_PER_EVENT = 256;
 
 function shortString(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= MAX_TEXT;
@@ -148,7 +154,10 @@ export class RefreshPlan {
     for (const request of this.pushes.requestsOf(sub, this.channel.name)) {
       const key = this.pushes.keyOf(this.renderer, request, sub.principal);
       if (key === null) continue;
-      if (!this.answers.has(key)) this.answers.set(key, this.renderAnswer(request, sub.principal));
+      if (!this.answers.has(key)) {
+        if (this.answers.size >= MAX_RENDERS_PER_EVENT) continue;
+        this.answers.set(key, this.renderAnswer(request, sub.principal));
+      }
       if (this.answers.get(key) !== null && !keys.includes(key)) keys.push(key);
     }
     this.keysOf.set(sub, keys);

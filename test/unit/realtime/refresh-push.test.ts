@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { RealtimeHub } from '../../../server/realtime/hub.js';
 import type { Channel } from '../../../server/realtime/channels.js';
-import { parseRefreshRequests, type RefreshRenderer } from '../../../server/realtime/refresh-push.js';
+import { MAX_RENDERS_PER_EVENT, parseRefreshRequests, RefreshPushes, type RefreshRenderer } from '../../../server/realtime/refresh-push.js';
+import type { Subscriber } from '../../../server/realtime/hub.js';
 import { admitRefreshed, pushedAnswerFor, PushVersions } from '../../../renderer/client/pushed-refresh.js';
 import type { EventFrame, RefreshRequest } from '../../../protocol/wire.js';
 
@@ -164,4 +165,25 @@ test('subscribe frames from a client are checked: malformed refresh requests are
     [],
   );
   assert.equal(parseRefreshRequests(Array.from({ length: 20 }, () => ok)).length, 8);
+});
+
+test('at most MAX_RENDERS_PER_EVENT distinct answers per event; the windows past it fetch theirs', () => {
+  let renders = 0;
+  const renderer: RefreshRenderer = {
+    keyOf: (req) => req.page,
+    render: () => {
+      renders++;
+      return { html: '<p>x</p>', styles: '', scripts: [], componentName: 'receipt' };
+    },
+  };
+  const pushes = new RefreshPushes(() => renderer, 64 * 1024, () => {});
+  const subs = Array.from({ length: MAX_RENDERS_PER_EVENT + 20 }, (_, i) => {
+    const sub = { id: String(i), principal: { terminalId: 't', userKey: null, roles: [], loggedIn: false } } as unknown as Subscriber;
+    pushes.remember(sub, 'receipt-ch', [{ ...request('/view'), page: `/?window=${i}` }]);
+    return sub;
+  });
+  const plan = pushes.plan(channel(), change(['a']), subs)!;
+  assert.equal(renders, MAX_RENDERS_PER_EVENT);
+  assert.equal(plan.entriesFor(subs[0]).length, 1);
+  assert.deepEqual(plan.entriesFor(subs[subs.length - 1]), []);
 });
