@@ -1,7 +1,8 @@
 // Automatic push in Chromium (issue 18), on an app written the original's way (test/fixtures/soft-refresh-app):
 // a soft refresh on a channel's event, no emit.render. When one terminal adds to the shared receipt, the
 // other's read-only refresh arrives rendered with the event — no HTTP request — while the cashier keeps
-// typing in a field (focus and caret stay); the refresh with steps still goes over HTTP.
+// typing in a field (focus and caret stay); the refresh with steps, and one opted out with atom-push="off",
+// still go over HTTP.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import path from 'node:path';
@@ -51,11 +52,13 @@ test('a second terminal gets the read-only refresh pushed (no request), keeps fo
     await b.waitForFunction(() => document.querySelector('.receipt-line')?.textContent === 'Хлеб');
     // the summary's refresh has steps: fetched over HTTP, as before
     await b.waitForFunction(() => document.querySelector('.summary-count')?.textContent === '1');
+    // the line counter's element opted out (atom-push="off"): fetched too
+    await b.waitForFunction(() => document.querySelector('.lines-count')?.textContent === '1');
 
     assert.deepEqual(
-      requested.filter((p) => p.startsWith('/action/')),
-      ['/action/summary-view'],
-      'the read-only receipt refresh must come with the event, and only the summary (with steps) be fetched',
+      requested.filter((p) => p.startsWith('/action/')).sort(),
+      ['/action/lines-view', '/action/summary-view'],
+      'the read-only receipt refresh must come with the event; only the summary (with steps) and the opted-out counter be fetched',
     );
     const field = await b.evaluate(() => {
       const scan = document.getElementById('scan') as HTMLInputElement;
