@@ -9,6 +9,7 @@ import { clearStaleFeedback, setHostProblem, setOffline, showDevErrors, showToas
 import { FocusKeeper } from './client/focus-keep.js';
 import { handleHotkey } from './client/hotkey-listener.js';
 import { RealtimeLink, type EventFrame } from './client/socket.js';
+import { pushedAnswerFor } from './client/pushed-refresh.js';
 import { watchSocketElements } from './client/socket-elements.js';
 import { SpaNavigator } from './client/spa.js';
 import { autoprintIfAsked, fillPrinterSelects, handlePrintClick } from './client/print.js';
@@ -54,16 +55,19 @@ function start(): void {
     const channel = typeof frame.channel === 'string' ? frame.channel : null;
     handle.recordEvent({ event: frame.event, channel });
     if (debug) console.debug('[serverokey] event', frame.event, channel);
-    if (!socketEvent({ event: frame.event, channel: channel ?? '', payload: frame.payload, pushed: Boolean(frame.html) })) return;
+    if (!socketEvent({ event: frame.event, channel: channel ?? '', payload: frame.payload, pushed: Boolean(frame.html) || Boolean(frame.refreshed?.length) })) return;
     const pushedTargets = new Set<string>();
     for (const el of document.querySelectorAll(`[${ATTR.onEvent}="${CSS.escape(frame.event)}"]`)) {
       const own = el.getAttribute(ATTR.socket);
       if (own !== null && channel !== null && own.trim() !== channel) continue;
       const target = el.getAttribute(ATTR.target);
-      if (frame.html && typeof frame.html.html === 'string' && target) {
+      // the channel's emit.render fragment, else the answer the host rendered for this element's refresh
+      const pushed =
+        frame.html && typeof frame.html.html === 'string' ? frame.html : pushedAnswerFor(frame, el.getAttribute(ATTR.action), target);
+      if (pushed && target) {
         if (!pushedTargets.has(target)) {
           pushedTargets.add(target);
-          actions.applyPushed(target, frame.html);
+          actions.applyPushed(target, pushed);
         }
         continue;
       }

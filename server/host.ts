@@ -16,11 +16,12 @@ import { fileHostStorage, providesHostStorage } from './auth/host-storage.js';
 import { TerminalRegistry } from './auth/terminals.js';
 import { redactState } from './auth/user.js';
 import { createApp, type AppDeps } from './http/app.js';
-import { hostAllowed, identify, originAllowed } from './http/identity.js';
+import { csrfToken, hostAllowed, identify, originAllowed } from './http/identity.js';
 import { RouteTable } from './http/routes.js';
 import { firstPageComponents } from './http/first-page.js';
 import { RealtimeHub, type HubOptions } from './realtime/hub.js';
 import { renderPushed } from './realtime/push-render.js';
+import { refreshRenderer, rememberWindow } from './realtime/refresh-render.js';
 import { sessionConnectorName } from './manifest/auth-rules.js';
 import { notifyRemoteCommit } from './realtime/notify-on-commit.js';
 import { TERMINAL_COOKIE } from './auth/cookies.js';
@@ -161,16 +162,22 @@ export async function createHost(options: HostOptions): Promise<Host> {
         if (!identity.terminal) return lan ? 'this device is not paired' : 'no terminal identity: open a page first';
         // a known terminal without a login may connect, but channels that need a login refuse its
         // subscriptions, so it never receives a payload; a page left open after logging out stays online
-        return {
+        const principal = {
           terminalId: identity.terminal.id,
           userKey: identity.session?.userKey ?? null,
           roles: identity.roles,
           loggedIn: Boolean(identity.user),
           session: identity.user ? identity.sessionToken : null,
         };
+        // what the window's pushed refreshes are rendered with: its terminal and the CSRF token its page has
+        return rememberWindow(principal, {
+          terminal: { id: identity.terminal.id, name: identity.terminal.name },
+          csrf: csrfToken(secret, identity),
+        });
       },
       sessionLive: (session) => current.sessions?.isLive(session) ?? false,
       renderPush: (channel, change) => renderPushed(current, channel, change),
+      renderRefresh: refreshRenderer({ engine: () => current, routes: () => routes }),
   });
 
   const deps: AppDeps = {

@@ -92,6 +92,8 @@ export const channelSchema = z.looseObject({
   auth: z
     .looseObject({ required: z.boolean().optional(), roles: z.array(z.string()).optional() })
     .optional(),
+  /** false: subscribers' soft refreshes are never rendered by the host and pushed with the event */
+  push: z.boolean().optional(),
 });
 
 export const authSchema = z.looseObject({

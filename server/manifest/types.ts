@@ -105,6 +105,11 @@ export interface ChannelConfig {
     reads?: string[];
   };
   auth?: { required?: boolean; roles?: string[] };
+  /**
+   * Automatic push (default true): subscribers' read-only soft refreshes are rendered by the host once per
+   * distinct request and sent with the event; false keeps every refresh an HTTP round trip.
+   */
+  push?: boolean;
 }
 
 export interface AuthConfig {
