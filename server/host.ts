@@ -180,7 +180,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
       renderRefresh: refreshRenderer({ engine: () => current, routes: () => routes }),
   });
 
+  let chain: ChainUploader | null = null;
   const deps: AppDeps = {
+    chainStatus: () => chain?.status ?? null,
     engine: () => engine,
     routes: () => routes,
     terminals,
@@ -237,7 +239,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     : null;
   log.info(`serving ${path.basename(appDir)} at ${url}${lan ? ' (LAN mode: other devices pair at /__pair)' : ''}`);
   await backups.start();
-  const chain = startChain(options, engine, dataDir, log);
+  chain = startChain(options, engine, dataDir, log);
 
   let closing: Promise<void> | undefined;
   const stopWarmUp = () => closing !== undefined;

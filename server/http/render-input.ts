@@ -2,6 +2,7 @@
 // the engine adds (terminal, CSRF token).
 import type { RenderInput } from '../render/index.js';
 import type { Identity } from './identity.js';
+import type { ChainStatus } from '../chain/uploader.js';
 
 export function renderInput(
   identity: Identity,
@@ -9,6 +10,7 @@ export function renderInput(
   url: RenderInput['url'],
   csrf: string,
   user = identity.user,
+  chain: ChainStatus | null = null,
 ): RenderInput {
   return {
     data,
@@ -17,6 +19,8 @@ export function renderInput(
     extra: {
       terminal: identity.terminal ? { id: identity.terminal.id, name: identity.terminal.name } : null,
       csrfToken: csrf,
+      // a chain's shop: { online, backlog, lastUpload, … } for a status line; null elsewhere
+      chain,
     },
   };
 }

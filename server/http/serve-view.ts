@@ -13,7 +13,7 @@ export async function serveView(deps: AppDeps, req: Request, res: Response, rout
   const requester = requesterOf(engine, identity);
   const data = await engine.runner.readFor(route.reads ?? [], requester, { shared: true });
   const csrf = csrfToken(deps.secret, identity);
-  const input = renderInput(identity, data, { pathname: req.path, query: queryOf(req) }, csrf);
+  const input = renderInput(identity, data, { pathname: req.path, query: queryOf(req) }, csrf, identity.user, deps.chainStatus?.() ?? null);
   if (isSpa(req)) {
     if (!route.inject?.pageContent) {
       res.json({ redirect: { url: req.originalUrl, full: true } });

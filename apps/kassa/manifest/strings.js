@@ -12,6 +12,10 @@ module.exports = {
     dashboard: 'Продажи за день',
     logout: 'Выйти',
     terminal: 'Терминал',
+    // a shop of a chain: the link to head office (README, "A chain of shops")
+    chainOnline: 'Офис: на связи',
+    chainOffline: 'Офис: нет связи',
+    chainWaiting: 'ждут отправки',
   },
 
   auth: {
