@@ -3,6 +3,11 @@
 // Subscribers are windows of the SAME till (same cookies): with a terminal-scoped receipt only they get the
 // receipt's events — the real case of one till with several displays.
 //   npm run bench -- fanout [--app DIR] [--no-baseline] [--from source]
+//   npm run bench -- fanout --rounds 5 [--app test/fixtures/original-kassa]
+// With --rounds: 300 subscribers, interleaved in one run — per round the engine with automatic push (windows
+// tell the host their soft refresh, as the browser client does), the engine without it (windows subscribe as
+// an older client: every refresh is an HTTP round trip), and the baseline — each on a fresh server, each
+// round's figures and the median of the per-round ratios reported (issue 18, item 4).
 import { appLabel, parseFlags } from './lib/flags.js';
 import type { FanoutResult, FanoutSpec } from './lib/fanout-core.js';
 import { HelperProcess } from './lib/load.js';
@@ -46,6 +51,11 @@ function timeFromCommit(result: FanoutResult, syncs: number[]): Timed {
   }
   return timed;
 }
+if (flags.rounds !== undefined) {
+  await interleaved(Math.max(5, Math.round(flags.rounds)));
+  process.exit(0);
+}
+
 const clientProcess = await HelperProcess.start('fanout-child');
 
 try {
@@ -152,3 +162,109 @@ report.note(
     (errors.length ? ` Errors: ${errors.join('; ').slice(0, 400)}` : ''),
 );
 await report.save();
+
+type Variant = 'engine+push' | 'engine' | 'baseline';
+
+interface RoundFigures {
+  deliveryP50: number;
+  deliveryP99: number;
+  stormMedian: number;
+  stormMax: number;
+  missed: number;
+  stormFailures: number;
+  errors: string[];
+}
+
+/** A / C / B per round on fresh servers; the load generator (subscribers, initiator, refreshes) in one other process. */
+async function interleaved(rounds: number): Promise<void> {
+  const SUBS = 300;
+  const variants: Variant[] = flags.baseline ? ['engine+push', 'engine', 'baseline'] : ['engine+push', 'engine'];
+  const figures: Record<Variant, RoundFigures[]> = { 'engine+push': [], engine: [], baseline: [] };
+  const client = await HelperProcess.start('fanout-child');
+  try {
+    for (let round = 1; round <= rounds; round++) {
+      for (const variant of variants) {
+        const kind: ServerKind = variant === 'baseline' ? 'baseline' : 'engine';
+        const server = await startServer({ kind, ...serverOptions(profile), from: flags.from });
+        try {
+          const till = await profile.login(server.url);
+          await profile.openShift(till);
+          for (const id of profile.productIds.slice(0, 3)) await till.must(profile.addItem.path, profile.addItem.body(id));
+          const spec: FanoutSpec = {
+            session: till.info(),
+            subscribers: SUBS,
+            channel: profile.channel,
+            event: profile.event,
+            action: { path: profile.addItem.path, body: JSON.stringify(profile.addItem.body(profile.productIds[0])) },
+            refresh: { path: profile.refresh.path, body: JSON.stringify(profile.refresh.body) },
+            // what the receipt element of the page (atom-target #receipt-container) asks the host to push
+            refreshRequest:
+              variant === 'engine+push' ? { method: 'POST', url: profile.refresh.path, target: '#receipt-container', body: {}, page: '/' } : undefined,
+            deliveryRounds: 10,
+            stormRounds: 5,
+            pauseMs: 30,
+          };
+          const result = await client.run<FanoutResult>(spec, 120_000);
+          const timed = timeFromCommit(result, await server.syncTimes());
+          const d = summarize(timed.afterCommit);
+          const f: RoundFigures = {
+            deliveryP50: d.p50,
+            deliveryP99: d.p99,
+            stormMedian: median(timed.stormsAfterCommit),
+            stormMax: Math.max(...timed.stormsAfterCommit),
+            missed: result.missed,
+            stormFailures: result.stormFailures,
+            errors: result.errors,
+          };
+          figures[variant].push(f);
+          process.stdout.write(`  round ${round} ${variant}: delivery p99 ${ms(f.deliveryP99)} ms, storm median ${ms(f.stormMedian)} ms${f.errors.length ? `, errors: ${f.errors.join('; ')}` : ''}\n`);
+        } finally {
+          await server.stop();
+        }
+      }
+    }
+  } finally {
+    client.close();
+  }
+  const perRound = (a: Variant, b: Variant, pick: (f: RoundFigures) => number) =>
+    figures[a].map((f, i) => (figures[b][i] ? pick(f) / pick(figures[b][i]) : NaN));
+  const medianRatio = (a: Variant, b: Variant, pick: (f: RoundFigures) => number) => {
+    const ratios = perRound(a, b, pick).filter(Number.isFinite);
+    return ratios.length ? `${median(ratios).toFixed(2)}×` : '–';
+  };
+  const rows: Array<Array<string | number>> = [];
+  for (let i = 0; i < rounds; i++) {
+    for (const variant of variants) {
+      const f = figures[variant][i];
+      rows.push([i + 1, variant, `${ms(f.deliveryP50)} / ${ms(f.deliveryP99)}`, `${ms(f.stormMedian)} / ${ms(f.stormMax)}`, `${f.missed} / ${f.stormFailures}`]);
+    }
+  }
+  report.add(
+    `### Interleaved at ${SUBS} subscribers (times after the commit), ${rounds} rounds\n\n` +
+      mdTable(['round', 'server', 'delivery p50 / p99 ms', 'storm median / max ms', 'missed / failed refreshes'], rows),
+  );
+  const deliveryP99 = (f: RoundFigures) => f.deliveryP99;
+  const storm = (f: RoundFigures) => f.stormMedian;
+  const medians = (variant: Variant, pick: (f: RoundFigures) => number) => ms(median(figures[variant].map(pick)));
+  const ratioRows: Array<Array<string | number>> = [['engine+push vs engine (before)', medianRatio('engine+push', 'engine', deliveryP99), medianRatio('engine+push', 'engine', storm)]];
+  if (flags.baseline) {
+    ratioRows.push(['engine+push vs baseline', medianRatio('engine+push', 'baseline', deliveryP99), medianRatio('engine+push', 'baseline', storm)]);
+    ratioRows.push(['engine (before) vs baseline', medianRatio('engine', 'baseline', deliveryP99), medianRatio('engine', 'baseline', storm)]);
+  }
+  report.add('### Median of the per-round ratios\n\n' + mdTable(['comparison', 'delivery p99', 'storm median'], ratioRows));
+  const pushStorm = median(figures['engine+push'].map(storm));
+  const pushP99 = median(figures['engine+push'].map(deliveryP99));
+  report.add(
+    `Targets:\n\n${checkList([
+      { label: `storm at ${SUBS} subscribers ≤ ${TARGETS.stormMs} ms (median of rounds)`, pass: pushStorm <= TARGETS.stormMs, detail: `engine+push ${ms(pushStorm)} ms; engine before ${medians('engine', storm)} ms${flags.baseline ? `; baseline ${medians('baseline', storm)} ms` : ''}` },
+      { label: `delivery p99 at ${SUBS} subscribers ≤ ${TARGETS.deliveryP99Ms} ms (median of rounds)`, pass: pushP99 <= TARGETS.deliveryP99Ms, detail: `engine+push ${ms(pushP99)} ms; engine before ${medians('engine', deliveryP99)} ms${flags.baseline ? `; baseline ${medians('baseline', deliveryP99)} ms` : ''}` },
+    ])}`,
+  );
+  report.note(
+    `Each round starts every server afresh, in the order ${variants.join(', ')}; per run 10 delivery rounds and 5 storm rounds (after one unmeasured round of each). ` +
+      'Load generator: the 300 subscribers, the initiating window and the storm\'s HTTP refreshes run in ONE helper process (bench/lib/fanout-child.ts), separate from the server process and from this driver, so neither the server nor the figures pay for the client\'s parsing and GC; one process rather than several because the machine has 2 cores (the server uses one, the client the other: more client processes would only compete with the server). ' +
+      'An event counts as arrived once its window has decoded and parsed the frame; in a storm a window is done when its refreshed HTML is there (a pushed refresh on arrival, else the answer of its HTTP refresh). ' +
+      `Engine from ${flags.from}/.`,
+  );
+  await report.save();
+}

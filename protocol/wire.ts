@@ -34,6 +34,13 @@ export const ATTR = {
   reveal: 'atom-reveal',
   offline: 'atom-offline',
   arrows: 'atom-arrows',
+  arrowsTo: 'atom-arrows-to',
+  keys: 'atom-keys',
+  clear: 'atom-clear',
+  press: 'atom-press',
+  type: 'atom-type',
+  /** atom-push="off": the element's soft refresh is never pushed by the host, always fetched */
+  push: 'atom-push',
 } as const;
 
 /**
@@ -80,7 +87,7 @@ export interface SocketEventDetail {
   event: string;
   channel: string;
   payload: unknown;
-  /** a fragment came with the event (emit.render) */
+  /** a fragment came with the event (emit.render, or a soft refresh the host rendered: automatic push) */
   pushed: boolean;
 }
 
@@ -139,7 +146,42 @@ export interface EventFrame {
    * ignores the fragment and refreshes instead, which brings the CSS.
    */
   stylesOnPage?: true;
+  /**
+   * Soft refreshes the host performed for this window (automatic push, docs/ATTRIBUTES.md): the answers the
+   * subscribing elements' atom-action would have fetched, rendered once per distinct request and sent with
+   * the event. An element whose atom-action and atom-target match an entry swaps it in without a request.
+   */
+  refreshed?: PushedRefresh[];
+  /**
+   * With `refreshed`: the change's place in the watched connector's order of commits (per scope, per host
+   * run). The client drops a pushed refresh older than one it already applied for the channel.
+   */
+  version?: number;
 }
+
+/** A soft refresh a subscribing element would perform when the channel's event comes (sent with subscribe). */
+export interface RefreshRequest {
+  /** the element's atom-action method and URL ("POST", "/action/receipt-refresh") */
+  method: string;
+  url: string;
+  /** the element's atom-target */
+  target: string;
+  /** the request body the client would send (a GET sends it as its query) */
+  body: Record<string, string>;
+  /** the page the element is on (pathname and search): the answer is rendered for it */
+  page: string;
+}
+
+/** A pushed refresh answer: which element's refresh it replaces, and the answer itself. */
+export interface PushedRefresh {
+  /** "METHOD url" as the request named it */
+  action: string;
+  target: string;
+  html: ActionFragment;
+}
+
+/** At most this many refresh requests per channel and window are taken (more are refreshed over HTTP). */
+export const MAX_REFRESH_REQUESTS = 8;
 
 export type ServerFrame =
   | { type: 'socket_id_assigned'; id: string }
@@ -153,7 +195,8 @@ export type ServerFrame =
   | EventFrame;
 
 export type ClientFrame =
-  | { type: 'subscribe'; channel: string }
+  /** `refresh`: what the window's elements on the channel would fetch on its event (optional; older clients omit it) */
+  | { type: 'subscribe'; channel: string; refresh?: RefreshRequest[] }
   | { type: 'unsubscribe'; channel: string }
   | { type: 'ping' };
 

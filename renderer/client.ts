@@ -9,12 +9,15 @@ import { clearStaleFeedback, setHostProblem, setOffline, showDevErrors, showToas
 import { FocusKeeper } from './client/focus-keep.js';
 import { handleHotkey } from './client/hotkey-listener.js';
 import { RealtimeLink, type EventFrame } from './client/socket.js';
+import { pushedAnswerFor } from './client/pushed-refresh.js';
 import { watchSocketElements } from './client/socket-elements.js';
 import { SpaNavigator } from './client/spa.js';
 import { autoprintIfAsked, fillPrinterSelects, handlePrintClick } from './client/print.js';
 import { watchReveal } from './client/reveal.js';
 import { registerOfflinePage } from './client/offline-page.js';
 import { handleArrowKey } from './client/arrow-nav.js';
+import { handleItemKey } from './client/item-keys.js';
+import { installTapKeys } from './client/tap-keys.js';
 import { UI } from './client/ui-strings.js';
 import { HOST_STATUS_META } from '../protocol/wire.js';
 import { connectionWatcher, socketEvent } from './client/lifecycle.js';
@@ -52,16 +55,19 @@ function start(): void {
     const channel = typeof frame.channel === 'string' ? frame.channel : null;
     handle.recordEvent({ event: frame.event, channel });
     if (debug) console.debug('[serverokey] event', frame.event, channel);
-    if (!socketEvent({ event: frame.event, channel: channel ?? '', payload: frame.payload, pushed: Boolean(frame.html) })) return;
+    if (!socketEvent({ event: frame.event, channel: channel ?? '', payload: frame.payload, pushed: Boolean(frame.html) || Boolean(frame.refreshed?.length) })) return;
     const pushedTargets = new Set<string>();
     for (const el of document.querySelectorAll(`[${ATTR.onEvent}="${CSS.escape(frame.event)}"]`)) {
       const own = el.getAttribute(ATTR.socket);
       if (own !== null && channel !== null && own.trim() !== channel) continue;
       const target = el.getAttribute(ATTR.target);
-      if (frame.html && typeof frame.html.html === 'string' && target) {
+      // the channel's emit.render fragment, else the answer the host rendered for this element's refresh
+      const pushed =
+        frame.html && typeof frame.html.html === 'string' ? frame.html : pushedAnswerFor(frame, el.getAttribute(ATTR.action), target);
+      if (pushed && target) {
         if (!pushedTargets.has(target)) {
           pushedTargets.add(target);
-          actions.applyPushed(target, frame.html);
+          actions.applyPushed(target, pushed);
         }
         continue;
       }
@@ -99,6 +105,8 @@ function start(): void {
       // implicit submission comes from a text field; Enter on a focused button is a click
       if (event.key === 'Enter' && !event.isComposing && isTextField(event.target as Element | null)) actions.noteEnterKey();
       handleHotkey(event);
+      // before the focus keeper routes a plain "+" or "-" to the home field
+      handleItemKey(event);
     },
     true,
   );
@@ -107,6 +115,7 @@ function start(): void {
   document.addEventListener('keydown', handleArrowKey);
   spa.install();
   focusKeeper.install();
+  installTapKeys();
   // the socket opens once the page has something to listen to (or the dev loop wants to reach it), so a
   // login page never shows "offline" for a socket it does not need
   const devMode = document.querySelector('meta[name="serverokey-dev"]') !== null;

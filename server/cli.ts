@@ -14,6 +14,8 @@ import { createNewApp } from './dev/new-app.js';
 import { seedApp } from './dev/seed.js';
 import { findingsAsJson, formatReport, validateApp } from './validator/index.js';
 import { manifestJsonSchema } from './validator/json-schema.js';
+import { addShop, setUpHeadOffice } from './chain/head-office.js';
+import { chainStatusText } from './chain/status.js';
 import {
   backupCommand,
   defaultDataDir,
@@ -39,6 +41,8 @@ interface HostFlags {
   port?: number;
   data?: string;
   database?: string;
+  chain?: string;
+  shop?: string;
   lan?: boolean;
   debug?: boolean;
 }
@@ -74,7 +78,8 @@ async function serve(io: CliOutput, appDirArg: string, flags: HostFlags): Promis
   const appDir = path.resolve(appDirArg);
   const dataDir = dataDirOf(appDir, flags.data);
   {
-    const host = await createHost({ appDir, dataDir, port: flags.port, lan: flags.lan, debug: flags.debug, database: flags.database });
+    const chain = flags.chain || flags.shop ? { url: flags.chain, shop: flags.shop } : undefined;
+    const host = await createHost({ appDir, dataDir, port: flags.port, lan: flags.lan, debug: flags.debug, database: flags.database, chain });
     if (flags.lan) {
       const { code } = host.terminals.pairingCode();
       io.out(`other devices: open http://<this computer's address>:${host.port}/__pair and enter the code ${code}\n`);
@@ -154,6 +159,8 @@ function addHostOptions(command: Command): Command {
     .option('-p, --port <port>', 'port to listen on (default: PORT, then launch.port, then a free port)', parsePort)
     .option('-d, --data <dir>', 'folder for stored connectors (default: <appDir>/.data)')
     .option('--database <url>', 'keep the stored connectors in PostgreSQL, e.g. postgres://user:password@host:5432/db (default: SERVEROKEY_DATABASE_URL); several hosts may serve one database')
+    .option('--chain <url>', "a chain's shop: send the journals to head office's database, postgres://shop_<id>:<password>@host/db (default: SERVEROKEY_CHAIN_URL)")
+    .option('--shop <id>', "a chain's shop: this shop's id (default: SERVEROKEY_SHOP, then launch.chain.shop)")
     .option('--lan', 'listen on the local network; other devices pair with a code')
     .option('--debug', 'log action bodies and failed conditions; mark pages for the client debug log');
 }
@@ -169,6 +176,32 @@ export function buildProgram(io: CliOutput = terminal): Command {
   addHostOptions(program.command('serve').argument('[appDir]', 'the app folder (holding manifest.js)', '.'))
     .description('serve an app')
     .action((appDir: string, flags: HostFlags) => serve(io, appDir, flags));
+
+  const chain = program.command('chain').description('a chain of shops: head office set-up, shops, and a shop\'s upload status');
+  chain
+    .command('setup')
+    .description("create or update head office's tables (with the database owner's URL)")
+    .requiredOption('--database <url>', "head office's database, as its owner")
+    .action(async (flags: { database: string }) => {
+      await setUpHeadOffice(flags.database);
+      io.out('head office: tables ready\n');
+    });
+  chain
+    .command('add-shop')
+    .argument('<id>', 'the new shop\'s id (lower-case letters, digits, - and _)')
+    .description("create a shop's PostgreSQL role (it may only add its own shop's records); the password comes from SERVEROKEY_SHOP_PASSWORD")
+    .requiredOption('--database <url>', "head office's database, as its owner")
+    .action(async (id: string, flags: { database: string }) => {
+      const password = process.env.SERVEROKEY_SHOP_PASSWORD;
+      if (!password) throw new InvalidArgumentError('set SERVEROKEY_SHOP_PASSWORD to the new shop\'s password (12 characters or more)');
+      const { role } = await addShop(flags.database, id, password);
+      io.out(`shop "${id}": role ${role} created; on the shop: SERVEROKEY_CHAIN_URL=postgres://${role}:<password>@<head office>/<database> --shop ${id}\n`);
+    });
+  chain
+    .command('status')
+    .description("a shop's upload state: records waiting, last upload (from its data folder)")
+    .option('-d, --data <dir>', 'the shop\'s data folder', '.data')
+    .action(async (flags: { data: string }) => io.out(`${await chainStatusText(path.resolve(flags.data))}\n`));
 
   addHostOptions(program.command('dev').argument('[appDir]', 'the app folder (holding manifest.js)', '.'))
     .description('serve an app and reload it on every change; errors show in the terminal and over open pages')

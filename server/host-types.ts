@@ -18,6 +18,11 @@ export interface HostOptions {
    * serve one database (no data-folder lock; channels reach subscribers on every host)
    */
   database?: string;
+  /**
+   * A shop of a chain: its journal records are sent to head office (`url`: postgres://shop_<id>:<password>@…,
+   * default SERVEROKEY_CHAIN_URL; `shop`: default SERVEROKEY_SHOP or the manifest's launch.chain.shop).
+   */
+  chain?: { url?: string; shop?: string };
   /** interface to bind; default 127.0.0.1 ('0.0.0.0' or launch.lan for LAN mode) */
   host?: string;
   /** port; default: this option, then PORT, then launch.port, then a free port */
@@ -63,6 +68,8 @@ export interface Host {
   hub(): RealtimeHub | undefined;
   /** dev mode: loads the app again; the old engine keeps serving if the new one fails */
   reload(): Promise<void>;
+  /** a chain's shop: whether head office is reached and how many records wait; null when not in a chain */
+  chainStatus(): ChainStatus | null;
   /** whether the host can save changes (a full disk or a read-only data folder stops it until fixed) */
   storeStatus(): StoreStatus;
   /** told when that changes; returns the function that stops telling */
@@ -80,6 +87,8 @@ import type { BackupResult } from './backup/backup-folder.js';
 import type { BackupStatus } from './backup/host-backups.js';
 
 export type { StoreStatus } from './store/health.js';
+export type { ChainStatus } from './chain/uploader.js';
+import type { ChainStatus } from './chain/uploader.js';
 import type { StoreStatus } from './store/health.js';
 
 export interface TerminalInfo {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Host, HostOptions, StoreStatus } from './host-types.js';
 import type { ServerFrame } from '../protocol/wire.js';
+import { ChainUploader } from './chain/uploader.js';
 import type { LaunchConfig } from './manifest/types.js';
 import { createEngine, type Engine } from './engine.js';
 import { createLogger } from './log.js';
@@ -15,11 +16,12 @@ import { fileHostStorage, providesHostStorage } from './auth/host-storage.js';
 import { TerminalRegistry } from './auth/terminals.js';
 import { redactState } from './auth/user.js';
 import { createApp, type AppDeps } from './http/app.js';
-import { hostAllowed, identify, originAllowed } from './http/identity.js';
+import { csrfToken, hostAllowed, identify, originAllowed } from './http/identity.js';
 import { RouteTable } from './http/routes.js';
 import { firstPageComponents } from './http/first-page.js';
 import { RealtimeHub, type HubOptions } from './realtime/hub.js';
 import { renderPushed } from './realtime/push-render.js';
+import { refreshRenderer, rememberWindow } from './realtime/refresh-render.js';
 import { sessionConnectorName } from './manifest/auth-rules.js';
 import { notifyRemoteCommit } from './realtime/notify-on-commit.js';
 import { TERMINAL_COOKIE } from './auth/cookies.js';
@@ -160,19 +162,27 @@ export async function createHost(options: HostOptions): Promise<Host> {
         if (!identity.terminal) return lan ? 'this device is not paired' : 'no terminal identity: open a page first';
         // a known terminal without a login may connect, but channels that need a login refuse its
         // subscriptions, so it never receives a payload; a page left open after logging out stays online
-        return {
+        const principal = {
           terminalId: identity.terminal.id,
           userKey: identity.session?.userKey ?? null,
           roles: identity.roles,
           loggedIn: Boolean(identity.user),
           session: identity.user ? identity.sessionToken : null,
         };
+        // what the window's pushed refreshes are rendered with: its terminal and the CSRF token its page has
+        return rememberWindow(principal, {
+          terminal: { id: identity.terminal.id, name: identity.terminal.name },
+          csrf: csrfToken(secret, identity),
+        });
       },
       sessionLive: (session) => current.sessions?.isLive(session) ?? false,
       renderPush: (channel, change) => renderPushed(current, channel, change),
+      renderRefresh: refreshRenderer({ engine: () => current, routes: () => routes }),
   });
 
+  let chain: ChainUploader | null = null;
   const deps: AppDeps = {
+    chainStatus: () => chain?.status ?? null,
     engine: () => engine,
     routes: () => routes,
     terminals,
@@ -229,6 +239,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     : null;
   log.info(`serving ${path.basename(appDir)} at ${url}${lan ? ' (LAN mode: other devices pair at /__pair)' : ''}`);
   await backups.start();
+  chain = startChain(options, engine, dataDir, log);
 
   let closing: Promise<void> | undefined;
   const stopWarmUp = () => closing !== undefined;
@@ -262,6 +273,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       const value = terminals.cookieValue({ id: terminal.id, name: terminal.name, kind: 'local' });
       return { name: TERMINAL_COOKIE, value: encodeURIComponent(value) };
     },
+    chainStatus: () => chain?.status ?? null,
     storeStatus: () => engine.store.status(),
     backup: (to) => backups.backup(to),
     backupStatus: () => backups.status(),
@@ -288,6 +300,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     close() {
       clearTimeout(warmUp);
       closing ??= (async () => {
+        await chain?.stop();
         await announcement?.stop();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
@@ -310,4 +323,26 @@ export async function createHost(options: HostOptions): Promise<Host> {
     },
   };
   return host;
+}
+
+/**
+ * A chain's shop sends its journal records to head office (server/chain/uploader.ts), from the host's own
+ * process; the URL (with the shop's password) comes from the options or the environment, never the manifest.
+ */
+function startChain(options: HostOptions, engine: Engine, dataDir: string, log: ReturnType<typeof createLogger>): ChainUploader | null {
+  const url = options.chain?.url ?? (process.env.SERVEROKEY_CHAIN_URL || undefined);
+  if (!url) return null;
+  const shop = options.chain?.shop ?? (process.env.SERVEROKEY_SHOP || undefined) ?? engine.manifest.launch?.chain?.shop;
+  if (!shop) throw new Error('a chain needs the shop id: --shop, SERVEROKEY_SHOP or launch.chain.shop in the manifest');
+  const journals = Object.entries(engine.manifest.connectors)
+    .filter(([, config]) => config.type === 'journal' && (config.scope ?? 'global') === 'global')
+    .map(([name]) => name);
+  const catalogue = engine.manifest.launch?.chain?.catalogue;
+  if (catalogue && !engine.manifest.connectors[catalogue]) {
+    throw new Error(`launch.chain.catalogue names "${catalogue}", which is not a connector of this app (one of: ${Object.keys(engine.manifest.connectors).join(', ')})`);
+  }
+  const uploader = new ChainUploader(dataDir, { url, shop, journals, catalogue }, log, engine.store);
+  void uploader.start();
+  log.info(`chain: shop "${shop}" sends ${journals.map((name) => `"${name}"`).join(', ') || 'no journals'} to head office`);
+  return uploader;
 }

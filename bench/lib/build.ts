@@ -15,6 +15,7 @@ export const childEntries = {
   'load-child': path.join(benchDir, 'lib', 'load-child.ts'),
   'fanout-child': path.join(benchDir, 'lib', 'fanout-child.ts'),
   'flood-child': path.join(benchDir, 'lib', 'flood-child.ts'),
+  'shop-child': path.join(benchDir, 'lib', 'shop-child.ts'),
   baseline: path.join(benchDir, 'baseline', 'server.ts'),
 } as const;
 

@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { httpOnce } from './http-once.js';
 import { actionHeaders, type SessionInfo } from './session.js';
+import type { RefreshRequest } from '../../protocol/wire.js';
 
 export interface FanoutSpec {
   session: SessionInfo;
@@ -19,6 +20,12 @@ export interface FanoutSpec {
   event: string;
   action: { path: string; body: string };
   refresh: { path: string; body: string };
+  /**
+   * Automatic push (issue 18): subscribe as the browser client does, telling the host the soft refresh the
+   * receipt element would perform. An event that brings that refresh already rendered is answered at once.
+   * Absent: subscribe as an older client (every storm subscriber refreshes over HTTP).
+   */
+  refreshRequest?: RefreshRequest;
   deliveryRounds: number;
   stormRounds: number;
   pauseMs: number;
@@ -69,6 +76,7 @@ interface Frame {
   message?: string;
   event?: string;
   html?: { html?: unknown };
+  refreshed?: Array<{ action?: string; html?: { html?: unknown } }>;
 }
 
 function wsUrl(url: string): string {
@@ -120,8 +128,9 @@ export async function runFanout(spec: FanoutSpec): Promise<FanoutResult> {
           current.arrivals.push(at - current.t0);
           if (!current.storm) {
             if (current.arrivals.length === spec.subscribers) current.finish?.();
-          } else if (typeof frame.html?.html === 'string') {
-            // the browser client swaps a pushed fragment in and sends no refresh: neither does this window
+          } else if (typeof frame.html?.html === 'string' || pushedRefresh(frame)) {
+            // the browser client swaps a pushed fragment (emit.render, or its own refresh rendered by the
+            // host) in and sends no refresh: neither does this window
             current.refreshed++;
             current.lastRefreshAt = at;
             if (current.refreshed === spec.subscribers) current.finish?.();
@@ -131,11 +140,18 @@ export async function runFanout(spec: FanoutSpec): Promise<FanoutResult> {
         if (frame.type === 'socket_id_assigned') {
           sub.id = frame.id!;
           if (!counted) resolve(sub);
-          else ws.send(JSON.stringify({ type: 'subscribe', channel: spec.channel }));
+          else {
+            const refresh = spec.refreshRequest ? { refresh: [spec.refreshRequest] } : {};
+            ws.send(JSON.stringify({ type: 'subscribe', channel: spec.channel, ...refresh }));
+          }
         } else if (frame.type === 'subscribed') resolve(sub);
         else if (frame.type === 'error') reject(new Error(`subscribe refused: ${frame.message}`));
       });
     });
+
+  const wanted = spec.refreshRequest ? `${spec.refreshRequest.method} ${spec.refreshRequest.url}` : null;
+  const pushedRefresh = (frame: Frame): boolean =>
+    wanted !== null && Array.isArray(frame.refreshed) && frame.refreshed.some((r) => r.action === wanted && typeof r.html?.html === 'string');
 
   const connectStarted = performance.now();
   try {

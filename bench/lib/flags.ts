@@ -17,6 +17,8 @@ export interface BenchFlags {
   record: boolean;
   cycles: number | undefined;
   connections: number | undefined;
+  /** interleaved rounds (A B A B …) of a comparison (fanout) */
+  rounds: number | undefined;
   rest: string[];
 }
 
@@ -29,7 +31,8 @@ export const FLAG_HELP = `flags (all optional):
   --no-baseline        skip the bare express + ws + lowdb baseline
   --no-record          print only, do not append to bench/RESULTS.md
   --cycles N           kill -9 cycles in soak-kill (default 5)
-  --connections N      WebSocket connections in soak-flood (default 1000)`;
+  --connections N      WebSocket connections in soak-flood (default 1000)
+  --rounds N           fanout: compare interleaved (engine with push, engine without, baseline; N rounds, ≥ 5)`;
 
 function defaultApp(): string {
   const kassa = path.join(projectRoot, 'apps', 'kassa');
@@ -57,6 +60,7 @@ export function parseFlags(argv = process.argv.slice(2)): BenchFlags {
       'no-record': { type: 'boolean' },
       cycles: { type: 'string' },
       connections: { type: 'string' },
+      rounds: { type: 'string' },
     },
   });
   const from = values.from ?? 'dist';
@@ -72,6 +76,7 @@ export function parseFlags(argv = process.argv.slice(2)): BenchFlags {
     record: !values['no-record'],
     cycles: positive('cycles', values.cycles),
     connections: positive('connections', values.connections),
+    rounds: positive('rounds', values.rounds),
     rest: positionals,
   };
 }

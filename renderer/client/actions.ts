@@ -13,6 +13,7 @@ import { ActionQueues, queueOf } from './action-queue.js';
 import { buildBody, formOf, withQuery, type RequestBody } from './body.js';
 import { isTextField, type TextField } from './dom.js';
 import { clearError, markInvalidFields, showError, showToast } from './feedback.js';
+import { clearAfterSuccess } from './clear-after.js';
 import type { SentField } from './focus.js';
 import { TargetSequencer, type SwapKind } from './sequencer.js';
 import { fragmentContent, swapContent } from './swap.js';
@@ -109,6 +110,14 @@ export class ActionRunner {
     this.trigger(el, submitter, event.type, viaEnter);
   }
 
+  /** A field's own live action, at once (its pending debounce dropped): sent after whatever it queues behind. */
+  private sendNow(field: Element): void {
+    const state = this.state(field);
+    if (state.debounceTimer !== undefined) clearTimeout(state.debounceTimer);
+    state.debounceTimer = undefined;
+    this.trigger(field, null, 'input', false);
+  }
+
   private trigger(el: Element, submitter: HTMLElement | null, eventType: string, viaEnter: boolean): void {
     const state = this.state(el);
     if (state.running > 0) {
@@ -165,6 +174,7 @@ export class ActionRunner {
     }
     try {
       const succeeded = await this.queues.run(queueOf(prepared.el), prepared.el, () => this.send(prepared));
+      if (succeeded) clearAfterSuccess(prepared.el, (field) => this.sendNow(field));
       if (!succeeded && prepared.reset && !prepared.resetAlways) {
         // a failed action gives the cleared text back, unless something new was typed meanwhile
         for (const [field, value] of prepared.reset) if (field.isConnected && field.value === '') field.value = value;

@@ -3,7 +3,8 @@ import { ATTR } from './attributes.js';
 import { isDisabled, isTextField, isVisible, isInputLike } from './dom.js';
 import { firesWhileTyping, matchesHotkey, parseHotkey } from './hotkeys.js';
 
-function activate(el: HTMLElement): void {
+/** What a hotkey does to its element: a field is focused (text selected), a form submitted, others clicked. */
+export function activateHotkeyTarget(el: HTMLElement): void {
   if (isInputLike(el)) {
     el.focus();
     if (isTextField(el)) el.select();
@@ -27,7 +28,7 @@ export function handleHotkey(event: KeyboardEvent): void {
     if (typing && !firesWhileTyping(hotkey)) continue;
     if (!isVisible(el) || isDisabled(el)) continue;
     event.preventDefault();
-    activate(el);
+    activateHotkeyTarget(el);
     return;
   }
 }

@@ -2,9 +2,11 @@
 // elements currently in the DOM (and unsubscribes when they leave), reconnects with backoff and
 // jitter, re-subscribes and then asks for one refresh of everything subscribed, and detects a dead
 // peer with ping/pong heartbeats.
-import type { ClientFrame, EventFrame } from '../../protocol/wire.js';
+import type { ClientFrame, EventFrame, RefreshRequest } from '../../protocol/wire.js';
 import { reconnectDelay } from './backoff.js';
 import { usableFrame } from './pushed-styles.js';
+import { admitRefreshed, PushVersions } from './pushed-refresh.js';
+import { requestsSignature } from './socket-elements.js';
 import { styleTagPresent } from './styles.js';
 
 export const PING_EVERY_MS = 10_000;
@@ -38,8 +40,10 @@ export class RealtimeLink {
   private everConnected = false;
   private stopped = false;
   private reconnectTimer: number | undefined;
-  private desired = new Set<string>();
-  private readonly sent = new Set<string>();
+  private desired = new Map<string, RefreshRequest[]>();
+  /** channel → the refresh requests last sent with its subscribe (as requestsSignature) */
+  private readonly sent = new Map<string, string>();
+  private readonly pushVersions = new PushVersions();
   private readonly acked = new Set<string>();
   /** channels the server refused on this connection: not asked again until a reconnect */
   private readonly refused = new Set<string>();
@@ -78,14 +82,16 @@ export class RealtimeLink {
     });
   }
 
-  /** Channels named by atom-socket elements now in the DOM. */
-  setDesired(channels: Set<string>): void {
+  /** Channels named by atom-socket elements now in the DOM, with the refreshes their elements would perform. */
+  setDesired(channels: Map<string, RefreshRequest[]>): void {
     this.desired = channels;
     if (!this.connected) return;
-    for (const channel of channels) {
-      if (!this.sent.has(channel) && !this.refused.has(channel)) this.subscribe(channel);
+    for (const [channel, requests] of channels) {
+      if (this.refused.has(channel)) continue;
+      // subscribing again tells the host the new refreshes (the elements or the page changed)
+      if (this.sent.get(channel) !== requestsSignature(requests)) this.subscribe(channel);
     }
-    for (const channel of [...this.sent]) {
+    for (const channel of [...this.sent.keys()]) {
       if (channels.has(channel)) continue;
       this.sent.delete(channel);
       this.acked.delete(channel);
@@ -164,7 +170,9 @@ export class RealtimeLink {
       case 'pong':
         return;
     }
-    if (typeof frame.event === 'string') this.hooks.onEvent(usableFrame(frame as unknown as EventFrame, styleTagPresent));
+    if (typeof frame.event === 'string') {
+      this.hooks.onEvent(admitRefreshed(usableFrame(frame as unknown as EventFrame, styleTagPresent), this.pushVersions));
+    }
   }
 
   private assigned(id: string): void {
@@ -175,20 +183,22 @@ export class RealtimeLink {
     this.sent.clear();
     this.acked.clear();
     this.refused.clear();
+    this.pushVersions.reset();
     if (this.hooks.debug) console.debug('[serverokey] socket id', id);
     this.hooks.onOnline(true);
-    for (const channel of this.desired) this.subscribe(channel);
+    for (const channel of this.desired.keys()) this.subscribe(channel);
     if (isReconnect) this.beginResync();
   }
 
   private subscribe(channel: string): void {
-    this.sent.add(channel);
-    this.send({ type: 'subscribe', channel });
+    const requests = this.desired.get(channel) ?? [];
+    this.sent.set(channel, requestsSignature(requests));
+    this.send(requests.length > 0 ? { type: 'subscribe', channel, refresh: requests } : { type: 'subscribe', channel });
   }
 
   private beginResync(): void {
     if (this.resync) clearTimeout(this.resync.timer);
-    const waiting = new Set(this.sent);
+    const waiting = new Set(this.sent.keys());
     const timer = window.setTimeout(() => this.finishResync(), RESYNC_WAIT_MS);
     this.resync = { waiting, timer };
     if (waiting.size === 0) this.finishResync();

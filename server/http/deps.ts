@@ -5,6 +5,7 @@ import type { TerminalRegistry } from '../auth/terminals.js';
 import type { RealtimeHub } from '../realtime/hub.js';
 import type { AdminHandlers } from '../backup/admin.js';
 import type { RouteTable } from './routes.js';
+import type { ChainStatus } from '../chain/uploader.js';
 
 export interface AppDeps {
   /** the current engine (replaced in dev mode when the app is reloaded) */
@@ -20,4 +21,6 @@ export interface AppDeps {
   routes(): RouteTable;
   /** the admin endpoint for commands on this computer (serverokey backup while the host runs) */
   admin?: AdminHandlers;
+  /** a chain's shop: whether head office is reached and what waits (templates see it as `chain`) */
+  chainStatus?(): ChainStatus | null;
 }

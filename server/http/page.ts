@@ -43,10 +43,10 @@ export function enginePage(title: string, body: string, options: { refreshSecond
   return `<!doctype html><html lang="ru"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">${refresh}
 <title>${escapeHtml(title)}</title><style>
 body{font:16px/1.45 system-ui,sans-serif;background:#f1f3f6;color:#1d2530;margin:0;display:grid;place-items:center;min-height:100vh}
-main{background:#fff;border-radius:12px;box-shadow:0 4px 24px #0002;padding:28px 32px;min-width:320px;max-width:640px}
+main{background:#fff;border-radius:12px;box-shadow:0 4px 24px #0002;padding:28px 32px;box-sizing:border-box;width:min(640px,100% - 24px);margin:12px 0}
 h1{font-size:22px;margin:0 0 16px}label{display:block;margin:12px 0 4px;font-weight:600}
-input{font:inherit;padding:10px;border:1px solid #b8c0cc;border-radius:8px;width:100%;box-sizing:border-box}
-button{font:inherit;margin-top:16px;padding:10px 16px;border:0;border-radius:8px;background:#1f6feb;color:#fff;cursor:pointer}
+input{font:inherit;padding:10px;min-height:44px;border:1px solid #b8c0cc;border-radius:8px;width:100%;box-sizing:border-box}
+button{font:inherit;margin-top:16px;padding:10px 16px;min-height:44px;min-width:44px;border:0;border-radius:8px;background:#1f6feb;color:#fff;cursor:pointer}
 .error{color:#b42318;font-weight:600}.code{font:700 40px/1 ui-monospace,monospace;letter-spacing:.2em}
 table{border-collapse:collapse;width:100%}td,th{padding:6px;border-bottom:1px solid #e3e6ea;text-align:left}
 </style></head><body><main>${body}</main></body></html>`;

@@ -92,7 +92,10 @@ export async function serveAction(deps: AppDeps, req: Request, res: Response, ke
   if (cached !== undefined) return sendJsonText(res, cached);
   let rendered;
   try {
-    rendered = engine.renderer.renderComponent(route.update, renderInput(identity, outcome.vars.data, url, csrf, user, outcome.vars.context));
+    rendered = engine.renderer.renderComponent(
+      route.update,
+      renderInput(identity, outcome.vars.data, url, csrf, user, deps.chainStatus?.() ?? null, outcome.vars.context),
+    );
   } catch (error) {
     const saved = outcome.changes.length > 0 ? 'Данные сохранены, но ' : '';
     throw new ActionError(500, `${saved}компонент "${route.update}" не удалось отрисовать: ${(error as Error).message}`, {

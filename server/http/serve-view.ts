@@ -29,7 +29,7 @@ export async function serveView(deps: AppDeps, req: Request, res: Response, key:
     data = await engine.runner.readFor(route.reads ?? [], requester, { shared: true });
   }
   const csrf = csrfToken(deps.secret, identity);
-  const input = renderInput(identity, data, { pathname: req.path, query }, csrf, identity.user, context);
+  const input = renderInput(identity, data, { pathname: req.path, query }, csrf, identity.user, deps.chainStatus?.() ?? null, context);
   if (isSpa(req)) {
     if (!route.inject?.pageContent) {
       res.json({ redirect: { url: req.originalUrl, full: true } });

@@ -43,6 +43,8 @@ export const connectorSchema = z.looseObject({
    * commit logs only the items it changed. Default: `id` identifies items when every item has a unique one.
    */
   keys: z.array(z.string().min(1)).min(1).optional(),
+  /** journal only: every new record gets `uid`, a UUID v7 made when it is written (a chain's head office keys on it) */
+  uid: z.boolean().optional(),
 });
 
 export const componentSchema = z.union([
@@ -90,6 +92,8 @@ export const channelSchema = z.looseObject({
   auth: z
     .looseObject({ required: z.boolean().optional(), roles: z.array(z.string()).optional() })
     .optional(),
+  /** false: subscribers' soft refreshes are never rendered by the host and pushed with the event */
+  push: z.boolean().optional(),
 });
 
 export const authSchema = z.looseObject({
@@ -141,6 +145,17 @@ export const launchSchema = z.looseObject({
       keep: z.number({ error: 'launch.backup.keep is how many backups to keep: a whole number from 1' }).int().min(1, 'launch.backup.keep must be at least 1').optional(),
       to: z.string().min(1, 'launch.backup.to is a folder (absolute, or relative to the folder that holds the data folder)').optional(),
     })
+    .optional(),
+  /** a shop of a chain: its id (head office's URL and the shop's password come from the environment, never from here) */
+  chain: z
+    .strictObject(
+      {
+        shop: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'launch.chain.shop is the shop id: 1–40 lower-case letters, digits, "-" or "_"').optional(),
+        /** the connector head office's catalogue is pulled into */
+        catalogue: z.string().min(1).optional(),
+      },
+      { error: "launch.chain holds the shop id and the catalogue connector; head office's URL and the password come from SERVEROKEY_CHAIN_URL, never from the manifest" },
+    )
     .optional(),
 });
 

@@ -40,6 +40,8 @@ export interface ConnectorConfig {
    * only the items they changed.
    */
   keys?: string[];
+  /** journal only: every new record gets `uid`, a UUID v7 made at the till when it is written (head office keys on it). */
+  uid?: boolean;
 }
 
 export type ComponentConfig = string | { template: string; style?: string; title?: string };
@@ -109,6 +111,11 @@ export interface ChannelConfig {
     reads?: string[];
   };
   auth?: { required?: boolean; roles?: string[] };
+  /**
+   * Automatic push (default true): subscribers' read-only soft refreshes are rendered by the host once per
+   * distinct request and sent with the event; false keeps every refresh an HTTP round trip.
+   */
+  push?: boolean;
 }
 
 export interface AuthConfig {
@@ -143,6 +150,8 @@ export interface LaunchConfig {
   print?: { path?: string; widthMm?: number; printer?: string };
   /** automatic backups of the data folder (see README "Backups") */
   backup?: BackupConfig;
+  /** a shop of a chain (README "A chain of shops"): its id; the URL and the password come from the environment */
+  chain?: { shop?: string; catalogue?: string };
 }
 
 export interface BackupConfig {

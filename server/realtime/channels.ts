@@ -11,6 +11,8 @@ export interface Channel {
   /** connectors a pushed render reads (emit.reads, default the watched connector) */
   reads: string[];
   auth: { required: boolean; roles?: string[] };
+  /** the host renders subscribers' read-only soft refreshes and sends them with the event (sockets.<name>.push, default true) */
+  push: boolean;
 }
 
 export function buildChannels(manifest: Manifest): Map<string, Channel> {
@@ -33,6 +35,7 @@ export function buildChannels(manifest: Manifest): Map<string, Channel> {
       payload: config.emit.payload,
       render: config.emit.render,
       reads: config.emit.reads ?? [config.watch],
+      push: config.push !== false,
       auth: { required: config.auth?.required ?? Boolean(manifest.auth), roles: config.auth?.roles },
     });
   }

@@ -10,6 +10,7 @@ import type { Logger } from '../log.js';
 import type { Channel } from './channels.js';
 import { projectPayload } from './channels.js';
 import { encodeFrame } from './event-frame.js';
+import { RefreshPushes, type RefreshPlan, type RefreshRenderer } from './refresh-push.js';
 
 export const MAX_FRAME_BYTES = 64 * 1024;
 const MAX_BUFFERED_BYTES = 1024 * 1024;
@@ -66,6 +67,8 @@ interface PreparedEvent {
   change: NotifyChange;
   /** serialised ahead when the channel had a listener in the change's scope */
   frame?: Buffer | Promise<Buffer>;
+  /** subscribers' soft refreshes rendered for this change (automatic push, refresh-push.ts) */
+  refreshes?: RefreshPlan;
 }
 
 export interface HubOptions {
@@ -83,6 +86,8 @@ export interface HubOptions {
    * Return it directly (not a promise) so the event goes out without waiting for the event loop.
    */
   renderPush?(channel: Channel, change: NotifyChange): ActionFragment | undefined | Promise<ActionFragment | undefined>;
+  /** renders subscribers' read-only soft refreshes to push with events (absent: windows always fetch them) */
+  renderRefresh?: RefreshRenderer;
   /** frames a new socket gets right after its id (e.g. the host's status while it cannot save) */
   greeting?(): ServerFrame[];
   /** default DEFAULT_MAX_SOCKETS_PER_TERMINAL */
@@ -98,8 +103,11 @@ export class RealtimeHub {
   private heartbeat?: NodeJS.Timeout;
   /** frames sent, subscribers dropped for not keeping up, upgrades refused, event frames serialised, sockets over a terminal's cap */
   counters = { delivered: 0, dropped: 0, refused: 0, encoded: 0, overCap: 0 };
+  /** the windows' refresh requests and the pushes planned from them */
+  readonly refreshPushes: RefreshPushes;
 
   constructor(private options: HubOptions) {
+    this.refreshPushes = new RefreshPushes(() => this.options.renderRefresh, MAX_FRAME_BYTES, (message) => this.options.log.warn(message));
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, clientTracking: false });
     this.index();
   }
@@ -188,7 +196,7 @@ export class RealtimeHub {
   private message(sub: Subscriber, data: RawData, isBinary: boolean): void {
     sub.alive = true;
     if (isBinary) return this.send(sub, { type: 'error', message: 'binary frames are not accepted; send JSON text' });
-    let frame: { type?: unknown; channel?: unknown };
+    let frame: { type?: unknown; channel?: unknown; refresh?: unknown };
     try {
       frame = JSON.parse(data.toString());
     } catch {
@@ -204,12 +212,15 @@ export class RealtimeHub {
     if (!channel) return this.send(sub, { type: 'error', message: `unknown channel "${frame.channel}"`, channel: frame.channel });
     if (frame.type === 'unsubscribe') {
       sub.channels.delete(channel.name);
+      this.refreshPushes.forget(sub, channel.name);
       return;
     }
     if (this.sessionEnded(sub)) return this.endSocket(sub, CLOSE_SESSION_CHANGED, 'session ended');
     const denied = this.denied(channel, sub.principal);
     if (denied) return this.send(sub, { type: 'error', message: denied, channel: channel.name });
     sub.channels.add(channel.name);
+    // a subscribe again (the window's elements changed) replaces the refreshes it asked for
+    this.refreshPushes.remember(sub, channel.name, channel.push && !channel.render ? frame.refresh : undefined);
     this.send(sub, { type: 'subscribed', channel: channel.name });
   }
 
@@ -264,6 +275,11 @@ export class RealtimeHub {
           } catch {
             // tried again (and reported) by send(), should the commit succeed
           }
+          // a channel with emit.render pushes its own fragment; the others push their subscribers' refreshes
+          if (!channel.render) {
+            const listeners = [...this.listenersOf(channel, change)].filter((sub) => sub.id !== initiator?.socketId);
+            event.refreshes = this.refreshPushes.plan(channel, change, listeners);
+          }
         }
         events.push(event);
       }
@@ -280,7 +296,7 @@ export class RealtimeHub {
   private async sendPrepared(events: PreparedEvent[], initiator: Initiator | undefined): Promise<void> {
     const isInitiator = (sub: Subscriber) =>
       initiator !== undefined && sub.id === initiator.socketId && sub.principal.terminalId === initiator.terminalId;
-    for (const { channel, change, frame } of events) {
+    for (const { channel, change, frame, refreshes } of events) {
       try {
         const recipients: Subscriber[] = [];
         for (const sub of this.sockets.values()) {
@@ -296,7 +312,8 @@ export class RealtimeHub {
         let encoded = frame ?? this.encodeEvent(channel, change);
         // `await` only for a promise: awaiting anything else would still wait for the microtask queue
         if (encoded instanceof Promise) encoded = await encoded;
-        for (const sub of recipients) this.sendRaw(sub, encoded);
+        if (refreshes) for (const sub of recipients) this.sendRaw(sub, refreshes.frameFor(sub, encoded));
+        else for (const sub of recipients) this.sendRaw(sub, encoded);
       } catch (error) {
         this.options.log.warn(`channel "${channel.name}": notification failed: ${(error as Error).message}`);
       }
@@ -307,6 +324,11 @@ export class RealtimeHub {
   hasSubscriber(connector: string, scope: NotifyChange['scope'], scopeKey: string): boolean {
     const change = { name: connector, scope, scopeKey, state: undefined };
     return (this.byConnector.get(connector) ?? []).some((channel) => this.hasListener(channel, change));
+  }
+
+  /** The sockets listening to the channel in the change's scope now. */
+  private *listenersOf(channel: Channel, change: NotifyChange): Iterable<Subscriber> {
+    for (const sub of this.sockets.values()) if (sub.channels.has(channel.name) && this.inScope(change, sub.principal)) yield sub;
   }
 
   private hasListener(channel: Channel, change: NotifyChange): boolean {

@@ -5,6 +5,7 @@ import type { JsonValue } from './types.js';
 import { applyComputed } from './computed.js';
 import { isPlainRecord } from './json-value.js';
 import { GLOBAL_SCOPE_KEY } from './paths.js';
+import { UnknownConnectorError } from './types.js';
 
 export const VALID_SCOPES: readonly ConnectorScope[] = ['global', 'terminal', 'user'];
 
@@ -49,4 +50,44 @@ export function frozenView(connector: ScopedConnector, state: JsonValue, version
     applyComputed(state, computed);
   }
   return { version, state: deepFreeze(state) };
+}
+
+/**
+ * A store's connector states by id, made on first use: `create` gives a new state's record (each store keeps
+ * its own fields beside the id, connector and scope key).
+ */
+export class EntryTable<C extends ScopedConnector, E extends { id: string }> {
+  private readonly entries = new Map<string, E>();
+
+  constructor(
+    private readonly connectors: ReadonlyMap<string, C>,
+    private readonly create: (id: string, connector: C, scopeKey: string) => E,
+  ) {}
+
+  connector(name: string): C {
+    const connector = this.connectors.get(name);
+    if (!connector) throw new UnknownConnectorError(name, [...this.connectors.keys()]);
+    return connector;
+  }
+
+  /** The state of a connector for a scope key (global connectors have one, whatever the key). */
+  get(name: string, scopeKey: string): E {
+    const connector = this.connector(name);
+    const id = entryIdOf(connector, scopeKey);
+    let entry = this.entries.get(id);
+    if (!entry) {
+      entry = this.create(id, connector, connector.scope === 'global' ? GLOBAL_SCOPE_KEY : scopeKey);
+      this.entries.set(id, entry);
+    }
+    return entry;
+  }
+
+  /** The state with this id when it was made already. */
+  find(id: string): E | undefined {
+    return this.entries.get(id);
+  }
+
+  values(): IterableIterator<E> {
+    return this.entries.values();
+  }
 }

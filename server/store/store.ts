@@ -8,7 +8,7 @@
 // When a log write fails, every commit not yet durable is refused together (later ones may be built on
 // it) and every state returns to its last durable value before any other code runs: a refused change
 // leaves no trace, in memory, in the log or in the files.
-import { deepFreeze, entryIdOf, frozenView, scopeText, VALID_SCOPES } from './entries.js';
+import { deepFreeze, EntryTable, entryIdOf, frozenView, scopeText, VALID_SCOPES } from './entries.js';
 import type { ConnectorConfig, ConnectorScope } from '../manifest/types.js';
 import type {
   Change,
@@ -21,7 +21,7 @@ import type {
   ScopeTarget,
   Store,
 } from './types.js';
-import { InvalidChangeError, StoreWriteError, UnknownConnectorError } from './types.js';
+import { InvalidChangeError, StoreWriteError } from './types.js';
 import { findKind, knownTypes } from './kinds.js';
 import { KeyedLocks } from './locks.js';
 import { copyAsJson } from './json-value.js';
@@ -108,7 +108,18 @@ interface InFlightCommit {
 
 export class ConnectorStore implements Store {
   private readonly connectors = new Map<string, Connector>();
-  private readonly entries = new Map<string, Entry>();
+  private readonly table = new EntryTable<Connector, Entry>(this.connectors, (id, connector, scopeKey) => ({
+    id,
+    connector,
+    scopeKey,
+    state: undefined,
+    durable: undefined,
+    version: 0,
+    latestVersion: 0,
+    view: null,
+    latestView: null,
+    loading: null,
+  }));
   private readonly locks = new KeyedLocks();
   private readonly pending = new Set<Promise<void>>();
   private readonly wal: WriteAheadLog;
@@ -542,9 +553,7 @@ export class ConnectorStore implements Store {
   }
 
   private connector(name: string): Connector {
-    const connector = this.connectors.get(name);
-    if (!connector) throw new UnknownConnectorError(name, this.names());
-    return connector;
+    return this.table.connector(name);
   }
 
   private entryId(connector: Connector, scopeKey: string): string {
@@ -552,25 +561,7 @@ export class ConnectorStore implements Store {
   }
 
   private entry(name: string, scopeKey: string): Entry {
-    const connector = this.connector(name);
-    const id = this.entryId(connector, scopeKey);
-    let entry = this.entries.get(id);
-    if (!entry) {
-      entry = {
-        id,
-        connector,
-        scopeKey: connector.scope === 'global' ? GLOBAL_SCOPE_KEY : scopeKey,
-        state: undefined,
-        durable: undefined,
-        version: 0,
-        latestVersion: 0,
-        view: null,
-        latestView: null,
-        loading: null,
-      };
-      this.entries.set(id, entry);
-    }
-    return entry;
+    return this.table.get(name, scopeKey);
   }
 
   /** What a connector holds when nothing is stored: its initialState (migrations applied, unless told not to). */

@@ -89,13 +89,13 @@ test('validate prints one line per finding and exits 1 on errors; --json gives t
 test('every command has --help', async () => {
   const program = buildProgram();
   const names = program.commands.map((command) => command.name()).sort();
-  assert.deepEqual(names, ['backup', 'dev', 'export', 'import', 'new', 'restore', 'schema', 'seed', 'serve', 'validate']);
+  assert.deepEqual(names, ['backup', 'chain', 'dev', 'export', 'import', 'new', 'restore', 'schema', 'seed', 'serve', 'validate']);
   for (const command of program.commands) {
     const help = command.helpInformation();
     assert.match(help, new RegExp(`^Usage: serverokey ${command.name()} `), command.name());
   }
   const serveHelp = program.commands.find((c) => c.name() === 'serve')!.helpInformation();
-  for (const flag of ['--port', '--data', '--lan', '--debug']) assert.ok(serveHelp.includes(flag), flag);
+  for (const flag of ['--port', '--data', '--lan', '--debug', '--chain', '--shop']) assert.ok(serveHelp.includes(flag), flag);
   const shown = await run(['seed', '--help']);
   assert.equal(shown.code, 0);
   assert.match(shown.stdout, /reset every stored connector/);

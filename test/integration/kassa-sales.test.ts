@@ -144,7 +144,8 @@ describe('kassa: scanning, payment, journal, shift and reports', () => {
     assert.equal(field(sale.body.html, 'change'), '7.70');
     assert.match(sale.body.html, /Чек №1 · Оплачен/);
     assert.equal(field(sale.body.html, 'count'), '0', 'a new empty receipt');
-    assert.equal(field(sale.body.html, 'percent'), '10', 'with the default discount again');
+    assert.equal(field(sale.body.html, 'tendered'), '500.00', 'the banner shows the cash received too');
+    assert.equal(field(sale.body.html, 'percent'), undefined, 'an empty receipt shows no discount row');
 
     const records = await journal(host, 'sales');
     assert.equal(records.length, 1);
@@ -195,6 +196,10 @@ describe('kassa: scanning, payment, journal, shift and reports', () => {
     assert.equal(field(print.text, 'p-final'), '=136.00');
     assert.equal(field(print.text, 'p-card'), '=136.00');
     assert.doesNotMatch(print.text, /p-change/);
+    // no fiscal register yet: the receipt says it is not a fiscal document, and shows the VAT included
+    assert.match(print.text, /Не является фискальным документом/);
+    assert.match(print.text, /в т\.ч\. НДС 20%/);
+    assert.equal(field(print.text, 'p-vat'), '=22.67', '136.00 × 20 / 120');
     const narrow = await till.get('/print/receipt?sale=last&width=58');
     assert.match(narrow.text, /class="paper" data-width="58"/);
     assert.match(narrow.text, /\.paper\[data-width='58'\] \{ width: 58mm/);

@@ -59,10 +59,13 @@ describe('kassa: the original example’s behaviour', () => {
     assert.match(till.text, /Сыр Российский<\/span><span class="barcode">4607000010211<\/span><span class="price">250.75 ₽/);
   });
 
-  it('wrong password redirects to /login?error=1 and the page says so', async () => {
+  it('wrong password reloads /login?error=1 with the login kept (never the password), and the page says so', async () => {
     const t = await new TestTerminal(host.url).open('/login');
     const wrong = await t.action('/auth/login', { login: 'kassir', password: 'nope' });
-    assert.deepEqual(wrong.body, { redirect: '/login?error=1' });
+    assert.deepEqual(wrong.body, { redirect: { url: '/login?error=1&login=kassir', full: true } });
+    const again = await t.get('/login?error=1&login=kassir');
+    assert.match(again.text, /id="login" value="kassir"/);
+    assert.doesNotMatch(again.text, /nope/);
     const spa = await t.get('/login?error=1', { 'X-Requested-With': 'ServerokeySPA' });
     assert.match(JSON.parse(spa.text).injectedParts.pageContent, /Неверный логин или пароль/);
   });
@@ -162,9 +165,20 @@ describe('kassa: the original example’s behaviour', () => {
     assert.equal(gone.status, 409);
     await cashier.action('/action/addItem', { id: '5' });
     const cleared = await cashier.action('/action/clearReceipt');
-    assert.match(cleared.body.html, /Чек очищен, скидка сброшена/);
+    // nothing but the default discount was on it: nothing was reset, and it does not say so
+    assert.match(cleared.body.html, /Чек очищен/);
+    assert.doesNotMatch(cleared.body.html, /сброшена/);
     assert.equal(field(cleared.body.html, 'count'), '0');
-    assert.equal(field(cleared.body.html, 'percent'), '10');
+    // an empty receipt shows no "Скидка (10%) −0.00"
+    assert.doesNotMatch(cleared.body.html, /class="discount"/);
+    // a coupon on it: clearing does reset the discount, and says so
+    await cashier.action('/action/addItem', { id: '5' });
+    await cashier.action('/action/applyCoupon', { coupon_code: 'SALE15' });
+    const reset = await cashier.action('/action/clearReceipt');
+    assert.match(reset.body.html, /Чек очищен, скидка сброшена/);
+    const next = await cashier.action('/action/addItem', { id: '5' });
+    assert.equal(field(next.body.html, 'percent'), '10');
+    await cashier.action('/action/clearReceipt');
   });
 
   it('searches products live by name (any case) or barcode', async () => {

@@ -10,6 +10,7 @@ module.exports = {
   positionsList: { template: 'positionsList.html', style: 'positionsList.css' },
   receipt: { template: 'receipt.html', style: 'receipt.css' },
   changePreview: { template: 'change-preview.html' },
+  numpad: { template: 'numpad.html', style: 'numpad.css' },
   shiftPage: { template: 'shift-page.html', style: 'shift-page.css', title: t.titles.shift },
   shiftReportPage: { template: 'shift-report-page.html', style: 'shift-page.css', title: t.titles.report },
   shiftReport: { template: 'shift-report.html', style: 'shift-report.css' },

@@ -74,10 +74,10 @@ module.exports = {
     viewState: { type: 'memory', scope: 'terminal', initialState: { query: '', filtered: [] } },
     shift: { type: 'lowdb', scope: 'terminal', initialState: closedShift },
     lastSale: { type: 'lowdb', scope: 'terminal', initialState: { sale: null } },
-    sales: { type: 'journal', view: { last: 200 } },
-    zReports: { type: 'journal', view: { last: 50 } },
+    sales: { type: 'journal', uid: true, view: { last: 200 } },
+    zReports: { type: 'journal', uid: true, view: { last: 50 } },
     /** cash in / cash out of the drawer: { kind, amount, reason, at, day, shift, terminal, cashier } */
-    cashMoves: { type: 'journal', view: { last: 200 } },
+    cashMoves: { type: 'journal', uid: true, view: { last: 200 } },
     daily: { type: 'lowdb', initialState: { day: '', count: 0, total: 0, cash: 0, card: 0, discounts: 0, terminals: [] } },
   },
 };

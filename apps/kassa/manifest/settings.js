@@ -14,6 +14,8 @@ module.exports = {
    * till could make themselves a cashier; the manager creates accounts on the staff screen (/staff).
    */
   selfRegistration: false,
+  /** the VAT included in every price, printed on the receipt (one rate for the whole catalogue) */
+  vat: { percent: 20 },
   /** receipt printer paper: 80 or 58 mm rolls (the printed layout and the desktop's silent print) */
   printer: { widthMm: 80 },
   /** what receipts and the customer display print at the top */

@@ -12,6 +12,10 @@ module.exports = {
     dashboard: 'Продажи за день',
     logout: 'Выйти',
     terminal: 'Терминал',
+    // a shop of a chain: the link to head office (README, "A chain of shops")
+    chainOnline: 'Офис: на связи',
+    chainOffline: 'Офис: нет связи',
+    chainWaiting: 'ждут отправки',
   },
 
   auth: {
@@ -66,6 +70,7 @@ module.exports = {
     paid: 'Оплачен',
     number: 'Чек №',
     change: 'Сдача',
+    tendered: 'Получено',
     print: 'Печать',
     printTitle: 'Печать последнего чека (повторно — тоже)',
     clearTitle: 'Очистить чек',
@@ -86,7 +91,8 @@ module.exports = {
 
   // Texts stored in the receipt's status line (the original's messages).
   status: {
-    cleared: 'Чек очищен, скидка сброшена',
+    cleared: 'Чек очищен',
+    clearedDiscountReset: 'Чек очищен, скидка сброшена',
     couponApplied: 'Купон {code} применён',
     bonusApplied: 'Бонус +5% применён',
     bonusAlready: 'Бонус уже применён',
@@ -207,6 +213,9 @@ module.exports = {
     thanks: 'Спасибо за покупку!',
     noSale: 'Завершённых продаж на этом терминале ещё нет.',
     inn: 'ИНН',
+    // until a fiscal register (ККТ) is connected the till prints no fiscal data, and says so
+    notFiscal: 'Не является фискальным документом',
+    vat: 'в т.ч. НДС',
   },
 
   exportPage: {
@@ -357,6 +366,14 @@ module.exports = {
     catalogue: 'Каталог товаров',
     product: 'Товар',
     staff: 'Сотрудники',
+  },
+
+  numpad: {
+    label: 'Цифровая клавиатура',
+    hint: 'Коснитесь поля количества или «Получено», затем наберите число',
+    back: 'Стереть',
+    clear: 'Очистить поле',
+    ok: 'Ввод',
   },
 
   hintsLabel: 'Клавиши',

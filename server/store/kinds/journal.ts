@@ -7,6 +7,7 @@ import { InvalidChangeError } from '../types.js';
 import { JournalFile } from '../journal-file.js';
 import { connectorFile } from '../paths.js';
 import { copyAsJson, isPlainRecord } from '../json-value.js';
+import { uuidv7 } from '../../chain/uuid7.js';
 
 export const DEFAULT_JOURNAL_VIEW = 200;
 
@@ -90,7 +91,12 @@ class JournalBackend implements ConnectorBackend {
         );
       }
     }
-    const added = next.items.slice(seen.items.length) as JsonValue[];
+    // with `uid: true` every record gets an id made here, at the till, when it is written: it names the
+    // record everywhere (a chain's head office keys on it, so a record sent twice is stored once)
+    const stamp = this.options.config.uid === true;
+    const added = (next.items.slice(seen.items.length) as JsonValue[]).map((record) =>
+      stamp && isPlainRecord(record) && typeof record.uid !== 'string' ? { ...record, uid: uuidv7() } : record,
+    );
     if (added.length === 0) return { state: seen, write: undefined };
     return {
       state: { items: lastOf([...seen.items, ...added], this.last), count: seen.count + added.length } satisfies JournalState,

@@ -15,7 +15,7 @@
 // the other hosts reload those states and tell their subscribers (see onRemoteCommit). A host that loses
 // its LISTEN connection reconnects, compares the versions of everything it holds, and reloads and
 // announces what it missed.
-import { entryIdOf, frozenView, scopeText, VALID_SCOPES } from '../entries.js';
+import { EntryTable, entryIdOf, frozenView, scopeText, VALID_SCOPES } from '../entries.js';
 import { randomBytes } from 'node:crypto';
 import type { Client, Pool, PoolClient } from 'pg';
 import type { ConnectorConfig, ConnectorScope } from '../../manifest/types.js';
@@ -33,7 +33,7 @@ import type {
   ScopeTarget,
   Store,
 } from '../types.js';
-import { InvalidChangeError, StoreWriteError, UnknownConnectorError } from '../types.js';
+import { InvalidChangeError, StoreWriteError } from '../types.js';
 import { findKind, knownTypes } from '../kinds.js';
 import { journalKind, DEFAULT_JOURNAL_VIEW } from '../kinds/journal.js';
 import { nodeFileSystem } from '../file-system.js';
@@ -143,7 +143,22 @@ export class DatabaseUnavailableError extends StoreWriteError {
 export class PostgresStore implements Store, HostStorageProvider {
   readonly shared = true;
   private readonly connectors = new Map<string, Connector>();
-  private readonly entries = new Map<string, Entry>();
+  private readonly table = new EntryTable<Connector, Entry>(this.connectors, (id, connector, scopeKey) => ({
+    id,
+    connector,
+    scopeKey,
+    state: undefined,
+    durable: undefined,
+    dbVersion: 0,
+    texts: null,
+    version: 0,
+    latestVersion: 0,
+    durableSeq: 0,
+    view: null,
+    latestView: null,
+    loading: null,
+    pending: null,
+  }));
   private readonly locks = new KeyedLocks();
   private readonly heldBy = new Map<string, Held>();
   private readonly pendingCommits = new Set<Promise<void>>();
@@ -710,7 +725,7 @@ export class PostgresStore implements Store, HostStorageProvider {
       }
       const connector = this.connectors.get(name);
       if (!connector || connector.mode === 'memory') continue;
-      const entry = this.entries.get(this.entryId(connector, scopeKey));
+      const entry = this.table.find(this.entryId(connector, scopeKey));
       // a load on its way may have read the row before this commit: compare once it is done
       if (entry?.loading) await entry.loading.catch(() => {});
       if (entry && entry.state !== undefined && entry.dbVersion < version) {
@@ -739,7 +754,7 @@ export class PostgresStore implements Store, HostStorageProvider {
   /** After the LISTEN connection came back: whatever changed meanwhile is loaded again and announced. */
   private async resync(): Promise<void> {
     if (this.terminalListeners.size > 0) await this.reloadTerminals().catch(() => {});
-    const held = [...this.entries.values()].filter((entry) => entry.connector.mode !== 'memory' && entry.state !== undefined);
+    const held = [...this.table.values()].filter((entry) => entry.connector.mode !== 'memory' && entry.state !== undefined);
     if (held.length === 0) return;
     try {
       const result = await this.pools.reads.query<{ connector: string; scope_key: string; version: string }>(
@@ -749,7 +764,7 @@ export class PostgresStore implements Store, HostStorageProvider {
       );
       const changes: ScopeTarget[] = [];
       for (const row of result.rows) {
-        const entry = this.entries.get(this.entryId(this.connector(row.connector), row.scope_key));
+        const entry = this.table.find(this.entryId(this.connector(row.connector), row.scope_key));
         if (!entry || Number(row.version) === entry.dbVersion) continue;
         await this.refresh(entry);
         changes.push({ name: entry.connector.name, scopeKey: entry.scopeKey });
@@ -883,9 +898,7 @@ export class PostgresStore implements Store, HostStorageProvider {
   }
 
   private connector(name: string): Connector {
-    const connector = this.connectors.get(name);
-    if (!connector) throw new UnknownConnectorError(name, this.names());
-    return connector;
+    return this.table.connector(name);
   }
 
   private entryId(connector: Connector, scopeKey: string): string {
@@ -893,29 +906,7 @@ export class PostgresStore implements Store, HostStorageProvider {
   }
 
   private entry(name: string, scopeKey: string): Entry {
-    const connector = this.connector(name);
-    const id = this.entryId(connector, scopeKey);
-    let entry = this.entries.get(id);
-    if (!entry) {
-      entry = {
-        id,
-        connector,
-        scopeKey: connector.scope === 'global' ? GLOBAL_SCOPE_KEY : scopeKey,
-        state: undefined,
-        durable: undefined,
-        dbVersion: 0,
-        texts: null,
-        version: 0,
-        latestVersion: 0,
-        durableSeq: 0,
-        view: null,
-        latestView: null,
-        loading: null,
-        pending: null,
-      };
-      this.entries.set(id, entry);
-    }
-    return entry;
+    return this.table.get(name, scopeKey);
   }
 
 }

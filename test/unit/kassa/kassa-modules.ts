@@ -16,6 +16,7 @@ export interface Money {
   lineSum(price: number, quantity: number): number;
   percentOf(amount: number, percent: number): number;
   applyDiscount(total: number, percent: number): { discount: number; due: number };
+  includedVat(amount: number, percent: number): number;
 }
 
 export interface ReceiptLine {

@@ -71,6 +71,16 @@ describe('money: percentage discounts round half-up to a kopeck', () => {
     assert.deepEqual(money.applyDiscount(101, 100), { discount: 101, due: 0 });
     assert.deepEqual(money.applyDiscount(54700, 10), { discount: 5470, due: 49230 });
   });
+
+  it('finds the VAT included in an amount, rounded half-up to a kopeck (printed receipts)', () => {
+    assert.equal(money.includedVat(12000, 20), 2000, '120.00 with 20 % VAT holds 20.00');
+    assert.equal(money.includedVat(13600, 20), 2267, '136.00 → 22.666… → 22.67');
+    assert.equal(money.includedVat(9, 20), 2, '0.09 → 0.015 → 0.02 (half goes up)');
+    assert.equal(money.includedVat(3, 20), 1, '0.03 → 0.005 → 0.01');
+    assert.equal(money.includedVat(11000, 10), 1000, '110.00 with 10 % VAT holds 10.00');
+    assert.equal(money.includedVat(0, 20), 0);
+    assert.throws(() => money.includedVat(1.5, 20));
+  });
 });
 
 describe('receipt arithmetic (app/actions/recalculate.js)', () => {

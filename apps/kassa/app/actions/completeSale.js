@@ -6,6 +6,8 @@
 const clock = require('../lib/clock.js');
 const cash = require('../lib/cash-move.js');
 const { emptyReceipt } = require('../../manifest/connectors.js');
+const settings = require('../../manifest/settings.js');
+const money = require('../lib/money.js');
 
 function addTo(totals, method, amount) {
   totals.count += 1;
@@ -38,6 +40,8 @@ module.exports = function completeSale(context) {
     coupon: receipt.coupon,
     bonus: receipt.bonusApplied,
     payment: { method: payment.method, tendered: payment.tendered, change: payment.change },
+    // the VAT included in the amount paid (printed; no fiscal register is connected yet)
+    vat: { percent: settings.vat.percent, amount: money.includedVat(receipt.finalTotal, settings.vat.percent) },
   };
   data.sales.items.push(sale);
 

@@ -86,4 +86,14 @@ function applyDiscount(total, percent) {
   return { discount, due: total - discount };
 }
 
-module.exports = { KOPECKS_PER_RUBLE, MAX_KOPECKS, isKopecks, parse, format, sum, lineSum, percentOf, applyDiscount };
+/**
+ * The VAT contained in an amount that includes it (20 % → amount × 20 / 120), rounded half-up to a kopeck,
+ * in integers (a whole-number rate): floor((2·a·p + (100 + p)) / (2·(100 + p))).
+ */
+function includedVat(amount, percent) {
+  assertKopecks(amount, 'amount');
+  const base = 100 + percent;
+  return Math.floor((2 * amount * percent + base) / (2 * base));
+}
+
+module.exports = { KOPECKS_PER_RUBLE, MAX_KOPECKS, isKopecks, parse, format, sum, lineSum, percentOf, applyDiscount, includedVat };

@@ -36,7 +36,13 @@ module.exports = {
       {
         if: "context.userRecord && typeof body.password === 'string' && require('bcrypt').compareSync(body.password, context.userRecord.passwordHash)",
         then: [{ 'auth:login': 'context.userRecord' }, { 'client:redirect': `({ url: ${afterLogin}, full: true })` }],
-        else: [{ 'client:redirect': `'/login?error=1' + (typeof body.next === 'string' && body.next ? '&next=' + encodeURIComponent(body.next) : '')` }],
+        // a full load (an SPA render would give the focused wrong password back): the password field
+        // is empty and the login typed is rendered back from the URL (?login=)
+        else: [
+          {
+            'client:redirect': `({ url: '/login?error=1' + (typeof body.login === 'string' && body.login ? '&login=' + encodeURIComponent(body.login.slice(0, 64)) : '') + (typeof body.next === 'string' && body.next ? '&next=' + encodeURIComponent(body.next) : ''), full: true })`,
+          },
+        ],
       },
     ],
   },

@@ -6,7 +6,7 @@ module.exports = {
     type: 'view',
     layout: 'mainLayout',
     reads: ['receipt', 'viewState', 'positions', 'shift'],
-    inject: { pageContent: 'cashierPage', positionsList: 'positionsList', receipt: 'receipt' },
+    inject: { pageContent: 'cashierPage', positionsList: 'positionsList', receipt: 'receipt', numpad: 'numpad' },
   },
 
   // Bound to the terminal that opens it: shows that terminal's receipt only.

@@ -125,8 +125,16 @@ module.exports = {
 
   'POST /action/clearReceipt': receiptAction([
     // a fresh receipt, with the revision counting on (a pay form showing the old one stays stale)
+    // "скидка сброшена" only when a coupon or the bonus was actually dropped
+    {
+      set: 'context.discountReset',
+      to: `data.receipt.discountPercent !== ${settings.defaultDiscountPercent} || !!data.receipt.coupon || !!data.receipt.bonusApplied`,
+    },
     { set: 'data.receipt', to: `Object.assign(${JSON.stringify(emptyReceipt)}, { revision: data.receipt.revision || 0 })` },
-    { set: 'data.receipt.statusMessage', to: JSON.stringify(t.status.cleared) },
+    {
+      set: 'data.receipt.statusMessage',
+      to: `context.discountReset ? ${JSON.stringify(t.status.clearedDiscountReset)} : ${JSON.stringify(t.status.cleared)}`,
+    },
     recalc,
   ]),
 

@@ -1,0 +1,118 @@
+// Head office's side of a chain of shops: the tables every shop's journal records reach, and one PostgreSQL
+// role per shop that may only add its own shop's records (row-level security) — it cannot read other shops'
+// sales, change or delete anything. The guarantee that a record is stored once comes from the database: its
+// id (a UUID v7 made at the till) is the primary key, and shops send with INSERT … ON CONFLICT DO NOTHING.
+import pg from 'pg';
+
+/** The tables (documented in the README, "A chain of shops"). */
+export const HEAD_OFFICE_SCHEMA = `
+CREATE TABLE IF NOT EXISTS serverokey_chain_shops (
+  shop text PRIMARY KEY,
+  role text NOT NULL UNIQUE,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS serverokey_chain_records (
+  uid uuid PRIMARY KEY,
+  shop text NOT NULL REFERENCES serverokey_chain_shops (shop),
+  journal text NOT NULL,
+  seq bigint NOT NULL,
+  at timestamptz,
+  record json NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS serverokey_chain_records_by_shop ON serverokey_chain_records (shop, journal, seq);
+ALTER TABLE serverokey_chain_records ENABLE ROW LEVEL SECURITY;
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'serverokey_shop') THEN CREATE ROLE serverokey_shop NOLOGIN; END IF;
+END $$;
+GRANT SELECT ON serverokey_chain_shops TO serverokey_shop;
+GRANT SELECT, INSERT ON serverokey_chain_records TO serverokey_shop;
+DROP POLICY IF EXISTS shop_adds_its_own ON serverokey_chain_records;
+CREATE POLICY shop_adds_its_own ON serverokey_chain_records FOR INSERT TO serverokey_shop
+  WITH CHECK (shop = (SELECT s.shop FROM serverokey_chain_shops s WHERE s.role = current_user));
+DROP POLICY IF EXISTS shop_reads_its_own ON serverokey_chain_records;
+CREATE POLICY shop_reads_its_own ON serverokey_chain_records FOR SELECT TO serverokey_shop
+  USING (shop = (SELECT s.shop FROM serverokey_chain_shops s WHERE s.role = current_user));
+CREATE SEQUENCE IF NOT EXISTS serverokey_catalogue_version;
+CREATE TABLE IF NOT EXISTS serverokey_chain_catalogue (
+  item_id text NOT NULL,
+  shop text NOT NULL DEFAULT '',
+  version bigint NOT NULL DEFAULT nextval('serverokey_catalogue_version'),
+  item json,
+  PRIMARY KEY (item_id, shop)
+);
+CREATE INDEX IF NOT EXISTS serverokey_chain_catalogue_by_version ON serverokey_chain_catalogue (version);
+ALTER TABLE serverokey_chain_catalogue ENABLE ROW LEVEL SECURITY;
+GRANT SELECT ON serverokey_chain_catalogue TO serverokey_shop;
+DROP POLICY IF EXISTS shop_reads_catalogue ON serverokey_chain_catalogue;
+CREATE POLICY shop_reads_catalogue ON serverokey_chain_catalogue FOR SELECT TO serverokey_shop
+  USING (shop = '' OR shop = (SELECT s.shop FROM serverokey_chain_shops s WHERE s.role = current_user));
+`;
+
+/** Shops listen here: a change to the catalogue is pulled at once, not at the next round. */
+export const CATALOGUE_CHANNEL = 'serverokey_catalogue';
+
+/**
+ * Puts a product into the chain's catalogue (written at head office only: shops may only read it), for every
+ * shop or, with `shop`, as that shop's own price or override. `item` null removes it. Every change takes the
+ * next version of one sequence; shops pull what is newer than the version they hold.
+ */
+export async function putCatalogueItem(adminUrl: string, itemId: string, item: Record<string, unknown> | null, shop = ''): Promise<number> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `INSERT INTO serverokey_chain_catalogue (item_id, shop, item) VALUES ($1, $2, $3)
+       ON CONFLICT (item_id, shop) DO UPDATE SET item = EXCLUDED.item, version = nextval('serverokey_catalogue_version')
+       RETURNING version`,
+      [itemId, shop, item === null ? null : JSON.stringify(item)],
+    );
+    await client.query(`NOTIFY ${CATALOGUE_CHANNEL}`);
+    return Number(rows[0].version);
+  } finally {
+    await client.end();
+  }
+}
+
+const SHOP_ID = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+
+/** The PostgreSQL role of a shop: `shop_<id>` (ids are lower-case letters, digits, - and _). */
+export function shopRole(shop: string): string {
+  if (!SHOP_ID.test(shop)) throw new Error(`shop id ${JSON.stringify(shop)}: use 1–40 lower-case letters, digits, "-" or "_", starting with a letter or digit`);
+  return `shop_${shop.replace(/-/g, '_')}`;
+}
+
+/** Creates (or brings up to date) head office's tables, with an owner's connection. */
+export async function setUpHeadOffice(adminUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(7320021)');
+    await client.query(HEAD_OFFICE_SCHEMA);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A new shop: its login role (with this password) and its row; refused when the shop exists. */
+export async function addShop(adminUrl: string, shop: string, password: string): Promise<{ role: string }> {
+  const role = shopRole(shop);
+  if (password.length < 12) throw new Error('a shop password needs at least 12 characters');
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    const known = await client.query('SELECT 1 FROM serverokey_chain_shops WHERE shop = $1', [shop]);
+    if (known.rowCount) throw new Error(`shop "${shop}" exists already`);
+    // a role name and a password cannot be bound parameters: the name is checked above, the password quoted
+    await client.query(`CREATE ROLE ${role} LOGIN PASSWORD ${client.escapeLiteral(password)} IN ROLE serverokey_shop`);
+    await client.query('INSERT INTO serverokey_chain_shops (shop, role) VALUES ($1, $2)', [shop, role]);
+    await client.query('COMMIT');
+    return { role };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    await client.end();
+  }
+}
