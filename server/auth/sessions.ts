@@ -128,8 +128,13 @@ export class SessionManager {
 
   /** Ends every session of a user (e.g. after a password change). */
   async destroyUser(userKey: string): Promise<void> {
-    const ended = [...this.byId.values()].filter((record) => record.userKey === userKey);
-    if (ended.length === 0) return;
+    await this.endWhere((record) => record.userKey === userKey);
+  }
+
+  /** Ends the sessions `matches` picks; when that cannot be stored they stay as they were (and this rejects). */
+  private async endWhere(matches: (record: SessionRecord) => boolean): Promise<number> {
+    const ended = [...this.byId.values()].filter(matches);
+    if (ended.length === 0) return 0;
     for (const record of ended) {
       this.byId.delete(record.id);
       this.endedHere.add(record.id);
@@ -140,6 +145,7 @@ export class SessionManager {
         this.endedHere.delete(record.id);
       }
     });
+    return ended.length;
   }
 
   private async persistOrUndo(undo: () => void): Promise<void> {
@@ -160,19 +166,7 @@ export class SessionManager {
 
   /** Ends every session made on a terminal (it was revoked); resolves once that is stored. */
   async destroyTerminal(terminalId: string): Promise<number> {
-    const ended = [...this.byId.values()].filter((record) => record.terminalId === terminalId);
-    if (ended.length === 0) return 0;
-    for (const record of ended) {
-      this.byId.delete(record.id);
-      this.endedHere.add(record.id);
-    }
-    await this.persistOrUndo(() => {
-      for (const record of ended) {
-        this.byId.set(record.id, record);
-        this.endedHere.delete(record.id);
-      }
-    });
-    return ended.length;
+    return this.endWhere((record) => record.terminalId === terminalId);
   }
 
   private expired(record: SessionRecord, now: number): boolean {

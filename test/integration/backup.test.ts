@@ -5,13 +5,13 @@
 // gets a clear error and changes nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fixtures, projectRoot, startHost } from '../helpers/host.js';
 import { TestTerminal } from '../helpers/http-client.js';
+import { mountSmallDisk } from '../helpers/small-disk.js';
 import { main } from '../../server/cli.js';
 import { listBackups, verifyBackup, BACKUP_MANIFEST } from '../../server/backup/backup-folder.js';
 import { connectorStates } from '../helpers/data-states.js';
@@ -215,28 +215,9 @@ test('restore keeps the replaced data aside, never deleting it', async (t) => {
   assert.equal(assertConsistent(await connectorStates(path.join(work, 'data'))), 1, 'the backup (1 sale) is restored');
 });
 
-/** A tmpfs at a new folder (optionally read-only), or the reason it cannot be mounted here. */
-function mountDisk(options: string): { dir: string; unmount(): void } | string {
-  if (process.platform !== 'linux') return 'tmpfs needs Linux';
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sok-backup-disk-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { stdio: 'pipe' });
-  } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
-    return `cannot mount a tmpfs here (${String((error as { stderr?: Buffer }).stderr ?? error).trim()}); run the tests as root, as CI does`;
-  }
-  return {
-    dir,
-    unmount() {
-      execFileSync('umount', ['-l', dir], { stdio: 'pipe' });
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 test('a full or read-only backup target: a clear error, nothing named left there, the till goes on selling', async (t) => {
-  const small = mountDisk('size=64k,mode=0700');
-  const readOnly = mountDisk('size=1m,mode=0700,ro');
+  const small = mountSmallDisk('size=64k,mode=0700');
+  const readOnly = mountSmallDisk('size=1m,mode=0700,ro');
   if (typeof small === 'string' || typeof readOnly === 'string') {
     t.skip(typeof small === 'string' ? small : (readOnly as string));
     return;

@@ -4,34 +4,14 @@
 // Mounting needs root (CI runs as root); elsewhere the test says so and is skipped.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { fixtures, projectRoot, startHost, type TestHost } from '../helpers/host.js';
+import { mountSmallDisk, type SmallDisk } from '../helpers/small-disk.js';
 import { TestTerminal } from '../helpers/http-client.js';
 import type { Engine } from '../../server/engine.js';
 import { SESSION_COOKIE, TERMINAL_COOKIE } from '../../server/auth/cookies.js';
-
-/** A tmpfs of `size` at a new folder, or the reason it cannot be mounted here. */
-function mountSmallDisk(size: string): { dir: string; unmount(): void } | string {
-  if (process.platform !== 'linux') return 'tmpfs needs Linux';
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sok-small-disk-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', dir], { stdio: 'pipe' });
-  } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
-    return `cannot mount a tmpfs here (${String((error as { stderr?: Buffer }).stderr ?? error).trim()}); run the tests as root, as CI does`;
-  }
-  return {
-    dir,
-    unmount() {
-      execFileSync('umount', ['-l', dir], { stdio: 'pipe' });
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** Fills the disk holding `dir` to the last byte; returns the filler's path (remove it to free the space). */
 function fillDisk(dir: string): string {
@@ -58,9 +38,9 @@ function fillDisk(dir: string): string {
 const engineOf = (host: TestHost) => (host as unknown as { engine(): Engine }).engine();
 
 describe('a full disk under a serving host', () => {
-  let disk: { dir: string; unmount(): void } | string;
+  let disk: SmallDisk | string;
   before(() => {
-    disk = mountSmallDisk('3m');
+    disk = mountSmallDisk('size=3m,mode=0700');
   });
   after(() => {
     if (typeof disk !== 'string') disk.unmount();
