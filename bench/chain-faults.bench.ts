@@ -3,7 +3,6 @@
 // during uploads, a head-office PostgreSQL restart; then: head office holds exactly 4 × 500 sales
 // (count = count distinct id), each shop's total equals its journal's, and the time until it all arrived.
 //   npm run bench -- chain-faults
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +13,7 @@ import { checkList, mdTable, projectRoot, Report } from './lib/results.js';
 import { BenchClient, actionHeaders } from './lib/session.js';
 import { startPostgres } from '../test/helpers/postgres.js';
 import { startTcpProxy, type TcpProxy } from '../test/helpers/tcp-proxy.js';
+import { startHostProcess, type HostProcess } from '../test/helpers/host-process.js';
 import { addShop, setUpHeadOffice } from '../server/chain/head-office.js';
 
 const flags = parseFlags();
@@ -31,7 +31,7 @@ interface Shop {
   id: string;
   dataDir: string;
   proxy: TcpProxy;
-  child: ChildProcess | null;
+  host: HostProcess | null;
   url: string;
   env: NodeJS.ProcessEnv;
   kills: number;
@@ -39,29 +39,13 @@ interface Shop {
 }
 
 async function start(shop: Shop): Promise<void> {
-  const child = spawn(process.execPath, [path.join(projectRoot, 'dist', 'server', 'cli.js'), 'serve', appDir, '--port', '0', '--data', shop.dataDir, '--shop', shop.id], {
-    cwd: projectRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: shop.env,
-  });
-  let output = '';
-  shop.url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk) => {
-      output += chunk;
-      const served = /serving \S+ at (http:\/\/\S+)/.exec(output);
-      if (served) resolve(served[1]);
-    });
-    child.stderr!.on('data', (chunk) => (output += chunk));
-    child.once('exit', (code) => reject(new Error(`shop ${shop.id} exited (${code}):\n${output}`)));
-  });
-  shop.child = child;
+  const host = await startHostProcess([appDir, '--port', '0', '--data', shop.dataDir, '--shop', shop.id], { env: shop.env, built: true });
+  shop.url = host.url;
+  shop.host = host;
 }
 
 async function kill(shop: Shop): Promise<void> {
-  const child = shop.child!;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
+  await shop.host!.kill();
   shop.kills++;
 }
 
@@ -79,7 +63,7 @@ try {
     url.username = `shop_${id}`;
     url.password = password;
     url.port = String(proxy.port);
-    shops.push({ id, dataDir: await mkdtemp(path.join(os.tmpdir(), `bench-chain-${id}-`)), proxy, child: null, url: '', env: { ...process.env, SERVEROKEY_CHAIN_URL: url.toString() }, kills: 0, cuts: 0 });
+    shops.push({ id, dataDir: await mkdtemp(path.join(os.tmpdir(), `bench-chain-${id}-`)), proxy, host: null, url: '', env: { ...process.env, SERVEROKEY_CHAIN_URL: url.toString() }, kills: 0, cuts: 0 });
   }
   for (const shop of shops) await start(shop);
   const started = performance.now();
@@ -137,7 +121,7 @@ try {
   report.add(checkList([{ label: `head office holds exactly ${SHOPS} × ${SALES} sales, once each, with each shop's totals`, pass: allRight, detail: `${rows.reduce((s, r) => s + r.n, 0)} records` }]));
 } finally {
   for (const shop of shops) {
-    shop.child?.kill('SIGKILL');
+    shop.host?.child.kill('SIGKILL');
     await shop.proxy.close();
     await rm(shop.dataDir, { recursive: true, force: true });
   }

@@ -5,16 +5,17 @@
 // Each shop's PostgreSQL role may add only its own records (row-level security).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { fixtures, projectRoot } from '../helpers/host.js';
+import { fixtures } from '../helpers/host.js';
 import { TestTerminal } from '../helpers/http-client.js';
 import { postgresSkipReason, startPostgres, type PostgresCluster } from '../helpers/postgres.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { waitFor } from '../helpers/wait.js';
+import { startHostProcess, type HostProcess } from '../helpers/host-process.js';
 import { addShop, putCatalogueItem, setUpHeadOffice } from '../../server/chain/head-office.js';
 
 const appDir = path.join(fixtures, 'chain-shop');
@@ -25,7 +26,7 @@ interface Shop {
   password: string;
   dataDir: string;
   proxy: TcpProxy;
-  child: ChildProcess | null;
+  host: HostProcess | null;
   url: string;
   acknowledged: Array<{ n: number; sum: number }>;
 }
@@ -45,33 +46,19 @@ describe('a chain of shops: every sale reaches head office exactly once', { skip
   };
 
   async function startShop(shop: Shop): Promise<void> {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', path.join(projectRoot, 'server', 'cli.ts'), 'serve', appDir, '--port', '0', '--data', shop.dataDir, '--shop', shop.id],
-      // the URL carries the shop's password: from the environment, never a command line
-      { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SERVEROKEY_CHAIN_URL: shopUrl(shop) } },
-    );
-    children.add(child);
-    child.once('exit', () => children.delete(child));
-    let output = '';
-    shop.url = await new Promise<string>((resolve, reject) => {
-      child.stdout!.on('data', (chunk) => {
-        output += chunk;
-        const served = /serving \S+ at (http:\/\/\S+)/.exec(output);
-        if (served) resolve(served[1]);
-      });
-      child.stderr!.on('data', (chunk) => (output += chunk));
-      child.once('exit', (code) => reject(new Error(`the shop host exited (${code}) before serving:\n${output}`)));
+    // the URL carries the shop's password: from the environment, never a command line
+    const host = await startHostProcess([appDir, '--port', '0', '--data', shop.dataDir, '--shop', shop.id], {
+      env: { ...process.env, SERVEROKEY_CHAIN_URL: shopUrl(shop) },
     });
-    shop.child = child;
+    children.add(host.child);
+    host.child.once('exit', () => children.delete(host.child));
+    shop.url = host.url;
+    shop.host = host;
   }
 
   async function killShop(shop: Shop): Promise<void> {
-    const child = shop.child!;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-    shop.child = null;
+    await shop.host!.kill();
+    shop.host = null;
   }
 
   async function sell(shop: Shop, n: number): Promise<void> {
@@ -108,7 +95,7 @@ describe('a chain of shops: every sale reaches head office exactly once', { skip
     for (const id of ['north', 'south']) {
       const password = `pw-${id}-0123456789`;
       await addShop(hq, id, password);
-      shops.push({ id, password, dataDir: await mkdtemp(path.join(os.tmpdir(), `sok-shop-${id}-`)), proxy: await startTcpProxy(cluster.port), child: null, url: '', acknowledged: [] });
+      shops.push({ id, password, dataDir: await mkdtemp(path.join(os.tmpdir(), `sok-shop-${id}-`)), proxy: await startTcpProxy(cluster.port), host: null, url: '', acknowledged: [] });
     }
   });
 
