@@ -22,6 +22,10 @@ const emptyReceipt = {
   paid: null,
   /** counts every change (app/actions/recalculate.js); a payment names the revision the cashier saw */
   revision: 0,
+  /** receipts put aside on this terminal (отложенные чеки), resumed later: { id, at, itemCount, finalTotal, … } */
+  parked: [],
+  /** the number the next parked receipt gets */
+  parkSeq: 0,
 };
 
 const closedShift = {

@@ -9,6 +9,8 @@ module.exports = {
   ],
   bonus: { percent: 5, minTotal: 30000 },
   maxQuantity: 999,
+  /** receipts a terminal may keep aside at once (отложенные чеки) */
+  maxParkedReceipts: 5,
   /**
    * Open self-registration (the original's "Регистрация нового кассира" on the login page). Off: anyone at a
    * till could make themselves a cashier; the manager creates accounts on the staff screen (/staff).

@@ -71,6 +71,9 @@ module.exports = function completeSale(context) {
   data.receipt = {
     ...structuredClone(emptyReceipt),
     revision: (receipt.revision || 0) + 1,
+    // receipts put aside stay aside
+    parked: receipt.parked || [],
+    parkSeq: receipt.parkSeq || 0,
     paid: { number, finalTotal: sale.finalTotal, method: payment.method, tendered: payment.tendered, change: payment.change },
   };
 };

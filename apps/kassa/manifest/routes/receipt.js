@@ -130,7 +130,11 @@ module.exports = {
       set: 'context.discountReset',
       to: `data.receipt.discountPercent !== ${settings.defaultDiscountPercent} || !!data.receipt.coupon || !!data.receipt.bonusApplied`,
     },
-    { set: 'data.receipt', to: `Object.assign(${JSON.stringify(emptyReceipt)}, { revision: data.receipt.revision || 0 })` },
+    // receipts put aside stay aside
+    {
+      set: 'data.receipt',
+      to: `Object.assign(${JSON.stringify(emptyReceipt)}, { revision: data.receipt.revision || 0, parked: data.receipt.parked || [], parkSeq: data.receipt.parkSeq || 0 })`,
+    },
     {
       set: 'data.receipt.statusMessage',
       to: `context.discountReset ? ${JSON.stringify(t.status.clearedDiscountReset)} : ${JSON.stringify(t.status.cleared)}`,
@@ -189,6 +193,40 @@ module.exports = {
   },
 
   // Soft refreshes (the seed's pattern): read-only, re-render from fresh data.
+  // Put the receipt aside (the customer fetches something) and serve the next one; resume it later on this
+  // terminal. It keeps its lines, prices and discount as the customer saw them.
+  'POST /action/parkReceipt': receiptAction([
+    refuseIf('data.receipt.items.length === 0', t.park.nothingToPark),
+    refuseIf(`(data.receipt.parked || []).length >= ${settings.maxParkedReceipts}`, t.park.tooMany, { max: String(settings.maxParkedReceipts) }),
+    { set: 'context.parkId', to: '(data.receipt.parkSeq || 0) + 1' },
+    {
+      set: 'context.parkedReceipt',
+      to:
+        '({ id: context.parkId, at: new Date().toISOString(), itemCount: data.receipt.itemCount, finalTotal: data.receipt.finalTotal, ' +
+        'items: data.receipt.items, discountPercent: data.receipt.discountPercent, coupon: data.receipt.coupon, bonusApplied: data.receipt.bonusApplied, currentId: data.receipt.currentId })',
+    },
+    {
+      set: 'data.receipt',
+      to: `Object.assign(${JSON.stringify(emptyReceipt)}, { revision: data.receipt.revision || 0, parked: (data.receipt.parked || []).concat([context.parkedReceipt]), parkSeq: context.parkId })`,
+    },
+    { set: 'data.receipt.statusMessage', to: message(t.park.parked, { id: 'context.parkId' }) },
+    recalc,
+  ]),
+  'POST /action/resumeReceipt': receiptAction([
+    refuseIf('data.receipt.items.length > 0', t.park.finishFirst),
+    { set: 'context.wanted', to: '(data.receipt.parked || []).find(p => String(p.id) === String(body.id ?? ""))' },
+    refuseIf('!context.wanted', t.park.unknown, { id: "String(body.id ?? '')" }),
+    {
+      set: 'data.receipt',
+      to:
+        `Object.assign(${JSON.stringify(emptyReceipt)}, { items: context.wanted.items, discountPercent: context.wanted.discountPercent, ` +
+        'coupon: context.wanted.coupon, bonusApplied: context.wanted.bonusApplied, currentId: context.wanted.currentId, ' +
+        'revision: data.receipt.revision || 0, parked: data.receipt.parked.filter(p => p.id !== context.wanted.id), parkSeq: data.receipt.parkSeq })',
+    },
+    { set: 'data.receipt.statusMessage', to: message(t.park.resumed, { id: 'context.wanted.id' }) },
+    recalc,
+  ]),
+
   'POST /action/soft-refresh-receipt': { type: 'action', reads: ['receipt'], update: 'receipt', steps: [] },
   'POST /action/soft-refresh-display': { type: 'action', reads: ['receipt'], update: 'customerDisplay', steps: [] },
 };
