@@ -114,7 +114,11 @@ export class ChainUploader {
     } catch {
       this.state = { journals: {}, lastUpload: null };
     }
-    this.update({ lastUpload: this.state.lastUpload, catalogueVersion: this.state.catalogueVersion ?? 0 });
+    this.update({
+      lastUpload: this.state.lastUpload,
+      catalogueVersion: this.state.catalogueVersion ?? 0,
+      backlog: await this.backlog().catch(() => 0),
+    });
     this.schedule(0);
   }
 
@@ -149,13 +153,15 @@ export class ChainUploader {
       try {
         const client = await this.connect();
         let more = false;
-        let backlog = 0;
+        let sent = 0;
         for (const journal of this.options.journals) {
-          const sent = await this.sendBatch(client, journal);
-          if (sent.full) more = true;
-          backlog += sent.waiting;
+          const batch = await this.sendBatch(client, journal);
+          if (batch.full) more = true;
+          sent += batch.sent;
         }
         if (await this.pullCatalogue(client)) more = true;
+        // counting what waits reads the rest of each journal: once the backlog is sent, not after every batch of it
+        const backlog = more ? Math.max(0, this.current.backlog - sent) : await this.backlog();
         this.retryMs = 500;
         this.update({ online: true, backlog, lastError: null, lastUpload: this.state.lastUpload, catalogueVersion: this.state.catalogueVersion ?? 0 });
         return more ? 'more' : 'idle';
@@ -197,14 +203,13 @@ export class ChainUploader {
   }
 
   /** Sends the next batch of one journal; the cursor moves only after head office committed it. */
-  private async sendBatch(client: pg.Client, journal: string): Promise<{ full: boolean; waiting: number }> {
+  private async sendBatch(client: pg.Client, journal: string): Promise<{ full: boolean; sent: number }> {
     const file = path.join(this.dataDir, `${encodeURIComponent(journal)}.jsonl`);
     let cursor = this.state.journals[journal] ?? { seq: 0, offset: 0 };
     if (!this.confirmed.has(journal)) cursor = await this.confirm(client, journal, file, cursor);
     const size = this.options.batchSize ?? 200;
     const { records, end } = await readRecords(file, cursor.offset, size);
-    const waiting = await countLines(file, cursor.offset);
-    if (records.length === 0) return { full: false, waiting };
+    if (records.length === 0) return { full: false, sent: 0 };
     const rows = records.map((record, index) => {
       const seq = cursor.seq + index;
       const uid = typeof record.uid === 'string' && UUID_PATTERN.test(record.uid) ? record.uid : derivedUid(this.options.shop, journal, seq);
@@ -227,7 +232,7 @@ export class ChainUploader {
     this.state.journals[journal] = { seq: cursor.seq + records.length, offset: end };
     this.state.lastUpload = new Date().toISOString();
     await writeFileDurably(this.stateFile, `${JSON.stringify(this.state, null, 2)}\n`);
-    return { full: records.length === size, waiting: waiting - records.length };
+    return { full: records.length === size, sent: records.length };
   }
 
   /**

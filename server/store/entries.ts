@@ -5,7 +5,9 @@ import type { JsonValue } from './types.js';
 import { applyComputed } from './computed.js';
 import { isPlainRecord } from './json-value.js';
 import { GLOBAL_SCOPE_KEY } from './paths.js';
-import { UnknownConnectorError } from './types.js';
+import { UnknownConnectorError, type JsonValue as Json } from './types.js';
+import { copyAsJson } from './json-value.js';
+import { applyMigrations } from './migrations.js';
 
 export const VALID_SCOPES: readonly ConnectorScope[] = ['global', 'terminal', 'user'];
 
@@ -39,6 +41,13 @@ export function deepFreeze(value: unknown): unknown {
   if (Array.isArray(value)) for (let i = 0; i < value.length; i++) deepFreeze(value[i]);
   else for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
   return value;
+}
+
+/** What a connector holds when nothing is stored: a copy of its initialState, migrations applied unless told not to. */
+export function initialStateOf(connector: ScopedConnector, options: { migrated?: boolean } = {}): Json {
+  const state = copyAsJson(connector.config.initialState ?? {}, `connector "${connector.name}" initialState`, 'initialState');
+  if (options.migrated !== false) applyMigrations(state, connector.config.migrations);
+  return state;
 }
 
 /** What readers get: frozen, so a careless caller fails loudly instead of changing what everyone reads. */

@@ -8,7 +8,7 @@
 // When a log write fails, every commit not yet durable is refused together (later ones may be built on
 // it) and every state returns to its last durable value before any other code runs: a refused change
 // leaves no trace, in memory, in the log or in the files.
-import { deepFreeze, EntryTable, entryIdOf, frozenView, scopeText, VALID_SCOPES } from './entries.js';
+import { deepFreeze, EntryTable, entryIdOf, frozenView, initialStateOf, scopeText, VALID_SCOPES } from './entries.js';
 import type { ConnectorConfig, ConnectorScope } from '../manifest/types.js';
 import type {
   Change,
@@ -216,7 +216,7 @@ export class ConnectorStore implements Store {
       let known = states.get(id);
       if (!known) {
         const stored = await connector.backend.load(change.scopeKey);
-        known = { change, state: stored ?? this.initialState(connector) };
+        known = { change, state: stored ?? initialStateOf(connector) };
         states.set(id, known);
       }
       known.change = change;
@@ -564,13 +564,6 @@ export class ConnectorStore implements Store {
     return this.table.get(name, scopeKey);
   }
 
-  /** What a connector holds when nothing is stored: its initialState (migrations applied, unless told not to). */
-  private initialState(connector: Connector, migrated = true): JsonValue {
-    const state = copyAsJson(connector.config.initialState ?? {}, `connector "${connector.name}" initialState`, 'initialState');
-    if (migrated) applyMigrations(state, connector.config.migrations);
-    return state;
-  }
-
   private load(entry: Entry): Promise<void> {
     entry.loading ??= this.loadEntry(entry).catch((error: unknown) => {
       entry.loading = null;
@@ -585,7 +578,7 @@ export class ConnectorStore implements Store {
       ? await backend.loadStored(entry.scopeKey)
       : await backend.load(entry.scopeKey).then((state) => (state === null ? null : { state }));
     if (entry.state !== undefined) return; // a commit (memory kinds) got there first
-    const state = stored ? stored.state : this.initialState(entry.connector, false);
+    const state = stored ? stored.state : initialStateOf(entry.connector, { migrated: false });
     const migrated = applyMigrations(state, config.migrations);
     if (migrated && kind.persistent && wholeState) {
       // saved before anyone sees it: a migration that cannot be saved leaves the connector unloaded (tried again on the next read)

@@ -2,6 +2,7 @@
 // and a zero price are refused first, each message shown beside its field); a cashier on another terminal
 // scans the new barcode and sells three, then puts cash in and takes cash out. The screenshots are the
 // README's (docs/screenshots with `npm run screenshots`, a temporary folder otherwise).
+import { loginByKeyboard } from '../helpers/kassa-keyboard.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
@@ -15,14 +16,7 @@ const appDir = path.join(projectRoot, 'apps', 'kassa');
 const shots = screenshotsDir;
 const NEW_CODE = '4006381333931';
 
-async function login(page: Page, user: string, password: string): Promise<void> {
-  await page.goto('/login');
-  await page.locator('#login').focus();
-  await page.keyboard.type(user);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type(password);
-  await Promise.all([page.waitForURL((url) => url.pathname === '/'), page.keyboard.press('Enter')]);
-}
+const login = loginByKeyboard;
 
 const text = (page: Page, selector: string) => page.locator(selector).first().innerText();
 

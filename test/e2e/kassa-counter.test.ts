@@ -5,6 +5,7 @@
 // is in sight in the receipt and on the customer display at 50 lines; a scan during a slow payment
 // never reaches the paid sale (checked in the sales journal); a mistyped coupon keeps the discount.
 // The long receipt screenshot goes to docs/screenshots/ with npm run screenshots (referenced in the README).
+import { loginByKeyboard, scanLikeAScanner } from '../helpers/kassa-keyboard.js';
 import { screenshotsDir } from '../helpers/screenshots.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -42,20 +43,9 @@ function catalogue(): Product[] {
   return [...seed.products, ...extra];
 }
 
-async function login(page: Page, user: string, password: string): Promise<void> {
-  await page.goto('/login');
-  await page.locator('#login').focus();
-  await page.keyboard.type(user);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type(password);
-  await Promise.all([page.waitForURL((url) => url.pathname === '/'), page.keyboard.press('Enter')]);
-}
+const login = loginByKeyboard;
 
-/** A keyboard-wedge scanner: the digits arrive a few ms apart, then Enter, into whatever has focus. */
-async function scan(page: Page, code: string): Promise<void> {
-  await page.keyboard.type(code, { delay: 5 });
-  await page.keyboard.press('Enter');
-}
+const scan = (page: Page, code: string) => scanLikeAScanner(page, code);
 
 const quantityOf = (page: Page, id: number) => page.locator(`.receipt-pane .line[data-id="${id}"] .qty-input`).inputValue();
 const lineIds = async (page: Page) =>

@@ -5,6 +5,7 @@
 // login and clears the password; an empty receipt shows no "Скидка (10%) −0.00"; "скидка сброшена" only
 // when a discount was reset; a sale clears the search filter; the paid banner shows the cash received;
 // the printed receipt says it is not a fiscal document and shows the VAT.
+import { scanLikeAScanner } from '../helpers/kassa-keyboard.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -51,11 +52,7 @@ async function login(page: Page, user: string, password: string): Promise<void> 
   await Promise.all([page.waitForURL((url) => url.pathname === '/'), page.locator('#password').press('Enter')]);
 }
 
-/** A keyboard-wedge scanner: the digits arrive a few ms apart, then Enter, into whatever has focus. */
-async function scan(page: Page, code: string): Promise<void> {
-  await page.keyboard.type(code, { delay: 5 });
-  await page.keyboard.press('Enter');
-}
+const scan = (page: Page, code: string) => scanLikeAScanner(page, code);
 
 const quantityOf = (page: Page, id: number) => page.locator(`.receipt-pane .line[data-id="${id}"] .qty-input`).inputValue();
 const focusedLineId = (page: Page) =>

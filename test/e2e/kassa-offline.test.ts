@@ -3,6 +3,7 @@
 // is down shows a page saying the till is offline that comes back by itself once the host is up again;
 // after reconnecting, the errors of actions that failed meanwhile are cleared. The offline page
 // screenshot goes to docs/screenshots/ with npm run screenshots (referenced in the README).
+import { scanLikeAScanner } from '../helpers/kassa-keyboard.js';
 import { screenshotsDir } from '../helpers/screenshots.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,10 +18,7 @@ const appDir = path.join(projectRoot, 'apps', 'kassa');
 const screenshots = screenshotsDir;
 const BREAD = '4607000010075';
 
-async function scan(page: Page, code: string): Promise<void> {
-  await page.keyboard.type(code, { delay: 5 });
-  await page.keyboard.press('Enter');
-}
+const scan = (page: Page, code: string) => scanLikeAScanner(page, code);
 
 function overlap(a: { x: number; y: number; width: number; height: number }, b: typeof a): boolean {
   return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;

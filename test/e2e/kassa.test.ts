@@ -3,6 +3,7 @@
 // hold the right figures. Meanwhile terminal 2 completes its own sale: the manager's dashboard shows
 // both live, and terminal 1's customer display mirrors its receipt and never terminal 2's.
 // Screenshots go to test-output/ (not committed).
+import { loginByKeyboard, openShiftByKeyboard, scanLikeAScanner } from '../helpers/kassa-keyboard.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
@@ -18,29 +19,11 @@ const MILK = '4607000010143'; // 80.00
 const CHEESE = '4607000010211'; // 250.75
 const COFFEE = '4607000011331'; // 399.90
 
-async function login(page: Page, user: string, password: string): Promise<void> {
-  await page.goto('/login');
-  await page.locator('#login').focus();
-  await page.keyboard.type(user);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type(password);
-  await Promise.all([page.waitForURL((url) => url.pathname === '/'), page.keyboard.press('Enter')]);
-}
+const login = loginByKeyboard;
 
-/** A keyboard-wedge scanner: the digits arrive a few ms apart, then Enter. */
-async function scan(page: Page, code: string): Promise<void> {
-  await page.keyboard.type(code, { delay: 4 });
-  await page.keyboard.press('Enter');
-}
+const scan = (page: Page, code: string) => scanLikeAScanner(page, code, 4);
 
-async function openShift(page: Page, float: string): Promise<void> {
-  await page.keyboard.press('F2');
-  await page.waitForURL((url) => url.pathname === '/shift');
-  await page.locator('#float-input:focus').waitFor();
-  await page.keyboard.type(float);
-  await Promise.all([page.waitForURL((url) => url.pathname === '/'), page.keyboard.press('Enter')]);
-  await page.locator('.shift-state.open').waitFor();
-}
+const openShift = openShiftByKeyboard;
 
 const text = (page: Page, selector: string) => page.locator(selector).first().innerText();
 

@@ -15,7 +15,7 @@
 // the other hosts reload those states and tell their subscribers (see onRemoteCommit). A host that loses
 // its LISTEN connection reconnects, compares the versions of everything it holds, and reloads and
 // announces what it missed.
-import { EntryTable, entryIdOf, frozenView, scopeText, VALID_SCOPES } from '../entries.js';
+import { EntryTable, entryIdOf, frozenView, initialStateOf, scopeText, VALID_SCOPES } from '../entries.js';
 import { randomBytes } from 'node:crypto';
 import type { Client, Pool, PoolClient } from 'pg';
 import type { ConnectorConfig, ConnectorScope } from '../../manifest/types.js';
@@ -562,8 +562,7 @@ export class PostgresStore implements Store, HostStorageProvider {
   private async loadEntry(entry: Entry): Promise<void> {
     const { connector } = entry;
     if (connector.mode === 'memory') {
-      const state = copyAsJson(connector.config.initialState ?? {}, `connector "${connector.name}" initialState`, 'initialState');
-      applyMigrations(state, connector.config.migrations);
+      const state = initialStateOf(connector);
       if (entry.state !== undefined) return; // a commit got there first
       this.applyLoaded(entry, { version: 0, state, texts: null }, true);
       return;
@@ -657,7 +656,7 @@ export class PostgresStore implements Store, HostStorageProvider {
           );
         }
       } else {
-        const state = copyAsJson(config.initialState ?? {}, `connector "${name}" initialState`, 'initialState');
+        const state = initialStateOf(entry.connector, { migrated: false });
         const { head, items } = splitState(state);
         const texts = items ? itemTexts(items) : [];
         const inserted = await client.query(
