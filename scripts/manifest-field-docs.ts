@@ -1,0 +1,137 @@
+// What the zod schema cannot say about a manifest key: what it is for, the default the engine applies when
+// it is left out, and one example. Keyed by the paths scripts/manifest-reference.ts walks; a key the schema
+// gains without an entry here fails test/unit/docs/manifest-reference.test.ts, naming it.
+
+export interface FieldDoc {
+  description: string;
+  /** what the engine does without the key */
+  default?: string;
+  /** a value as it would be written in manifest.js */
+  example?: string;
+}
+
+export const SECTION_INTROS: Record<string, string> = {
+  globals: 'Values every template sees as `globals` (and expressions do not).',
+  connectors: 'The app\'s data. Each connector has a state (an object; lists live in its `items`) that actions read and write.',
+  components: 'Templates (`app/components/*.html`, Mustache) with an optional stylesheet scoped to the component.',
+  routes: 'Pages (`view`) and state-changing handlers (`action`), keyed `"METHOD /path"` (`/orders/:id` parameters are `query.id`).',
+  sockets: 'Real-time channels: when an action writes `watch`, subscribed elements refresh (see [realtime.md](realtime.md)).',
+  auth: 'Logins: which connector holds users, which fields are the login name, the password hash and the role.',
+  launch: 'How the app starts: port, LAN mode, desktop windows, customer display, receipt printing, backups, a chain shop.',
+  allowModules: 'npm modules (beyond the built-in safe list) that expressions may `require()`.',
+  http: 'Limits for `http:get` steps.',
+  seed: 'Accepted for manifests written for the original engine.',
+  exports: 'Journals people may download by date range as CSV or JSON lines at `/__export/<name>`.',
+};
+
+export const FIELD_DOCS: Record<string, FieldDoc> = {
+  globals: { description: 'Free-form values for templates; `globals.appName` is also the page title unless `launch.window.title` is set.', default: '{}', example: "{ appName: 'Notes' }" },
+
+  connectors: { description: 'Every data source of the app, by name; `data.<name>` in expressions and templates.', example: "{ notes: { type: 'lowdb' } }" },
+  'connectors.<connector>.type': {
+    description: '`lowdb` (a JSON file in the data folder; `wise-json` and `json` are aliases), `memory` (`in-memory`: lost at restart), `journal` (append-only records), `postgres` (kept in the database the host is given).',
+    example: "'lowdb'",
+  },
+  'connectors.<connector>.collection': { description: 'The original engine\'s collection name: `serverokey import` reads this sub-folder of `wise-db-data/`.', default: 'the connector\'s name', example: "'products'" },
+  'connectors.<connector>.initialState': { description: 'The state when nothing is stored yet (and what `serverokey seed` resets to); `items` included.', default: '`{}` (a journal: no records)', example: "{ items: [], total: 0 }" },
+  'connectors.<connector>.migrations': { description: 'Back-fills item fields once, at load: each rule sets fields on items that lack one.', default: 'none', example: "[{ if_not_exists: 'unit', set: { unit: 'шт' } }]" },
+  'connectors.<connector>.migrations[].if_not_exists': { description: 'The item field whose absence triggers the rule.', example: "'unit'" },
+  'connectors.<connector>.migrations[].set': { description: 'Fields (and values) given to such items.', example: "{ unit: 'шт' }" },
+  'connectors.<connector>.computed': { description: 'Deprecated, for manifests of the original engine: meta fields recomputed on every read.', default: 'none', example: "[{ target: 'total', formula: \"sum(items, 'price')\" }]" },
+  'connectors.<connector>.computed[].target': { description: 'The state field to fill.', example: "'total'" },
+  'connectors.<connector>.computed[].formula': { description: '`sum(items, \'field\')` or `count(items)`; nothing is run as JavaScript.', example: "\"count(items)\"" },
+  'connectors.<connector>.computed[].format': { description: 'Only `toFixed(2)` is supported (other values are warned about and ignored).', example: "'toFixed(2)'" },
+  'connectors.<connector>.computed[].defaultValue': { description: 'The value when the formula cannot be computed.', example: '0' },
+  'connectors.<connector>.scope': { description: '`global`: one state for everyone; `terminal`: one per terminal (a till\'s open receipt); `user`: one per logged-in user.', default: "'global'", example: "'terminal'" },
+  'connectors.<connector>.view': { description: 'Journals only: what readers see.', default: '{ last: 200 }', example: '{ last: 50 }' },
+  'connectors.<connector>.view.last': { description: 'How many of the newest records readers see as `items` (besides `count`).', default: '200', example: '50' },
+  'connectors.<connector>.keys': { description: 'Fields that identify an item of `items` (the first is its identity): O(1) lookups with `keyed(list, field)` and `items.find(i => i.field === value)`, and commits that log only changed items.', default: '`id`, when every item has a unique one', example: "['id', 'barcode']" },
+  'connectors.<connector>.uid': { description: 'Journals only: every new record gets `uid`, a UUID v7 (a chain\'s head office keys on it).', default: 'false', example: 'true' },
+
+  components: { description: 'Every template of the app, by name; a string is the template file, an object adds a stylesheet and a title.', example: "{ layout: 'layout.html', list: { template: 'list.html', style: 'list.css' } }" },
+  'components.<component>.template': { description: 'The Mustache template, relative to `app/components/`.', example: "'note-list.html'" },
+  'components.<component>.style': { description: 'A stylesheet relative to `app/components/`, scoped to this component (`:host` is its root).', default: 'none', example: "'note-list.css'" },
+  'components.<component>.title': { description: 'The page title when this component is the page content (before `routes.*.title` and the layout\'s title).', default: 'none', example: "'Orders'" },
+
+  routes: { description: 'Every page and action, keyed `"GET /path"` / `"POST /path"`.', example: "{ 'GET /': { type: 'view', layout: 'layout' } }" },
+  'routes.<route key>.type': { description: '`view`: a page rendered from a layout; `action`: a transaction of steps that answers with a component.', example: "'action'" },
+  'routes.<route key>.layout': { description: 'Views: the component that is the whole page.', example: "'layout'" },
+  'routes.<route key>.inject': { description: 'Views: which component fills each `<atom-inject into="…">` placeholder of the layout.', default: 'none', example: "{ pageContent: 'noteList' }" },
+  'routes.<route key>.reads': { description: 'Connectors the route sees as `data.<name>` (a view\'s templates, an action\'s steps and its `update` component).', default: '[]', example: "['notes']" },
+  'routes.<route key>.writes': { description: 'Actions: connectors the steps may change; they are locked for the action and committed together, durably, or not at all.', default: '[] (nothing is saved)', example: "['notes']" },
+  'routes.<route key>.update': { description: 'Actions: the component rendered and sent back (the client swaps it into `atom-target`).', default: 'none (the answer carries no HTML)', example: "'noteList'" },
+  'routes.<route key>.steps': { description: 'What the route does, in order (see [steps.md](steps.md)); views run them read-only before rendering.', default: '[]', example: "[{ set: 'data.notes.items', to: 'data.notes.items.concat([body])' }]" },
+  'routes.<route key>.internal': { description: 'Actions: only callable from another action\'s `action:run`, never over HTTP.', default: 'false', example: 'true' },
+  'routes.<route key>.public': { description: 'Reachable without a login even when `auth.protectByDefault` is on.', default: 'false', example: 'true' },
+  'routes.<route key>.auth': { description: 'Who may use the route.', default: 'login required only under `auth.protectByDefault`', example: "{ required: true, roles: ['admin'] }" },
+  'routes.<route key>.auth.required': { description: 'true: a login is needed (views redirect to the login page, actions answer 401); false: open.', default: '`auth.protectByDefault`', example: 'true' },
+  'routes.<route key>.auth.failureRedirect': { description: 'Where a visitor without a login is sent.', default: '`auth.loginPath`, else `/login`', example: "'/login'" },
+  'routes.<route key>.auth.roles': { description: 'Roles (values of `auth.roleField`) allowed; anyone else gets 403.', default: 'any logged-in user', example: "['Менеджер']" },
+  'routes.<route key>.title': { description: 'Views: the page title (after the content component\'s `title`).', default: 'the layout\'s title, then the app title', example: "'Catalogue'" },
+
+  sockets: { description: 'Real-time channels by name; elements subscribe with `atom-socket="<channel>"`.', default: 'none', example: "{ 'notes-updates': { watch: 'notes', emit: { event: 'notes-changed' } } }" },
+  'sockets.<channel>.watch': { description: 'The connector whose commits trigger the channel.', example: "'notes'" },
+  'sockets.<channel>.emit': { description: 'What is sent to subscribers after each commit of `watch`.', example: "{ event: 'notes-changed' }" },
+  'sockets.<channel>.emit.event': { description: 'The event name; `atom-on-event` on subscribed elements matches it.', example: "'notes-changed'" },
+  'sockets.<channel>.emit.payload': { description: 'Data sent with the event: a connector\'s whole state (password fields removed) or a list of its top-level keys.', default: 'none', example: "['total']" },
+  'sockets.<channel>.emit.render': { description: 'A component rendered once per scope and pushed with the event.', default: 'none', example: "'receiptView'" },
+  'sockets.<channel>.emit.reads': { description: 'Connectors `render` is rendered with.', default: '[watch]', example: "['receipt', 'settings']" },
+  'sockets.<channel>.auth': { description: 'Who may subscribe.', default: 'anyone who may open the page', example: "{ required: true }" },
+  'sockets.<channel>.auth.required': { description: 'Only logged-in users may subscribe.', default: 'false', example: 'true' },
+  'sockets.<channel>.auth.roles': { description: 'Only these roles may subscribe.', default: 'any', example: "['admin']" },
+  'sockets.<channel>.push': { description: 'Automatic push: read-only refreshes of subscribers are rendered by the host and sent with the event; false keeps each an HTTP request.', default: 'true', example: 'false' },
+
+  auth: { description: 'Turns logins on.', default: 'no logins, no roles', example: "{ userConnector: 'users', identityField: 'login', passwordField: 'passwordHash', roleField: 'role' }" },
+  'auth.userConnector': { description: 'The connector whose `items` are the users.', example: "'users'" },
+  'auth.identityField': { description: 'The user field that is the login name.', example: "'login'" },
+  'auth.passwordField': { description: 'The user field holding the bcrypt hash; never shown to templates, expressions\' `user` or sockets.', example: "'passwordHash'" },
+  'auth.sessionConnector': { description: 'The connector that keeps login sessions.', default: "'session'", example: "'session'" },
+  'auth.roleField': { description: 'The user field holding the role `routes.*.auth.roles` compare with.', default: 'none (no roles)', example: "'role'" },
+  'auth.protectByDefault': { description: 'Every route needs a login unless it is `public` or `auth.required: false`.', default: 'false', example: 'true' },
+  'auth.loginPath': { description: 'Where visitors without a login are sent.', default: "'/login'", example: "'/login'" },
+  'auth.terminalsRoles': { description: 'Roles that may open `/__terminals` (the pairing code, revoking LAN devices).', default: "['admin', 'manager']", example: "['Менеджер']" },
+  'auth.session': { description: 'Session lifetime, enforced on the host.', default: '{ idleMinutes: 720, absoluteHours: 24 }', example: '{ idleMinutes: 60 }' },
+  'auth.session.idleMinutes': { description: 'A session unused this long ends.', default: '720 (12 hours)', example: '60' },
+  'auth.session.absoluteHours': { description: 'A session ends this long after the login, used or not.', default: '24', example: '12' },
+
+  launch: { description: 'Start-up settings.', default: 'a local host on a free port', example: "{ port: 3000, lan: true }" },
+  'launch.mode': { description: '`server`: serve the LAN, as `lan: true`; other values (`native`) are accepted from the original engine.', default: 'none', example: "'server'" },
+  'launch.lan': { description: 'Listen on every interface; other devices must pair with a code (see [auth.md](auth.md)).', default: 'false (127.0.0.1 only)', example: 'true' },
+  'launch.port': { description: 'The port, after `--port` and `PORT`.', default: 'a free port', example: '3000' },
+  'launch.window': { description: 'The desktop app\'s cashier windows.', default: '1280×820, titled after the app', example: "{ title: 'Касса', kiosk: true }" },
+  'launch.window.title': { description: 'Window title (and the app title templates see as `globals.appName`).', default: '`globals.appName`, else the product name', example: "'Касса'" },
+  'launch.window.width': { description: 'Window width in pixels.', default: '1280', example: '1024' },
+  'launch.window.height': { description: 'Window height in pixels.', default: '820', example: '768' },
+  'launch.window.devtools': { description: 'Developer tools in the menu and windows.', default: 'false', example: 'true' },
+  'launch.window.kiosk': { description: 'Kiosk mode: full screen, no menu bar.', default: 'false', example: 'true' },
+  'launch.window.fullscreen': { description: 'Open full screen.', default: 'false', example: 'true' },
+  'launch.customerDisplay': { description: 'A customer display per till: on a second monitor when there is one.', default: 'none (menu *Касса → Экран покупателя* still opens one)', example: "{ path: '/display' }" },
+  'launch.customerDisplay.path': { description: 'The page the display shows.', default: "'/display'", example: "'/display'" },
+  'launch.customerDisplay.enabled': { description: 'false: never at start; true: also as a window on a till without a second monitor.', default: 'open on a second monitor only', example: 'true' },
+  'launch.print': { description: 'Receipt printing from the desktop app.', default: '80 mm paper, the system\'s default printer', example: "{ widthMm: 58 }" },
+  'launch.print.path': { description: 'A page printed when the print call names none.', default: 'none', example: "'/receipt/print'" },
+  'launch.print.widthMm': { description: 'Paper width in millimetres (80 or 58 for receipt printers).', default: '80', example: '58' },
+  'launch.print.printer': { description: 'The printer\'s name as the system lists it.', default: 'the system default', example: "'XP-58'" },
+  'launch.backup': { description: 'Automatic backups of the data folder.', default: 'none', example: "{ every: '6h', keep: 7, to: '/media/usb/till-backups' }" },
+  'launch.backup.every': { description: 'How often: minutes, hours or days.', example: "'6h'" },
+  'launch.backup.keep': { description: 'How many backups to keep (the oldest are removed).', default: '7', example: '14' },
+  'launch.backup.to': { description: 'The folder: absolute, or relative to the folder holding the data folder (never inside it).', default: '`<data folder>-backups`', example: "'/media/usb/till-backups'" },
+  'launch.chain': { description: 'A shop of a chain (see [postgres.md](postgres.md)); head office\'s URL and the password come from the environment.', default: 'none', example: "{ shop: 'north', catalogue: 'positions' }" },
+  'launch.chain.shop': { description: 'This shop\'s id (after `--shop` and `SERVEROKEY_SHOP`).', default: 'none', example: "'north'" },
+  'launch.chain.catalogue': { description: 'The connector head office\'s catalogue is pulled into.', default: 'none (no catalogue pulled)', example: "'positions'" },
+
+  allowModules: { description: 'Each named module comes whole (a frozen shallow copy) to `require()` in expressions: list only what you trust.', default: '[]', example: "['dayjs']" },
+  http: { description: 'Outgoing requests of `http:get` steps.', default: 'any host', example: "{ allowHosts: ['api.example.com'] }" },
+  'http.allowHosts': { description: 'The only host names `http:get` may fetch from (redirects included).', default: 'any', example: "['api.example.com']" },
+  seed: { description: 'Accepted for manifests of the original engine and not used: `serverokey seed` resets connectors to their `initialState`.', default: 'none', example: "'seed.js'" },
+
+  exports: { description: 'Downloads by name (the name is part of the URL).', default: 'none', example: "{ sales: { journal: 'sales', roles: ['admin'] } }" },
+  'exports.<export>.journal': { description: 'The journal connector exported.', example: "'sales'" },
+  'exports.<export>.dateField': { description: 'The record field whose first 10 characters (YYYY-MM-DD) `from`/`to` select by.', default: "'day', else 'at'", example: "'closedAt'" },
+  'exports.<export>.roles': { description: 'Who may download it.', default: 'any logged-in user', example: "['Менеджер']" },
+  'exports.<export>.title': { description: 'A human name for the export.', default: 'the export\'s name', example: "'Продажи'" },
+  'exports.<export>.columns': { description: 'CSV columns in order.', default: 'every top-level field', example: "[{ title: 'Сумма', field: 'total', format: 'money' }]" },
+  'exports.<export>.columns[].title': { description: 'The column heading.', example: "'Кассир'" },
+  'exports.<export>.columns[].field': { description: 'A dotted path into the record.', example: "'cashier.name'" },
+  'exports.<export>.columns[].format': { description: '`money`: kopecks written as `12,50`; `json`: the value as JSON text; `text`.', default: "'text'", example: "'money'" },
+};
