@@ -1,5 +1,6 @@
 // `serverokey new <dir>`: the smallest app that shows every moving part once — a stored connector, a
-// layout with a placeholder, a component with scoped CSS, a page and an action that re-renders it.
+// layout with a placeholder, a component with scoped CSS, a page, an action that re-renders a part of it and a
+// real-time channel that refreshes that part in every other open window.
 // It validates without findings and serves as it is.
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -19,19 +20,26 @@ module.exports = {
   components: {
     layout: 'layout.html',
     noteList: { template: 'note-list.html', style: 'note-list.css' },
+    noteItems: 'note-items.html',
+  },
+  sockets: {
+    // after every saved change of \`notes\`, elements with atom-socket="notes" refresh themselves
+    notes: { watch: 'notes', emit: { event: 'notes-changed' } },
   },
   routes: {
-    'GET /': { type: 'view', layout: 'layout', reads: ['notes'], inject: { pageContent: 'noteList' } },
+    'GET /': { type: 'view', layout: 'layout', reads: ['notes'], inject: { pageContent: 'noteList', noteItems: 'noteItems' } },
     'POST /action/add': {
       type: 'action',
       reads: ['notes'],
       writes: ['notes'],
-      update: 'noteList',
+      update: 'noteItems',
       steps: [
         { if: '!body.text', then: [{ fail: "'Write something first'", field: 'text' }] },
         { set: 'data.notes.items', to: 'data.notes.items.concat([{ text: body.text }])' },
       ],
     },
+    // the refresh other windows make when notes change (read-only, so the host pushes its answer with the event)
+    'POST /action/notes': { type: 'action', reads: ['notes'], update: 'noteItems' },
   },
 };
 `,
@@ -48,14 +56,17 @@ module.exports = {
 </html>
 `,
   'app/components/note-list.html': `<section class="notes">
-  <ul>
-    {{#data.notes.items}}<li>{{text}}</li>{{/data.notes.items}}
-  </ul>
-  <form atom-action="POST /action/add" atom-target="#pageContent-container" atom-reset>
+  <div id="noteItems-container"><atom-inject into="noteItems"></atom-inject></div>
+  <form atom-action="POST /action/add" atom-target="#noteItems-container" atom-reset>
     <input name="text" placeholder="A new note" autofocus>
     <button type="submit">Add</button>
+    <span atom-field-error="text"></span>
   </form>
 </section>
+`,
+  'app/components/note-items.html': `<ul atom-socket="notes" atom-on-event="notes-changed" atom-action="POST /action/notes" atom-target="#noteItems-container">
+  {{#data.notes.items}}<li>{{text}}</li>{{/data.notes.items}}
+</ul>
 `,
   'app/components/note-list.css': `:host { max-width: 32rem; font-family: system-ui, sans-serif; }
 li { padding: 4px 0; }

@@ -1,0 +1,96 @@
+// Every runnable sample of docs/*.md runs (test/helpers/doc-samples.ts says how blocks are marked): lone
+// manifests pass the real validator; small apps validate, are served by a real host and answer each request
+// as the doc says. A sample that stops working fails here, naming its doc and line.
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { createNewApp } from '../../server/dev/new-app.js';
+import { findManifestFile, loadAppModule } from '../../server/manifest/load.js';
+import { formatFinding, validateApp } from '../../server/validator/index.js';
+import { STEP_KINDS } from '../../server/actions/run-steps.js';
+import { collectDocSamples, docsDir, standInTemplates, type DocRequest } from '../helpers/doc-samples.js';
+import { startHost } from '../helpers/host.js';
+import { TestTerminal } from '../helpers/http-client.js';
+
+const samples = collectDocSamples();
+
+async function writeFiles(dir: string, files: Record<string, string>): Promise<void> {
+  for (const [relative, text] of Object.entries(files)) {
+    const file = path.join(dir, relative);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, text);
+  }
+}
+
+async function tempApp(t: { after(fn: () => Promise<void>): void }): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'sok-doc-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  return path.join(dir, 'app');
+}
+
+async function assertValid(appDir: string, where: string): Promise<void> {
+  const report = await validateApp(appDir, { fresh: true });
+  const errors = report.findings.filter((f) => f.severity !== 'warning');
+  assert.deepEqual(errors.map((f) => formatFinding(f)), [], `the sample at ${where} does not validate`);
+}
+
+function answerText(body: unknown): string {
+  if (typeof body === 'string') return body;
+  const record = body as { html?: string; error?: { message?: string } };
+  return [record.error?.message, record.html, JSON.stringify(body)].filter(Boolean).join('\n');
+}
+
+async function send(terminal: TestTerminal, request: DocRequest): Promise<{ status: number; text: string }> {
+  if (request.method === 'GET') {
+    const page = await terminal.get(request.path);
+    return { status: page.status, text: page.text };
+  }
+  if (!terminal.csrf) await terminal.open('/');
+  if (!terminal.csrf) await terminal.open('/login');
+  const answer = await terminal.action(`${request.method} ${request.path}`, request.body ?? {});
+  return { status: answer.status, text: answerText(answer.body) };
+}
+
+test('the docs have runnable samples: manifests and served apps with requests', () => {
+  assert.ok(samples.manifests.length >= 3, `lone manifests: ${samples.manifests.length}`);
+  assert.ok(samples.samples.filter((s) => s.requests.length > 0).length >= 4, `served samples: ${samples.samples.length}`);
+});
+
+for (const block of samples.manifests) {
+  test(`docs/${block.doc}:${block.line}: the manifest validates`, async (t) => {
+    const appDir = await tempApp(t);
+    await writeFiles(appDir, { 'package.json': '{"type": "commonjs"}\n', 'manifest.js': block.text });
+    const manifest = await loadAppModule(findManifestFile(appDir), appDir, true);
+    await writeFiles(appDir, standInTemplates(manifest));
+    await assertValid(appDir, `docs/${block.doc}:${block.line}`);
+  });
+}
+
+for (const sample of samples.samples) {
+  test(`docs/${sample.where}: sample "${sample.name}" validates${sample.requests.length ? ' and answers as the doc says' : ''}`, async (t) => {
+    const appDir = await tempApp(t);
+    if (sample.base === 'new') await createNewApp(appDir);
+    else await writeFiles(appDir, { 'package.json': '{"type": "commonjs"}\n' });
+    await writeFiles(appDir, sample.files);
+    await assertValid(appDir, `docs/${sample.where}`);
+    if (sample.requests.length === 0) return;
+    const host = await startHost(appDir);
+    t.after(() => host.stop());
+    const terminal = new TestTerminal(host.url);
+    for (const request of sample.requests) {
+      const { status, text } = await send(terminal, request);
+      const said = `docs/${request.where}: ${request.method} ${request.path} answered ${status}: ${text.slice(0, 400)}`;
+      assert.equal(status, request.status, said);
+      for (const expected of request.contains) assert.ok(text.includes(expected), `${said}\n— expected it to hold ${JSON.stringify(expected)}`);
+      for (const unwanted of request.lacks) assert.ok(!text.includes(unwanted), `${said}\n— expected it not to hold ${JSON.stringify(unwanted)}`);
+    }
+  });
+}
+
+test('docs/steps.md documents every step kind of the registry (server/actions/steps)', async () => {
+  const text = await readFile(path.join(docsDir, 'steps.md'), 'utf8');
+  const missing = STEP_KINDS.map((kind) => kind.key).filter((key) => !text.includes(`### \`${key}\``));
+  assert.deepEqual(missing, [], 'give each of these step kinds its own "### `<kind>`" section in docs/steps.md');
+});
