@@ -14,7 +14,7 @@ export const SECTION_INTROS: Record<string, string> = {
   globals: 'Values every template sees as `globals` (and expressions do not).',
   connectors: 'The app\'s data. Each connector has a state (an object; lists live in its `items`) that actions read and write.',
   components: 'Templates (`app/components/*.html`, Mustache) with an optional stylesheet scoped to the component.',
-  routes: 'Pages (`view`) and state-changing handlers (`action`), keyed `"METHOD /path"` (`/orders/:id` parameters are `query.id`).',
+  routes: 'Pages (`view`) and state-changing handlers (`action`), keyed `"METHOD /path"` and matched exactly (no path parameters: pass them in the query string, which steps see as `query`).',
   sockets: 'Real-time channels: when an action writes `watch`, subscribed elements refresh (see [realtime.md](realtime.md)).',
   auth: 'Logins: which connector holds users, which fields are the login name, the password hash and the role.',
   launch: 'How the app starts: port, LAN mode, desktop windows, customer display, receipt printing, backups, a chain shop.',
