@@ -47,7 +47,9 @@ async function send(terminal: TestTerminal, request: DocRequest): Promise<{ stat
     const page = await terminal.get(request.path);
     return { status: page.status, text: page.text };
   }
-  if (!terminal.csrf) await terminal.open('/');
+  // a page's CSRF token belongs to its session: load one again before each action, as a browser has one
+  terminal.csrf = '';
+  await terminal.open('/');
   if (!terminal.csrf) await terminal.open('/login');
   const answer = await terminal.action(`${request.method} ${request.path}`, request.body ?? {});
   return { status: answer.status, text: answerText(answer.body) };
