@@ -9,6 +9,7 @@
 //   ```http runnable sample=notes                 a request to the served app and what the answer must be:
 //        POST /action/add {"text": "Milk"}        a method, a path and an optional JSON body,
 //        → 200 "Milk" !"Error"                     the status, texts it must hold and (!) must not hold
+//                                                (terminal=b on the block: sent by a second terminal)
 //   ```sh runnable=getting-started                commands test/e2e/getting-started.test.ts runs word by word
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -34,6 +35,8 @@ export interface DocRequest {
   status: number;
   contains: string[];
   lacks: string[];
+  /** which test terminal sends it (`terminal=b` on the block; default "a"): each has its own cookies */
+  terminal: string;
   where: string;
 }
 
@@ -95,7 +98,7 @@ export function parseRequest(block: DocBlock): DocRequest {
       throw new Error(`${where}: the request body is not JSON: ${(error as Error).message}`);
     }
   }
-  return { method: first[1], path: first[2], body, status: Number(status), contains, lacks, where };
+  return { method: first[1], path: first[2], body, status: Number(status), contains, lacks, terminal: block.attrs.terminal ?? 'a', where };
 }
 
 export interface DocSamples {

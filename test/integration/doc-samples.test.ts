@@ -80,10 +80,12 @@ for (const sample of samples.samples) {
     if (sample.requests.length === 0) return;
     const host = await startHost(appDir);
     t.after(() => host.stop());
-    const terminal = new TestTerminal(host.url);
+    const terminals = new Map<string, TestTerminal>();
     for (const request of sample.requests) {
+      const terminal = terminals.get(request.terminal) ?? new TestTerminal(host.url);
+      terminals.set(request.terminal, terminal);
       const { status, text } = await send(terminal, request);
-      const said = `docs/${request.where}: ${request.method} ${request.path} answered ${status}: ${text.slice(0, 400)}`;
+      const said = `docs/${request.where}: ${request.method} ${request.path} (terminal ${request.terminal}) answered ${status}: ${text.slice(0, 400)}`;
       assert.equal(status, request.status, said);
       for (const expected of request.contains) assert.ok(text.includes(expected), `${said}\n— expected it to hold ${JSON.stringify(expected)}`);
       for (const unwanted of request.lacks) assert.ok(!text.includes(unwanted), `${said}\n— expected it not to hold ${JSON.stringify(unwanted)}`);
