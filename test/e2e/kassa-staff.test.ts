@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { projectRoot, startHost, type TestHost } from '../helpers/host.js';
 import { launchBrowser } from '../helpers/browser.js';
+import { screenshotsDir } from '../helpers/screenshots.js';
 
 const appDir = path.join(projectRoot, 'apps', 'kassa');
 
@@ -49,6 +50,15 @@ describe('kassa in Chromium: the manager deactivates a cashier who is logged in 
     await office.locator('#new-password').press('Enter');
     await office.locator('.notice', { hasText: 'Сотрудник petrov добавлен' }).waitFor();
     assert.match(await office.locator('tr[data-login="petrov"]').innerText(), /Петров П\.П\.\s+Кассир\s+работает/);
+    await office.screenshot({ path: path.join(screenshotsDir, 'kassa-staff.png') });
+  });
+
+  it('a manager on the host computer opens the terminals page: a pairing code for a new LAN till', async () => {
+    await office.goto('/__terminals');
+    const code = await office.locator('#pairing-code').innerText();
+    assert.match(code.replace(/\s/g, ''), /^\d{6}$/);
+    await office.screenshot({ path: path.join(screenshotsDir, 'kassa-terminals.png') });
+    await office.goto('/staff');
   });
 
   it('deactivating ends the cashier’s logins: both tills are on the login page within a second', async () => {

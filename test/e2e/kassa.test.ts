@@ -2,7 +2,7 @@
 // Enter), change a quantity, apply SALE15, pay cash with change; the printed receipt and the Z-report
 // hold the right figures. Meanwhile terminal 2 completes its own sale: the manager's dashboard shows
 // both live, and terminal 1's customer display mirrors its receipt and never terminal 2's.
-// Screenshots go to test-output/ (not committed).
+// Its screenshots are the shop guide's (docs/shop-guide.md): `npm run screenshots` writes them to docs/screenshots/.
 import { loginByKeyboard, openShiftByKeyboard, scanLikeAScanner } from '../helpers/kassa-keyboard.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,9 +11,10 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { projectRoot, startHost, type TestHost } from '../helpers/host.js';
 import { launchBrowser } from '../helpers/browser.js';
+import { screenshotsDir } from '../helpers/screenshots.js';
 
 const appDir = path.join(projectRoot, 'apps', 'kassa');
-const shots = path.join(projectRoot, 'test-output');
+const shots = screenshotsDir;
 const BREAD = '4607000010075'; // 45.50
 const MILK = '4607000010143'; // 80.00
 const CHEESE = '4607000010211'; // 250.75
