@@ -2,7 +2,8 @@
 // manifests pass the real validator; small apps validate, are served by a real host and answer each request
 // as the doc says. A sample that stops working fails here, naming its doc and line.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -97,4 +98,17 @@ test('docs/steps.md documents every step kind of the registry (server/actions/st
   const text = await readFile(path.join(docsDir, 'steps.md'), 'utf8');
   const missing = STEP_KINDS.map((kind) => kind.key).filter((key) => !text.includes(`### \`${key}\``));
   assert.deepEqual(missing, [], 'give each of these step kinds its own "### `<kind>`" section in docs/steps.md');
+});
+
+test('links between the docs point at files that exist', async () => {
+  const broken: string[] = [];
+  for (const name of (await readdir(docsDir)).filter((n) => n.endsWith('.md'))) {
+    const text = await readFile(path.join(docsDir, name), 'utf8');
+    for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^[a-z]+:/i.test(target) || target.startsWith('#')) continue;
+      const file = path.resolve(docsDir, decodeURIComponent(target.split('#')[0]));
+      if (!existsSync(file)) broken.push(`docs/${name}: ${target}`);
+    }
+  }
+  assert.deepEqual(broken, []);
 });
