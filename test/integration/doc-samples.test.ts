@@ -12,7 +12,7 @@ import { findManifestFile, loadAppModule } from '../../server/manifest/load.js';
 import { formatFinding, validateApp } from '../../server/validator/index.js';
 import { STEP_KINDS } from '../../server/actions/run-steps.js';
 import { collectDocSamples, docsDir, standInTemplates, type DocRequest } from '../helpers/doc-samples.js';
-import { startHost } from '../helpers/host.js';
+import { projectRoot, startHost } from '../helpers/host.js';
 import { TestTerminal } from '../helpers/http-client.js';
 
 const samples = collectDocSamples();
@@ -111,4 +111,25 @@ test('links between the docs point at files that exist', async () => {
     }
   }
   assert.deepEqual(broken, []);
+});
+
+test('every screenshot the docs and the README show is made by a browser test', async () => {
+  const e2e = path.join(projectRoot, 'test', 'e2e');
+  const made: RegExp[] = [];
+  for (const name of (await readdir(e2e)).filter((n) => n.endsWith('.test.ts'))) {
+    const source = await readFile(path.join(e2e, name), 'utf8');
+    for (const [, literal] of source.matchAll(/['`]([\w${}.-]+\.png)['`]/g)) {
+      const pattern = literal.split(/\$\{[^}]*\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\w.-]+');
+      made.push(new RegExp(`^${pattern}$`));
+    }
+  }
+  const pages = [path.join(projectRoot, 'README.md'), ...(await readdir(docsDir)).filter((n) => n.endsWith('.md')).map((n) => path.join(docsDir, n))];
+  const unmade: string[] = [];
+  for (const page of pages) {
+    for (const [, image] of (await readFile(page, 'utf8')).matchAll(/screenshots\/([\w.-]+\.png)/g)) {
+      if (!existsSync(path.join(docsDir, 'screenshots', image))) unmade.push(`${path.relative(projectRoot, page)}: ${image} is not in docs/screenshots`);
+      else if (!made.some((re) => re.test(image))) unmade.push(`${path.relative(projectRoot, page)}: ${image} is made by no test in test/e2e`);
+    }
+  }
+  assert.deepEqual(unmade, []);
 });
