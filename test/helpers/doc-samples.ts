@@ -3,6 +3,8 @@
 //
 //   ```js runnable=manifest                      a whole manifest, loaded and checked by the real validator
 //                                                (templates it names that no block gives are stand-ins)
+//   ```js runnable=steps                         step objects (comma-separated), validated inside an action
+//                                                of a small app made around them (stepsSampleApp)
 //   ```js runnable sample=notes file=manifest.js  one file of a small app; every block of the same sample in
 //   ```html runnable sample=notes file=app/components/list.html     the same doc makes up the app
 //   ```… runnable sample=notes base=new file=…    the app starts as `serverokey new` writes it, then the blocks
@@ -162,5 +164,43 @@ export function standInTemplates(manifest: unknown): Record<string, string> {
       : `<div class="${name}"></div>\n`;
     if (isRecord(config) && typeof config.style === 'string') files[path.join('app', 'components', config.style)] = '';
   }
+  return files;
+}
+
+/**
+ * A small app around a ```js runnable=steps block (one or more step objects, separated by commas): one action
+ * route runs them, with a stored connector for every `data.<name>` they use, an `app/actions/<name>.js` for every
+ * `run`, an internal route for every `action:run`, and logins when they use `auth:` steps. The validator then
+ * checks the steps as it checks any app's: kinds, keys, expressions, names.
+ */
+export function stepsSampleApp(text: string): Record<string, string> {
+  const connectors = new Set([...text.matchAll(/\bdata\.(\w+)/g)].map((m) => m[1]));
+  const handlers = new Set([...text.matchAll(/\brun:\s*'([\w-]+)'/g)].map((m) => m[1]));
+  const subActions = new Set([...text.matchAll(/'action:run':\s*\{\s*name:\s*'([\w-]+)'/g)].map((m) => m[1]));
+  const withAuth = /'auth:/.test(text);
+  const names = [...connectors].filter((n) => !(withAuth && (n === 'users' || n === 'session')));
+  const manifest = `const steps = require('./steps.js');
+module.exports = {
+  connectors: {
+${names.map((n) => `    ${n}: { type: 'lowdb', initialState: { items: [] } },`).join('\n')}
+${withAuth ? "    users: { type: 'lowdb', initialState: { items: [] } },\n    session: { type: 'lowdb' }," : ''}
+  },
+  components: { layout: 'layout.html' },
+${withAuth ? "  auth: { userConnector: 'users', identityField: 'login', passwordField: 'passwordHash' }," : ''}
+  routes: {
+    'GET /': { type: 'view', layout: 'layout' },
+${withAuth ? "    'GET /login': { type: 'view', layout: 'layout' }," : ''}
+    'POST /action/sample': { type: 'action', reads: ${JSON.stringify(names)}, writes: ${JSON.stringify(names)}, steps },
+${[...subActions].map((n) => `    ${JSON.stringify(n)}: { type: 'action', internal: true, steps: [] },`).join('\n')}
+  },
+};
+`;
+  const files: Record<string, string> = {
+    'package.json': '{"type": "commonjs"}\n',
+    'manifest.js': manifest,
+    'steps.js': `module.exports = [\n${text}];\n`,
+    'app/components/layout.html': '<!DOCTYPE html>\n<html><head><title>Steps</title></head><body></body></html>\n',
+  };
+  for (const name of handlers) files[`app/actions/${name}.js`] = 'module.exports = function () {};\n';
   return files;
 }

@@ -11,7 +11,7 @@ import { createNewApp } from '../../server/dev/new-app.js';
 import { findManifestFile, loadAppModule } from '../../server/manifest/load.js';
 import { formatFinding, validateApp } from '../../server/validator/index.js';
 import { STEP_KINDS } from '../../server/actions/run-steps.js';
-import { collectDocSamples, docsDir, standInTemplates, type DocRequest } from '../helpers/doc-samples.js';
+import { collectDocSamples, docsDir, standInTemplates, stepsSampleApp, type DocRequest } from '../helpers/doc-samples.js';
 import { projectRoot, startHost } from '../helpers/host.js';
 import { TestTerminal } from '../helpers/http-client.js';
 
@@ -67,6 +67,14 @@ for (const block of samples.manifests) {
     await writeFiles(appDir, { 'package.json': '{"type": "commonjs"}\n', 'manifest.js': block.text });
     const manifest = await loadAppModule(findManifestFile(appDir), appDir, true);
     await writeFiles(appDir, standInTemplates(manifest));
+    await assertValid(appDir, `docs/${block.doc}:${block.line}`);
+  });
+}
+
+for (const block of samples.byKind('steps')) {
+  test(`docs/${block.doc}:${block.line}: the steps validate inside an action`, async (t) => {
+    const appDir = await tempApp(t);
+    await writeFiles(appDir, stepsSampleApp(block.text));
     await assertValid(appDir, `docs/${block.doc}:${block.line}`);
   });
 }
