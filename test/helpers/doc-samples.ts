@@ -5,6 +5,8 @@
 //                                                (templates it names that no block gives are stand-ins)
 //   ```js runnable=steps                         step objects (comma-separated), validated inside an action
 //                                                of a small app made around them (stepsSampleApp)
+//   ```js runnable=part                          manifest keys (`sockets: { … },`) replacing those of the app
+//   ```html runnable=part file=app/components/x.html   `serverokey new` makes, or one of its files; validated
 //   ```js runnable sample=notes file=manifest.js  one file of a small app; every block of the same sample in
 //   ```html runnable sample=notes file=app/components/list.html     the same doc makes up the app
 //   ```… runnable sample=notes base=new file=…    the app starts as `serverokey new` writes it, then the blocks

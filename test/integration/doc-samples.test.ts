@@ -3,7 +3,7 @@
 // as the doc says. A sample that stops working fails here, naming its doc and line.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -75,6 +75,21 @@ for (const block of samples.byKind('steps')) {
   test(`docs/${block.doc}:${block.line}: the steps validate inside an action`, async (t) => {
     const appDir = await tempApp(t);
     await writeFiles(appDir, stepsSampleApp(block.text));
+    await assertValid(appDir, `docs/${block.doc}:${block.line}`);
+  });
+}
+
+for (const block of samples.byKind('part')) {
+  test(`docs/${block.doc}:${block.line}: the part validates in the app \`serverokey new\` makes`, async (t) => {
+    const appDir = await tempApp(t);
+    await createNewApp(appDir);
+    if (block.attrs.file) {
+      await writeFiles(appDir, { [block.attrs.file]: block.text });
+    } else {
+      // the block is manifest keys (`sockets: { … },`): they replace the same keys of the new app's manifest
+      await rename(path.join(appDir, 'manifest.js'), path.join(appDir, 'base-manifest.js'));
+      await writeFiles(appDir, { 'manifest.js': `module.exports = { ...require('./base-manifest.js'),\n${block.text}};\n` });
+    }
     await assertValid(appDir, `docs/${block.doc}:${block.line}`);
   });
 }
