@@ -1,10 +1,11 @@
 // docs/getting-started.md followed word by word: its commands (the ```sh runnable=getting-started block) run
 // as written, in a shell whose home folder is a new temporary one, from the project folder; then two browser
-// windows open the printed address, a note added in one shows in the other without a reload, and an empty
-// note is refused beside its field.
+// windows open the printed address, a note added in one shows in the other without a reload, an empty note is
+// refused beside its field, a template edited while dev runs shows in both, and the first action's files (the
+// guide's blocks) give every note a remove button whose removal both windows show.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
@@ -99,4 +100,22 @@ test('getting started, word by word: a new app with a list that updates live in 
   await second.getByRole('button', { name: 'Add' }).click();
   await second.locator('[atom-field-error="text"]').getByText('Write something first').waitFor(WAIT);
   assert.equal(await first.locator('li').count(), 2);
+
+  // 4. a template edited while dev runs: both windows show it by themselves
+  const layout = path.join(home, 'notes', 'app', 'components', 'layout.html');
+  await writeFile(layout, (await readFile(layout, 'utf8')).replace('<h1>{{globals.appName}}</h1>', '<h1>My notes</h1>'));
+  for (const page of [first, second]) await page.getByRole('heading', { name: 'My notes' }).waitFor(WAIT);
+
+  // 5. the first action: the two files the guide gives, saved into the app; a removal shows in both windows
+  const firstAction = collectDocSamples().samples.find((s) => s.doc === 'getting-started.md' && s.name === 'first-action');
+  assert.ok(firstAction, 'the guide gives the files of its first action');
+  assert.deepEqual(Object.keys(firstAction.files).sort(), ['app/components/note-items.html', 'manifest.js']);
+  for (const [file, text] of Object.entries(firstAction.files)) await writeFile(path.join(home, 'notes', file), text);
+  for (const page of [first, second]) {
+    await page.locator('li', { hasText: 'Buy milk' }).getByRole('button', { name: 'remove' }).waitFor(WAIT);
+    await page.waitForFunction(() => window.__serverokey?.connected === true, undefined, WAIT);
+  }
+  await first.locator('li', { hasText: 'Buy milk' }).getByRole('button', { name: 'remove' }).click();
+  for (const page of [first, second]) await page.locator('li', { hasText: 'Buy milk' }).waitFor({ state: 'detached', ...WAIT });
+  assert.equal(await second.locator('li', { hasText: 'Hello from Serverokey' }).count(), 1);
 });
