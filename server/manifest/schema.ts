@@ -79,6 +79,13 @@ export const routeSchema = z.looseObject({
   public: z.boolean().optional(),
   auth: routeAuthSchema.optional(),
   title: z.string().optional(),
+  download: z
+    .looseObject({
+      body: z.string().regex(/^context\.[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/, 'download.body is a path into context, e.g. "context.csv"'),
+      fileName: z.string().regex(/^[\w.-]{1,100}$/, 'download.fileName: letters, digits, ".", "-", "_" (e.g. "catalogue.csv")'),
+      contentType: z.string().optional(),
+    })
+    .optional(),
 });
 
 export const channelSchema = z.looseObject({

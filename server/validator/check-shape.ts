@@ -92,7 +92,7 @@ function describe(value: unknown): string {
 
 // `steps` belong to both (a view runs read-only steps); `writes` on a view is an error (check-routes.ts)
 const ROUTE_ONLY_KEYS: Record<'view' | 'action', string[]> = {
-  view: ['layout', 'inject', 'title'],
+  view: ['layout', 'inject', 'title', 'download'],
   action: ['update', 'internal'],
 };
 

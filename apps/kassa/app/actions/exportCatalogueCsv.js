@@ -1,0 +1,7 @@
+'use strict';
+// GET /catalogue/export.csv: the catalogue as the CSV file's text (app/lib/catalogue-csv.js).
+const { exportCsv } = require('../lib/catalogue-csv.js');
+
+module.exports = function exportCatalogueCsv(context) {
+  context.context.csv = exportCsv(context.data.positions.items);
+};
