@@ -48,6 +48,7 @@ module.exports = {
     searchPlaceholder: 'Название или штрихкод',
     nothing: 'Ничего не найдено по запросу',
     add: 'Добавить в чек',
+    more: 'Ещё товаров — уточните запрос',
   },
 
   // receipts put aside and resumed (F-free: Alt+O puts aside)

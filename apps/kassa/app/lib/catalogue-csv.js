@@ -23,6 +23,12 @@ const MAX_ROWS = 20_000;
 const VAT_LABELS = Object.fromEntries(t.products.vatRates.map((rate) => [rate.code, rate.label]));
 
 const codesOf = (product) => (product.barcodes || [product.barcode]).filter(Boolean);
+/** calls `visit` with each barcode of a product, allocating nothing (50,000 products are walked per check) */
+function eachCode(product, visit) {
+  const list = product.barcodes;
+  if (list && list.length > 0) for (let k = 0; k < list.length; k++) visit(list[k]);
+  else if (product.barcode) visit(product.barcode);
+}
 const rubles = (kopecks) => money.format(kopecks).replace('.', ',');
 const normal = (text) => String(text ?? '').trim().toLowerCase().replace(/ё/g, 'е').replace(/\s+/g, ' ');
 
@@ -104,7 +110,7 @@ function checkImport(text, products) {
   const byCode = new Map();
   for (const p of products) {
     byId.set(p.id, p);
-    for (const code of codesOf(p)) byCode.set(code, p);
+    eachCode(p, (code) => byCode.set(code, p));
   }
   const idLines = new Map();
   const codeLines = new Map();
@@ -177,20 +183,24 @@ function checkImport(text, products) {
 /**
  * Writes checked rows (checkImport without faults) into `positions` (the catalogue's items, changed in
  * place) and the price changes into `priceHistory`. New products get the next free numbers.
+ * `stored` is the same list as stored, when `positions` is an action's copy-on-write draft of it.
  */
-function applyImport(rows, positions, priceHistory, by, when) {
-  const byId = new Map();
+function applyImport(rows, positions, priceHistory, by, when, stored = positions) {
+  // the numbers are found in the stored list (`stored`: the catalogue as read, never a draft), and only the
+  // products that change are touched in `positions` (what the action writes)
+  const indexOf = new Map();
   let nextId = 1;
-  for (const p of positions) {
-    byId.set(p.id, p);
-    if (p.id >= nextId) nextId = p.id + 1;
+  for (let index = 0; index < stored.length; index++) {
+    const id = stored[index].id;
+    indexOf.set(id, index);
+    if (id >= nextId) nextId = id + 1;
   }
   let added = 0;
   let changed = 0;
   for (const { id, product, archived, action } of rows) {
     if (action === 'same') continue;
     const fields = { name: product.name, barcode: product.barcodes[0], barcodes: product.barcodes, price: product.price, vat: product.vat, unit: product.unit, category: product.category, archived };
-    const old = id === null ? null : byId.get(id);
+    const old = id === null ? null : positions[indexOf.get(id)];
     const productId = old ? old.id : nextId++;
     const oldPrice = old ? old.price : null;
     if (old) {

@@ -6,6 +6,7 @@ const t = require('../strings.js');
 const settings = require('../settings.js');
 const { message, refuseIf } = require('../expr.js');
 const { emptyReceipt } = require('../connectors.js');
+const { tillListSteps } = require('../till-list.js');
 
 const recalc = { 'action:run': { name: 'recalculateReceiptLogic' } };
 const receiptAction = (steps, reads = ['receipt']) => ({
@@ -232,12 +233,17 @@ module.exports = {
     ['positions', 'receipt'],
   ),
 
+  // one page of the matches (manifest/till-list.js); viewState keeps the query and the page shown
   'POST /action/filterPositions': {
     type: 'action',
     reads: ['positions', 'viewState'],
     writes: ['viewState'],
     update: 'positionsList',
-    steps: [{ run: 'filterPositions' }],
+    steps: [
+      ...tillListSteps('body.query'),
+      { set: 'data.viewState.query', to: 'context.tillQuery' },
+      { set: 'data.viewState.filtered', to: 'context.tillList.items' },
+    ],
   },
 
   // Soft refreshes (the seed's pattern): read-only, re-render from fresh data.
