@@ -5,10 +5,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { projectRoot, startHost, type TestHost } from '../helpers/host.js';
-import { TestTerminal } from '../helpers/http-client.js';
-
-const appDir = path.join(projectRoot, 'apps', 'kassa');
+import type { TestHost } from '../helpers/host.js';
+import type { TestTerminal } from '../helpers/http-client.js';
+import { startKassaOffice, type KassaOffice } from '../helpers/kassa-office.js';
 const HEADER = '№;Название;Штрихкоды;Цена;НДС;Единица;Категория;В архиве';
 const csvOf = (...lines: string[]) => [HEADER, ...lines].join('\r\n') + '\r\n';
 
@@ -16,20 +15,11 @@ describe('kassa: catalogue CSV export and import', () => {
   let host: TestHost;
   let manager: TestTerminal;
   let cashier: TestTerminal;
-  const stored = async () => {
-    await host.flushed();
-    const history = await readFile(path.join(host.dataDir, 'priceHistory.jsonl'), 'utf8').catch(() => '');
-    // (no positions file yet: the catalogue is still the demo one it starts with)
-    return (await host.storedText('positions').catch(() => '')) + history;
-  };
-  const catalogue = async () => JSON.parse(await host.storedText('positions')).items as Array<Record<string, any>>;
+  let stored: KassaOffice['stored'];
+  let catalogue: KassaOffice['catalogue'];
 
   before(async () => {
-    host = await startHost(appDir);
-    manager = new TestTerminal(host.url);
-    await manager.login('admin', 'admin');
-    cashier = new TestTerminal(host.url);
-    await cashier.login('kassir', '123');
+    ({ host, manager, cashier, stored, catalogue } = await startKassaOffice());
   });
   after(() => host.stop());
 
