@@ -103,6 +103,8 @@ export interface ActionRoute {
   internal?: boolean;
   auth?: RouteAuth;
   public?: boolean;
+  /** the largest request body this action takes, in MB (default 1, at most 16): an uploaded file's text */
+  bodyLimitMb?: number;
 }
 
 export type RouteConfig = ViewRoute | ActionRoute;

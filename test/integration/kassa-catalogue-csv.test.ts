@@ -5,9 +5,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import type { TestHost } from '../helpers/host.js';
+import { createRequire } from 'node:module';
+import { projectRoot, type TestHost } from '../helpers/host.js';
 import type { TestTerminal } from '../helpers/http-client.js';
 import { startKassaOffice, type KassaOffice } from '../helpers/kassa-office.js';
+
+const barcode = createRequire(path.join(projectRoot, 'apps', 'kassa', 'manifest.js'))('./app/lib/barcode.js') as { checkDigit(body: string): number };
 const HEADER = '№;Название;Штрихкоды;Цена;НДС;Единица;Категория;В архиве';
 const csvOf = (...lines: string[]) => [HEADER, ...lines].join('\r\n') + '\r\n';
 
@@ -133,6 +136,21 @@ describe('kassa: catalogue CSV export and import', () => {
     assert.ok(history.some((h) => h.productId === 2 && h.oldPrice === 8000 && h.newPrice === 8500 && h.by === 'Петрова А.С.'));
     // the preview is used up
     assert.equal((await manager.action('/action/catalogue/csv/apply')).status, 409);
+  });
+
+  it('takes a file over 1 MB (the route allows 8 MB) and refuses a larger one with the limit named', async () => {
+    const lines = Array.from({ length: 12_000 }, (_, k) => {
+      const body = `46${String(900_000 + k).padStart(10, '0')}`;
+      return `;Товар с довольно длинным названием для проверки размера файла, вариант ${k};${body}${barcode.checkDigit(body)};99,90;20 %;шт;Длинная категория;`;
+    });
+    const file = csvOf(...lines);
+    assert.ok(Buffer.byteLength(JSON.stringify({ csv: file })) > 1_500_000);
+    const preview = await manager.action('/action/catalogue/csv/preview', { csv: file });
+    assert.equal(preview.status, 200, JSON.stringify(preview.body).slice(0, 300));
+    assert.match(preview.body.html, /Новых товаров: 12000/);
+    const huge = await manager.action('/action/catalogue/csv/preview', { csv: file.repeat(6) });
+    assert.equal(huge.status, 413);
+    assert.match(huge.body.error.message, /больше 8 МБ/);
   });
 
   it('is the manager’s: a cashier gets 403 and writes nothing', async () => {

@@ -29,6 +29,8 @@ module.exports = {
 
   'POST /action/catalogue/csv/preview': {
     type: 'action',
+    // the file's text: up to 20,000 lines of a catalogue (app/lib/catalogue-csv.js MAX_ROWS)
+    bodyLimitMb: 8,
     reads: ['positions', 'catalogueImport'],
     writes: ['catalogueImport'],
     auth: manager,
