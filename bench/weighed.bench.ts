@@ -195,6 +195,11 @@ try {
   const total = (applied - started) / 1000;
   results.push([`CSV ${CSV_LINES.toLocaleString('en')} lines (${(csvBytes / 1_048_576).toFixed(2)} MB body): preview / apply`, '1', `${ms(previewed - started)} / ${ms(applied - previewed)}`, '0']);
   checks.push({ label: `a ${CSV_LINES.toLocaleString('en')}-line CSV previews and applies in ≤ ${TARGETS.csvSeconds} s`, pass: total <= TARGETS.csvSeconds, detail: `${total.toFixed(2)} s (preview ${ms(previewed - started)}, apply ${ms(applied - previewed)})` });
+  const exportStarted = performance.now();
+  const exported = await fetch(`${server.url}/catalogue/export.csv`, { headers: { cookie: manager.info().cookie } });
+  const exportBytes = (await exported.arrayBuffer()).byteLength;
+  if (exported.status !== 200) throw new Error(`export answered ${exported.status}`);
+  results.push([`CSV export of ${(PRODUCTS + CSV_LINES / 2).toLocaleString('en')} products (${(exportBytes / 1_048_576).toFixed(1)} MB)`, '1', ms(performance.now() - exportStarted), '0']);
   const rssAfter = await server.rss();
 
   report.add(mdTable(['what', 'requests', 'p50 / p99 / max ms', 'failed'], results));

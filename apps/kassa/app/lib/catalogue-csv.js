@@ -150,7 +150,7 @@ function checkImport(text, products) {
         if (codeLines.has(code)) reasons.push(fill(errors.barcodeInFile, { code, line: codeLines.get(code) }));
         else codeLines.set(code, line);
         const holder = byCode.get(code);
-        // a product that is not this line's (a new line's code may belong to no product at all)
+        // held by another product than the one this line changes (not judged when the line's № is itself wrong)
         if (holder && holder.id !== id && !(id === null && idText !== '')) {
           reasons.push(fill(t.products.errors.barcodeTaken, { code, name: holder.name, id: holder.id }));
         }
