@@ -1,9 +1,11 @@
 // The open receipt of a terminal: the original's operations with their route keys and body fields
 // (addItem {id}, removeItem {itemId}, clearReceipt, applyCoupon {coupon_code}, applyBonus,
-// filterPositions {query}, soft-refresh-receipt), plus scanning, typed quantities and deleting a line.
+// filterPositions {query}, soft-refresh-receipt), plus scanning (barcodes, scale labels, "0,512*code"), typed
+// quantities and weights, and deleting a line.
 // Totals are recomputed by app/actions/recalculate.js (money rules: app/lib/money.js).
 const t = require('../strings.js');
 const settings = require('../settings.js');
+const money = require('../../app/lib/money.js');
 const { message, refuseIf } = require('../expr.js');
 const { emptyReceipt } = require('../connectors.js');
 const { tillListSteps } = require('../till-list.js');
@@ -28,7 +30,6 @@ const findLine = [
 ];
 
 const couponList = JSON.stringify(settings.coupons);
-const money = require('../../app/lib/money.js');
 const KG = JSON.stringify('кг');
 /** a new receipt line of context.product: it keeps the price and the VAT rate shown now */
 const newLine = `({ id: context.product.id, barcode: context.product.barcode, name: context.product.name, price: context.product.price, quantity: 1, vat: context.product.vat || ${JSON.stringify(String(settings.vat.percent))} })`;
