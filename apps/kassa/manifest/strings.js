@@ -397,7 +397,8 @@ module.exports = {
     kg: 'кг',
     perKg: '₽/кг',
     weight: 'Вес, кг',
-    checkDigit: 'Этикетка весов {code}: неверная контрольная цифра (должна быть {expected}) — отсканируйте ещё раз',
+    // a code of the scale labels' range with a wrong check digit: a misread label or a mistyped code
+    checkDigit: 'Товар со штрихкодом {code} не найден: неверная контрольная цифра (должна быть {expected}) — отсканируйте ещё раз',
     zeroWeight: 'Этикетка весов {code}: вес 0 г — взвесьте товар ещё раз',
     unknownProduct: 'Этикетка весов {code}: товара №{number} нет в каталоге',
     notWeighed: 'Этикетка весов {code}: товар «{name}» продаётся в штуках, не на вес',
