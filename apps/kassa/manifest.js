@@ -51,6 +51,7 @@ module.exports = {
     ...require('./manifest/routes/shift.js'),
     ...require('./manifest/routes/export.js'),
     ...require('./manifest/routes/catalogue.js'),
+    ...require('./manifest/routes/catalogue-csv.js'),
     ...require('./manifest/routes/staff.js'),
     ...require('./manifest/routes/cash.js'),
   },

@@ -58,7 +58,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(bodyTypes());
   app.use(loginBodies(deps));
-  app.use(...bodyParsers());
+  app.use(bodyParsers(deps));
 
   // journal downloads (CSV, JSON lines) for the app's pages
   app.get(`${EXPORT_PATH}:name`, (req, res) => serveExport(deps.engine(), req, res));

@@ -16,7 +16,10 @@ export function errorHandler(deps: AppDeps) {
       for (const [name, value] of Object.entries(error.options.headers ?? {})) res.setHeader(name, value);
       return sendError(res, error.body(), error.options.redirect);
     }
-    if (err?.type === 'entity.too.large') return sendError(res, { status: 413, message: 'Слишком большой запрос (больше 1 МБ)' });
+    if (err?.type === 'entity.too.large') {
+      const limitMb = Math.max(1, Math.round(Number((error as { limit?: number }).limit ?? 1_048_576) / 1_048_576));
+      return sendError(res, { status: 413, message: `Слишком большой запрос (больше ${limitMb} МБ)` });
+    }
     if (err?.type === 'entity.parse.failed') return sendError(res, { status: 400, message: `malformed JSON body: ${err.message}` });
     if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') {
       return sendError(res, { status: 415, message: err.message ?? 'unsupported encoding' });

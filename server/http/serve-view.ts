@@ -1,6 +1,6 @@
 // A page: the connectors it reads (the store's own frozen states), rendered whole, or as the SPA answer.
 import type { Request, Response } from 'express';
-import type { ViewRoute } from '../manifest/types.js';
+import type { ViewDownload, ViewRoute } from '../manifest/types.js';
 import type { AppDeps } from './deps.js';
 import { csrfToken, requesterOf } from './identity.js';
 import { finishPage } from './page.js';
@@ -25,6 +25,7 @@ export async function serveView(deps: AppDeps, req: Request, res: Response, key:
     }
     data = outcome.vars.data;
     context = outcome.vars.context;
+    if (route.download) return sendDownload(req, res, route.download, context);
   } else {
     data = await engine.runner.readFor(route.reads ?? [], requester, { shared: true });
   }
@@ -49,4 +50,17 @@ export async function serveView(deps: AppDeps, req: Request, res: Response, key:
     return;
   }
   res.send(html);
+}
+
+/** A view with `download`: the text its steps computed, as a file (never a page, never cached). */
+function sendDownload(req: Request, res: Response, download: ViewDownload, context: Record<string, unknown>): void {
+  let value: unknown = { context };
+  for (const part of download.body.split('.')) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+  if (typeof value !== 'string') throw new Error(`download: ${download.body} is ${value === undefined ? 'not set' : typeof value} after the view's steps, not a text`);
+  res.setHeader('Content-Type', download.contentType ?? 'text/plain; charset=utf-8');
+  res.setHeader('Content-Disposition', `attachment; filename="${download.fileName}"`);
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Content-Length', Buffer.byteLength(value));
+  if (req.method === 'HEAD') res.end();
+  else res.end(value);
 }

@@ -79,6 +79,14 @@ export const routeSchema = z.looseObject({
   public: z.boolean().optional(),
   auth: routeAuthSchema.optional(),
   title: z.string().optional(),
+  bodyLimitMb: z.number().int('bodyLimitMb is a whole number of MB').min(1, 'bodyLimitMb is at least 1 (MB)').max(16, 'bodyLimitMb is at most 16 (MB)').optional(),
+  download: z
+    .looseObject({
+      body: z.string().regex(/^context\.[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/, 'download.body is a path into context, e.g. "context.csv"'),
+      fileName: z.string().regex(/^[\w.-]{1,100}$/, 'download.fileName: letters, digits, ".", "-", "_" (e.g. "catalogue.csv")'),
+      contentType: z.string().optional(),
+    })
+    .optional(),
 });
 
 export const channelSchema = z.looseObject({

@@ -81,6 +81,17 @@ export interface ViewRoute {
    * `context` for the templates. A view writes nothing (no `writes`, no sub-action that writes, no login).
    */
   steps?: Step[];
+  /**
+   * The view answers a file instead of a page: the text its steps put at `body` (a path into `context`,
+   * e.g. "context.csv"), downloaded as `fileName` with `contentType` (default text/plain; charset=utf-8).
+   */
+  download?: ViewDownload;
+}
+
+export interface ViewDownload {
+  body: string;
+  fileName: string;
+  contentType?: string;
 }
 
 export interface ActionRoute {
@@ -92,6 +103,8 @@ export interface ActionRoute {
   internal?: boolean;
   auth?: RouteAuth;
   public?: boolean;
+  /** the largest request body this action takes, in MB (default 1, at most 16): an uploaded file's text */
+  bodyLimitMb?: number;
 }
 
 export type RouteConfig = ViewRoute | ActionRoute;

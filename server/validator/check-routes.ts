@@ -81,6 +81,9 @@ function checkView(ctx: ValidationContext, info: RouteInfo): void {
   if (isRecord(route.inject)) {
     for (const [placeholder, name] of Object.entries(route.inject)) checkComponentName(ctx, at('routes', key, 'inject', placeholder), name);
   }
+  if (isRecord(route.download) && !(Array.isArray(route.steps) && route.steps.length > 0)) {
+    ctx.findings.error(at('routes', key, 'download'), 'a download is the text the view\'s steps compute, and this view has no steps', `add steps that set ${String(route.download.body)}`);
+  }
   checkViewReadsOnly(ctx, info);
   checkRouteSteps(ctx, info);
 }

@@ -92,8 +92,8 @@ function describe(value: unknown): string {
 
 // `steps` belong to both (a view runs read-only steps); `writes` on a view is an error (check-routes.ts)
 const ROUTE_ONLY_KEYS: Record<'view' | 'action', string[]> = {
-  view: ['layout', 'inject', 'title'],
-  action: ['update', 'internal'],
+  view: ['layout', 'inject', 'title', 'download'],
+  action: ['update', 'internal', 'bodyLimitMb'],
 };
 
 /** Keys the schema does not know are ignored by the runtime: usually a misspelling. */

@@ -22,6 +22,12 @@ describe('action protocol statuses', () => {
     { name: 'malformed JSON → 400', status: 400, send: () => t.action('/action/increment', null, { raw: '{"by":' }) },
     { name: 'unsupported body type → 415', status: 415, send: () => t.action('/action/increment', null, { raw: 'by=1', contentType: 'text/plain' }) },
     { name: 'body over 1 MB → 413', status: 413, send: () => t.action('/action/increment', { pad: 'x'.repeat(1_100_000) }) },
+    {
+      name: 'a route’s bodyLimitMb: over 2 MB → 413 naming the limit',
+      status: 413,
+      send: () => t.action('/action/upload', { text: 'x'.repeat(2_200_000) }),
+      check: (body) => assert.match(body.error.message, /больше 2 МБ/),
+    },
     { name: 'unknown route → 404', status: 404, send: () => t.action('/action/nope') },
     { name: 'wrong method → 405 with Allow', status: 405, send: () => t.action('PUT /action/increment') },
     { name: 'internal route → 403', status: 403, send: () => t.action('/hidden') },
@@ -77,6 +83,12 @@ describe('action protocol statuses', () => {
       assert.equal(await stored(), before, 'stored data changed');
     });
   }
+
+  it('takes a body up to the bodyLimitMb its action route declares', async () => {
+    const result = await t.action('/action/upload', { text: 'x'.repeat(1_500_000) });
+    assert.equal(result.status, 200, JSON.stringify(result.body).slice(0, 200));
+    assert.match(result.body.html, /1500000/);
+  });
 
   it('a person loading an unknown page gets an HTML page, not JSON', async () => {
     const r = await fetch(host.url + '/nope', { headers: { accept: 'text/html,application/xhtml+xml' } });

@@ -5,10 +5,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { projectRoot, startHost, type TestHost } from '../helpers/host.js';
-import { TestTerminal } from '../helpers/http-client.js';
+import type { TestHost } from '../helpers/host.js';
+import type { TestTerminal } from '../helpers/http-client.js';
+import { startKassaOffice, type KassaOffice } from '../helpers/kassa-office.js';
 
-const appDir = path.join(projectRoot, 'apps', 'kassa');
 const BREAD = '4607000010075'; // product 1, Хлеб Бородинский, 45.50
 
 const product = (fields: Record<string, string> = {}) => ({
@@ -25,20 +25,16 @@ describe('kassa: the manager’s catalogue', () => {
   let host: TestHost;
   let manager: TestTerminal;
   let cashier: TestTerminal;
+  let stored: KassaOffice['stored'];
+  let catalogue: KassaOffice['catalogue'];
 
   const priceHistory = async () => {
     await host.flushed();
     return readFile(path.join(host.dataDir, 'priceHistory.jsonl'), 'utf8').catch(() => '');
   };
-  const stored = async () => (await host.storedText('positions')) + (await priceHistory());
-  const catalogue = async () => JSON.parse(await host.storedText('positions')).items as Array<Record<string, any>>;
 
   before(async () => {
-    host = await startHost(appDir);
-    manager = new TestTerminal(host.url);
-    await manager.login('admin', 'admin');
-    cashier = new TestTerminal(host.url);
-    await cashier.login('kassir', '123');
+    ({ host, manager, cashier, stored, catalogue } = await startKassaOffice());
   });
   after(() => host.stop());
 

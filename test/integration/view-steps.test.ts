@@ -34,6 +34,15 @@ describe('a view with read-only steps', () => {
     assert.match(again.text, /<p class="text">EVEN 18<\/p>/);
   });
 
+  it('answers a file when it declares download: the text its steps computed', async () => {
+    const file = await browser.get('/notes.txt?upTo=2');
+    assert.equal(file.status, 200);
+    assert.equal(file.text, '1;odd 1\n2;even 2');
+    assert.equal(file.headers.get('content-type'), 'text/plain; charset=utf-8');
+    assert.equal(file.headers.get('content-disposition'), 'attachment; filename="notes.txt"');
+    assert.equal(file.headers.get('cache-control'), 'no-store');
+  });
+
   it('answers a refusal of its steps with their status and message', async () => {
     const missing = await browser.get('/note?number=99');
     assert.equal(missing.status, 404);

@@ -25,6 +25,9 @@ module.exports = {
   cataloguePage: { template: 'catalogue-page.html', style: 'catalogue.css', title: t.titles.catalogue },
   catalogueList: { template: 'catalogue-list.html', style: 'catalogue.css' },
   catalogueProduct: { template: 'catalogue-product.html', style: 'catalogue.css', title: t.titles.product },
+  // the catalogue as a CSV file: export, import with a preview (routes/catalogue-csv.js)
+  catalogueCsvPage: { template: 'catalogue-csv-page.html', style: 'catalogue.css', title: t.catalogueCsv.title },
+  catalogueCsvPreview: { template: 'catalogue-csv-preview.html', style: 'catalogue.css' },
   // cash in / cash out on the shift page (routes/cash.js)
   shiftCash: { template: 'shift-cash.html', style: 'shift-cash.css' },
   // the manager's staff screen (routes/staff.js)

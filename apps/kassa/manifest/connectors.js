@@ -82,6 +82,8 @@ module.exports = {
     zReports: { type: 'journal', uid: true, view: { last: 50 } },
     /** cash in / cash out of the drawer: { kind, amount, reason, at, day, shift, terminal, cashier } */
     cashMoves: { type: 'journal', uid: true, view: { last: 200 } },
+    /** a checked catalogue CSV waiting for "Загрузить в каталог" on this terminal (routes/catalogue-csv.js) */
+    catalogueImport: { type: 'memory', scope: 'terminal', initialState: { text: '', fileName: '', lines: 0 } },
     daily: { type: 'lowdb', initialState: { day: '', count: 0, total: 0, cash: 0, card: 0, discounts: 0, terminals: [] } },
   },
 };

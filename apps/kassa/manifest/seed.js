@@ -47,7 +47,8 @@ const products = [
 ];
 
 module.exports = {
-  products: products.map(([id, barcode, name, price]) => ({ id, barcode, name, price })),
+  // prices include VAT at 20 % (each product's own rate, changeable on the catalogue screen)
+  products: products.map(([id, barcode, name, price]) => ({ id, barcode, name, price, vat: '20', unit: 'шт', category: '', archived: false })),
   users: [
     {
       login: 'kassir',

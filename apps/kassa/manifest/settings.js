@@ -16,8 +16,18 @@ module.exports = {
    * till could make themselves a cashier; the manager creates accounts on the staff screen (/staff).
    */
   selfRegistration: false,
-  /** the VAT included in every price, printed on the receipt (one rate for the whole catalogue) */
+  /**
+   * the VAT rate of a receipt line that carries none (a line put on a receipt before products had their own
+   * rate); every product has its own rate in the catalogue (app/lib/vat.js)
+   */
   vat: { percent: 20 },
+  /**
+   * Labels of the shop's scales (weighed goods, unit кг): EAN-13 starting with one of `prefixes`, then the
+   * product's number in `codeDigits` digits, the weight in grams in `weightDigits` digits, and the check
+   * digit (prefix + code + weight + 1 = 13 digits). Set it as the scales are programmed, e.g.
+   * { prefixes: ['22'], codeDigits: 6, weightDigits: 4 }. Read by app/lib/scale-label.js.
+   */
+  scaleLabels: { prefixes: ['20', '21', '22', '23', '24', '25', '26', '27', '28', '29'], codeDigits: 5, weightDigits: 5 },
   /** receipt printer paper: 80 or 58 mm rolls (the printed layout and the desktop's silent print) */
   printer: { widthMm: 80 },
   /** what receipts and the customer display print at the top */

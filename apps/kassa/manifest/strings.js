@@ -48,6 +48,7 @@ module.exports = {
     searchPlaceholder: 'Название или штрихкод',
     nothing: 'Ничего не найдено по запросу',
     add: 'Добавить в чек',
+    more: 'Ещё товаров — уточните запрос',
   },
 
   // receipts put aside and resumed (F-free: Alt+O puts aside)
@@ -230,6 +231,7 @@ module.exports = {
     // until a fiscal register (ККТ) is connected the till prints no fiscal data, and says so
     notFiscal: 'Не является фискальным документом',
     vat: 'в т.ч. НДС',
+    noVat: 'Сумма без НДС',
   },
 
   exportPage: {
@@ -388,6 +390,62 @@ module.exports = {
     back: 'Стереть',
     clear: 'Очистить поле',
     ok: 'Ввод',
+  },
+
+  // Weighed goods: scale labels and typed weights (routes/receipt.js, app/lib/scale-label.js).
+  scale: {
+    kg: 'кг',
+    perKg: '₽/кг',
+    weight: 'Вес, кг',
+    // a code of the scale labels' range with a wrong check digit: a misread label or a mistyped code
+    checkDigit: 'Товар со штрихкодом {code} не найден: неверная контрольная цифра (должна быть {expected}) — отсканируйте ещё раз',
+    zeroWeight: 'Этикетка весов {code}: вес 0 г — взвесьте товар ещё раз',
+    unknownProduct: 'Этикетка весов {code}: товара №{number} нет в каталоге',
+    notWeighed: 'Этикетка весов {code}: товар «{name}» продаётся в штуках, не на вес',
+    typedNotWeighed: 'Товар «{name}» продаётся в штуках: вес вводят только для весовых товаров',
+    needWeight: 'Товар «{name}» весовой: отсканируйте этикетку весов или введите вес и код, например 0,512*{id}',
+    badWeight: 'Вес «{text}» не распознан: введите килограммы, например 0,512',
+    zeroTyped: 'Вес должен быть больше нуля (убрать строку — Del)',
+    tooHeavy: 'Больше 999,999 кг в одной строке не помещается',
+  },
+
+  // Catalogue CSV import / export (routes/catalogue-csv.js, app/lib/catalogue-csv.js).
+  catalogueCsv: {
+    title: 'Импорт и экспорт каталога',
+    nav: 'Импорт / экспорт',
+    export: 'Скачать каталог (CSV)',
+    exportHint: 'UTF-8, разделитель «;», цены в рублях с запятой — открывается в Excel и LibreOffice как есть.',
+    file: 'Файл CSV',
+    fileHint: 'Столбцы как в выгрузке: № (пусто — новый товар), Название, Штрихкоды, Цена, НДС, Единица, Категория, В архиве.',
+    preview: 'Проверить файл',
+    apply: 'Загрузить в каталог',
+    cancel: 'Отменить',
+    fileName: 'catalogue.csv',
+    columns: { id: '№', name: 'Название', barcodes: 'Штрихкоды', price: 'Цена', vat: 'НДС', unit: 'Единица', category: 'Категория', archived: 'В архиве' },
+    yes: 'да',
+    no: 'нет',
+    summary: 'Строк в файле: {rows}. Новых товаров: {added}, изменений: {changed}, без изменений: {same}.',
+    badSummary: 'Ошибок: {count}. Исправьте файл и проверьте его снова — в каталог ничего не записано.',
+    line: 'Строка',
+    reason: 'Причина',
+    ready: 'Ошибок нет. Нажмите «Загрузить в каталог», чтобы записать все строки одной операцией.',
+    applied: 'Каталог обновлён: новых товаров {added}, изменено {changed}.',
+    errors: {
+      empty: 'Файл пуст: выберите файл CSV',
+      tooBig: 'Файл больше 20 000 строк: разбейте его на части',
+      unreadable: 'Файл не читается как CSV: {reason}',
+      headers: 'Нет столбцов {missing}: первая строка файла — заголовки, как в выгрузке',
+      columns: 'Число полей {count}, а в заголовке {expected}',
+      id: 'Номер «{text}» — не номер товара',
+      unknownId: 'Товара №{id} нет в каталоге (для нового товара оставьте № пустым)',
+      idTwice: 'Товар №{id} уже в строке {line}',
+      barcodeInFile: 'Штрихкод {code} уже в строке {line} этого файла',
+      vat: 'Ставка НДС «{text}» неизвестна: без НДС, 0 %, 10 %, 20 % или 22 %',
+      unit: 'Единица «{text}» неизвестна: шт или кг',
+      archived: 'В архиве: «да» или «нет», а не «{text}»',
+      noPreview: 'Сначала проверьте файл: предпросмотра нет или он устарел',
+      stale: 'Каталог изменился после проверки: проверьте файл снова',
+    },
   },
 
   hintsLabel: 'Клавиши',

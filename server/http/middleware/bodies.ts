@@ -1,5 +1,5 @@
-// Request bodies: JSON or a form, up to 1 MB (login routes: 16 KB), UTF-8; anything else is refused before
-// it is read.
+// Request bodies: JSON or a form, up to 1 MB (login routes: 16 KB; an action route's own bodyLimitMb, up to
+// 16 MB), UTF-8; anything else is refused before it is read.
 import express, { type RequestHandler } from 'express';
 import type { AppDeps } from '../deps.js';
 import { HttpError } from '../http-error.js';
@@ -42,7 +42,32 @@ export function loginBodies(deps: AppDeps): RequestHandler {
   };
 }
 
-/** The parsers for every other body. */
-export function bodyParsers(): RequestHandler[] {
-  return [express.json({ limit: JSON_LIMIT, strict: false }), express.urlencoded({ limit: JSON_LIMIT, extended: false })];
+/** The largest `bodyLimitMb` an action route may declare. */
+export const MAX_BODY_LIMIT_MB = 16;
+
+/**
+ * The parsers for every other body: up to 1 MB, or the `bodyLimitMb` its action route declares (an upload
+ * such as a catalogue file; at most MAX_BODY_LIMIT_MB). Anything larger is refused (413) before it is read.
+ */
+export function bodyParsers(deps: AppDeps): RequestHandler {
+  const byLimit = new Map<number, RequestHandler[]>();
+  const parsersFor = (mb: number): RequestHandler[] => {
+    let parsers = byLimit.get(mb);
+    if (!parsers) {
+      const limit = mb === 1 ? JSON_LIMIT : `${mb}mb`;
+      parsers = [express.json({ limit, strict: false }), express.urlencoded({ limit, extended: false })];
+      byLimit.set(mb, parsers);
+    }
+    return parsers;
+  };
+  return (req, res, next) => {
+    let mb = 1;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      const match = deps.routes().match(req.method, req.path);
+      const declared = match.kind === 'route' && match.route.type === 'action' ? match.route.bodyLimitMb : undefined;
+      if (typeof declared === 'number' && Number.isInteger(declared)) mb = Math.min(Math.max(declared, 1), MAX_BODY_LIMIT_MB);
+    }
+    const [json, form] = parsersFor(mb);
+    json(req, res, (error?: unknown) => (error ? next(error) : form(req, res, next)));
+  };
 }

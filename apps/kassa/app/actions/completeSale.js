@@ -8,6 +8,7 @@ const cash = require('../lib/cash-move.js');
 const { emptyReceipt } = require('../../manifest/connectors.js');
 const settings = require('../../manifest/settings.js');
 const money = require('../lib/money.js');
+const vat = require('../lib/vat.js');
 
 function addTo(totals, method, amount) {
   totals.count += 1;
@@ -21,6 +22,11 @@ module.exports = function completeSale(context) {
   const receipt = data.receipt;
   const shift = data.shift;
   const when = clock.stamp();
+  // lines put on the receipt before products had their own rate carry the shop's default one
+  const lineVat = vat.receiptVat(
+    receipt.items.map((line) => ({ sum: line.sum, vat: line.vat ?? String(settings.vat.percent) })),
+    receipt.discount,
+  );
   const number = shift.receiptSeq + 1;
   const sale = {
     id: `${terminal.id}/${shift.number}/${number}`,
@@ -31,7 +37,19 @@ module.exports = function completeSale(context) {
     at: when.at,
     day: when.day,
     timeText: when.text,
-    lines: receipt.items.map(({ id, barcode, name, price, quantity, sum }) => ({ id, barcode, name, price, quantity, sum })),
+    lines: receipt.items.map(({ id, barcode, name, price, quantity, sum, unit, grams }, index) => ({
+      id,
+      barcode,
+      name,
+      price,
+      quantity,
+      sum,
+      ...(unit === 'кг' ? { unit, grams, weightText: money.formatWeight(grams) } : {}),
+      // the line's VAT rate and the VAT in what is paid for it (app/lib/vat.js)
+      vat: lineVat.lines[index].vat,
+      vatLabel: lineVat.lines[index].vatLabel,
+      vatAmount: lineVat.lines[index].vatAmount,
+    })),
     itemCount: receipt.itemCount,
     total: receipt.total,
     discountPercent: receipt.discountPercent,
@@ -40,8 +58,8 @@ module.exports = function completeSale(context) {
     coupon: receipt.coupon,
     bonus: receipt.bonusApplied,
     payment: { method: payment.method, tendered: payment.tendered, change: payment.change },
-    // the VAT included in the amount paid (printed; no fiscal register is connected yet)
-    vat: { percent: settings.vat.percent, amount: money.includedVat(receipt.finalTotal, settings.vat.percent) },
+    // the VAT included in the amount paid, per rate (printed; no fiscal register is connected yet)
+    vatRates: lineVat.rates,
   };
   data.sales.items.push(sale);
 

@@ -5,6 +5,10 @@
 //    receipt lines and totals, payments, the sales journal, shift and day totals. No floating-point
 //    ruble values are ever stored or added, so 0.10 + 0.20 is 10 + 20 = 30 kopecks, exactly.
 //  - A line's sum is price × quantity (integers: exact).
+//  - A weighed line (unit кг, weight in whole grams) costs price per kg × grams / 1000, rounded half-up to a
+//    whole kopeck:  sum = floor((price × grams + 500) / 1000)
+//    so 89.90 ₽/кг × 512 g = 46.0288 → 46.03, 0.10 ₽/кг × 5 g = 0.0005 → 0.00 (half a kopeck goes up:
+//    1.00 ₽/кг × 5 g = 0.005 → 0.01). The line is rounded once, on its whole weight.
 //  - A receipt's total is the exact sum of its line sums.
 //  - A percentage discount is rounded half-up to a whole kopeck:
 //        discount = floor((total × percent + 50) / 100)   (percent in whole or hundredths of a percent)
@@ -67,6 +71,34 @@ function lineSum(price, quantity) {
   return price * quantity;
 }
 
+/** The largest weight on one receipt line: 999.999 kg, in grams. */
+const MAX_GRAMS = 999_999;
+
+/** price per kg × grams / 1000, rounded half-up to a kopeck (the rule above). */
+function weighedSum(pricePerKg, grams) {
+  assertKopecks(pricePerKg, 'a price');
+  if (!Number.isSafeInteger(grams) || grams < 0 || grams > MAX_GRAMS) throw new TypeError(`a weight must be whole grams from 0 to ${MAX_GRAMS} (got ${grams})`);
+  return Math.floor((pricePerKg * grams + 500) / 1000);
+}
+
+/**
+ * A weight a person typed in kilograms ("0.512", "0,5", "1", "1 200" is refused) → grams, or null when the
+ * text is not a weight (more than three decimals, letters, negative, above the line's maximum). 0 is 0.
+ */
+function parseWeight(text) {
+  if (typeof text === 'number') text = String(text);
+  if (typeof text !== 'string') return null;
+  const match = /^(\d{1,3})(?:[.,](\d{0,3}))?$/.exec(text.trim());
+  if (!match) return null;
+  return Number(match[1]) * 1000 + Number((match[2] ?? '').padEnd(3, '0'));
+}
+
+/** Grams → "0.512" (kilograms with three decimals, as scales print them). */
+function formatWeight(grams) {
+  if (!Number.isSafeInteger(grams) || grams < 0) throw new TypeError(`not a weight in grams: ${grams}`);
+  return `${Math.floor(grams / 1000)}.${String(grams % 1000).padStart(3, '0')}`;
+}
+
 /**
  * `percent` % of `amount`, rounded half-up to a kopeck. Percent may have up to two decimals
  * (12.5 %); it is turned into hundredths of a percent first so the arithmetic stays in integers.
@@ -96,4 +128,4 @@ function includedVat(amount, percent) {
   return Math.floor((2 * amount * percent + base) / (2 * base));
 }
 
-module.exports = { KOPECKS_PER_RUBLE, MAX_KOPECKS, isKopecks, parse, format, sum, lineSum, percentOf, applyDiscount, includedVat };
+module.exports = { KOPECKS_PER_RUBLE, MAX_KOPECKS, MAX_GRAMS, isKopecks, parse, format, sum, lineSum, weighedSum, parseWeight, formatWeight, percentOf, applyDiscount, includedVat };

@@ -60,20 +60,57 @@ function readBarcodes(text) {
   return [...seen];
 }
 
-/** The whole form → { name, barcodes, price, vat, unit, category }, or a refusal of its first bad field. */
-function readProduct(body) {
+/** Each field's reader: the value, or throws a refusal naming the field. */
+const READERS = {
+  name(text) {
+    const name = String(text ?? '').trim().replace(/\s+/g, ' ');
+    if (name === '' || name.length > 128) throw refusal('name', errors.name);
+    return name;
+  },
+  barcodes: readBarcodes,
+  price: readPrice,
+  vat(text) {
+    const vat = String(text ?? '');
+    if (!VAT_CODES.includes(vat)) throw refusal('vat', errors.vat);
+    return vat;
+  },
+  unit(text) {
+    const unit = String(text ?? '');
+    if (!UNITS.includes(unit)) throw refusal('unit', errors.unit);
+    return unit;
+  },
+  category(text) {
+    const category = String(text ?? '').trim().replace(/\s+/g, ' ');
+    if (category.length > 64) throw refusal('category', errors.category);
+    return category;
+  },
+};
+
+/**
+ * Every field of a form checked (a CSV line lists all its faults at once): { product, fields } where
+ * `fields` maps each bad field to its message and `product` is set only when there are none.
+ */
+function checkProduct(body) {
   const form = body && typeof body === 'object' ? body : {};
-  const name = String(form.name ?? '').trim().replace(/\s+/g, ' ');
-  if (name === '' || name.length > 128) throw refusal('name', errors.name);
-  const barcodes = readBarcodes(form.barcodes);
-  const price = readPrice(form.price);
-  const vat = String(form.vat ?? '');
-  if (!VAT_CODES.includes(vat)) throw refusal('vat', errors.vat);
-  const unit = String(form.unit ?? '');
-  if (!UNITS.includes(unit)) throw refusal('unit', errors.unit);
-  const category = String(form.category ?? '').trim().replace(/\s+/g, ' ');
-  if (category.length > 64) throw refusal('category', errors.category);
-  return { name, barcodes, price, vat, unit, category };
+  const product = {};
+  const fields = {};
+  for (const [field, read] of Object.entries(READERS)) {
+    try {
+      product[field] = read(form[field]);
+    } catch (error) {
+      if (!error.fields) throw error;
+      fields[field] = error.fields[field];
+    }
+  }
+  return Object.keys(fields).length === 0 ? { product, fields } : { product: null, fields };
 }
 
-module.exports = { readPrice, readBarcodes, readProduct, refusal, VAT_CODES, UNITS };
+/** The whole form → { name, barcodes, price, vat, unit, category }, or a refusal of its first bad field. */
+function readProduct(body) {
+  const { product, fields } = checkProduct(body);
+  if (product) return product;
+  const [field, message] = Object.entries(fields)[0];
+  throw refusal(field, message);
+}
+
+module.exports = { readPrice, readBarcodes, readProduct, checkProduct, refusal, VAT_CODES, UNITS };

@@ -1,5 +1,6 @@
 // Pages: the till, the customer display, the manager's dashboard and the printable receipt/report.
 const t = require('../strings.js');
+const { tillListSteps } = require('../till-list.js');
 
 module.exports = {
   'GET /': {
@@ -7,6 +8,8 @@ module.exports = {
     layout: 'mainLayout',
     reads: ['receipt', 'viewState', 'positions', 'shift'],
     inject: { pageContent: 'cashierPage', positionsList: 'positionsList', receipt: 'receipt', numpad: 'numpad' },
+    // the product list: one page for the terminal's search (manifest/till-list.js)
+    steps: tillListSteps('data.viewState.query'),
   },
 
   // Bound to the terminal that opens it: shows that terminal's receipt only.

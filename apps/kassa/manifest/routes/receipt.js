@@ -1,11 +1,14 @@
 // The open receipt of a terminal: the original's operations with their route keys and body fields
 // (addItem {id}, removeItem {itemId}, clearReceipt, applyCoupon {coupon_code}, applyBonus,
-// filterPositions {query}, soft-refresh-receipt), plus scanning, typed quantities and deleting a line.
+// filterPositions {query}, soft-refresh-receipt), plus scanning (barcodes, scale labels, "0,512*code"), typed
+// quantities and weights, and deleting a line.
 // Totals are recomputed by app/actions/recalculate.js (money rules: app/lib/money.js).
 const t = require('../strings.js');
 const settings = require('../settings.js');
+const money = require('../../app/lib/money.js');
 const { message, refuseIf } = require('../expr.js');
 const { emptyReceipt } = require('../connectors.js');
+const { tillListSteps } = require('../till-list.js');
 
 const recalc = { 'action:run': { name: 'recalculateReceiptLogic' } };
 const receiptAction = (steps, reads = ['receipt']) => ({
@@ -27,27 +30,42 @@ const findLine = [
 ];
 
 const couponList = JSON.stringify(settings.coupons);
+const KG = JSON.stringify('кг');
+/** a new receipt line of context.product: it keeps the price and the VAT rate shown now */
+const newLine = `({ id: context.product.id, barcode: context.product.barcode, name: context.product.name, price: context.product.price, quantity: 1, vat: context.product.vat || ${JSON.stringify(String(settings.vat.percent))} })`;
 const bonusPart = `(data.receipt.bonusApplied ? ${settings.bonus.percent} : 0)`;
 
 module.exports = {
   recalculateReceiptLogic: { type: 'action', internal: true, steps: [{ run: 'recalculate' }] },
 
-  // Adds one piece of context.product to the receipt (a new line or one more on its line).
+  // Adds context.product to the receipt: one piece (a new line or one more on its line), or for a weighed
+  // product (unit кг) context.grams from a scale label or a typed weight, added to its line's weight.
   addProductLine: {
     type: 'action',
     internal: true,
     steps: [
       { set: 'context.line', to: 'data.receipt.items.find(i => i.id === context.product.id)' },
       {
-        if: 'context.line',
+        if: `context.product.unit === ${KG}`,
         then: [
-          refuseIf(`context.line.quantity >= ${settings.maxQuantity}`, t.errors.badQty, {}, { field: 'qty' }),
-          { set: 'context.line.quantity', to: 'context.line.quantity + 1' },
+          refuseIf('!context.grams', t.scale.needWeight, { name: 'context.product.name', id: 'context.product.id' }, { field: 'code' }),
+          {
+            if: 'context.line',
+            then: [
+              refuseIf(`context.line.grams + context.grams > ${money.MAX_GRAMS}`, t.scale.tooHeavy, {}, { field: 'code' }),
+              { set: 'context.line.grams', to: 'context.line.grams + context.grams' },
+            ],
+            else: [{ set: 'data.receipt.items', to: `data.receipt.items.concat([{ ...${newLine}, unit: ${KG}, grams: context.grams }])` }],
+          },
         ],
         else: [
           {
-            set: 'data.receipt.items',
-            to: 'data.receipt.items.concat([{ id: context.product.id, barcode: context.product.barcode, name: context.product.name, price: context.product.price, quantity: 1 }])',
+            if: 'context.line',
+            then: [
+              refuseIf(`context.line.quantity >= ${settings.maxQuantity}`, t.errors.badQty, {}, { field: 'qty' }),
+              { set: 'context.line.quantity', to: 'context.line.quantity + 1' },
+            ],
+            else: [{ set: 'data.receipt.items', to: `data.receipt.items.concat([${newLine}])` }],
           },
         ],
       },
@@ -73,13 +91,34 @@ module.exports = {
     [
       { set: 'context.code', to: "String(body.code ?? '').trim()" },
       refuseIf("context.code === ''", t.errors.emptyCode, {}, { field: 'code' }),
+      // "0,512*code" (a typed weight) and scale labels (app/actions/readScanCode.js)
+      { run: 'readScanCode' },
       {
         set: 'context.product',
         // any of a product's barcodes (the catalogue's index); a short code is a product number
         to: "keyed(data.positions.items, 'barcodes').get(context.code) || keyed(data.positions.items, 'barcode').get(context.code) || (/^\\d{1,6}$/.test(context.code) ? keyed(data.positions.items, 'id').get(Number(context.code)) : undefined)",
       },
+      // a scale label no product has as its own barcode: the product by its number, with the label's weight
+      {
+        if: '!context.product && context.label',
+        then: [
+          refuseIf("context.label.reason === 'checkDigit'", t.scale.checkDigit, { code: 'context.code', expected: 'context.label.expected' }, { field: 'code' }),
+          refuseIf("context.label.reason === 'zeroWeight'", t.scale.zeroWeight, { code: 'context.code' }, { field: 'code' }),
+          { set: 'context.product', to: "keyed(data.positions.items, 'id').get(context.label.productCode)" },
+          refuseIf('!context.product', t.scale.unknownProduct, { code: 'context.code', number: 'context.label.productCode' }, { field: 'code' }),
+          refuseIf(`context.product.unit !== ${KG}`, t.scale.notWeighed, { code: 'context.code', name: 'context.product.name' }, { field: 'code' }),
+          { set: 'context.grams', to: 'context.label.grams' },
+        ],
+      },
       refuseIf('!context.product', t.errors.unknownCode, { code: 'context.code' }, { field: 'code' }),
       refuseIf('context.product.archived', t.errors.archivedProduct, { name: 'context.product.name' }, { field: 'code' }),
+      {
+        if: 'context.typedGrams',
+        then: [
+          refuseIf(`context.product.unit !== ${KG}`, t.scale.typedNotWeighed, { name: 'context.product.name' }, { field: 'code' }),
+          { set: 'context.grams', to: 'context.typedGrams' },
+        ],
+      },
       { 'action:run': { name: 'addProductLine' } },
     ],
     ['positions', 'receipt'],
@@ -109,14 +148,25 @@ module.exports = {
   // A typed quantity: 0 removes the line.
   'POST /action/setQuantity': receiptAction([
     ...findLine,
-    { set: 'context.qtyText', to: "String(body.qty ?? '').trim()" },
-    refuseIf(`!/^\\d{1,3}$/.test(context.qtyText) || Number(context.qtyText) > ${settings.maxQuantity}`, t.errors.badQty, {}, { field: 'qty' }),
     {
-      if: 'Number(context.qtyText) === 0',
-      then: [{ set: 'data.receipt.items', to: 'data.receipt.items.filter(i => i.id !== context.itemId)' }],
-      else: [
-        { set: 'context.line.quantity', to: 'Number(context.qtyText)' },
+      // a weighed line's field is its weight in kg (manual weight entry): never 0
+      if: `context.line.unit === ${KG}`,
+      then: [
+        { run: 'readTypedWeight' },
+        { set: 'context.line.grams', to: 'context.grams' },
         { set: 'data.receipt.currentId', to: 'context.itemId' },
+      ],
+      else: [
+        { set: 'context.qtyText', to: "String(body.qty ?? '').trim()" },
+        refuseIf(`!/^\\d{1,3}$/.test(context.qtyText) || Number(context.qtyText) > ${settings.maxQuantity}`, t.errors.badQty, {}, { field: 'qty' }),
+        {
+          if: 'Number(context.qtyText) === 0',
+          then: [{ set: 'data.receipt.items', to: 'data.receipt.items.filter(i => i.id !== context.itemId)' }],
+          else: [
+            { set: 'context.line.quantity', to: 'Number(context.qtyText)' },
+            { set: 'data.receipt.currentId', to: 'context.itemId' },
+          ],
+        },
       ],
     },
     { set: 'data.receipt.statusMessage', to: "''" },
@@ -184,12 +234,17 @@ module.exports = {
     ['positions', 'receipt'],
   ),
 
+  // one page of the matches (manifest/till-list.js); viewState keeps the query and the page shown
   'POST /action/filterPositions': {
     type: 'action',
     reads: ['positions', 'viewState'],
     writes: ['viewState'],
     update: 'positionsList',
-    steps: [{ run: 'filterPositions' }],
+    steps: [
+      ...tillListSteps('body.query'),
+      { set: 'data.viewState.query', to: 'context.tillQuery' },
+      { set: 'data.viewState.filtered', to: 'context.tillList.items' },
+    ],
   },
 
   // Soft refreshes (the seed's pattern): read-only, re-render from fresh data.
