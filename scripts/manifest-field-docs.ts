@@ -68,6 +68,11 @@ export const FIELD_DOCS: Record<string, FieldDoc> = {
   'routes.<route key>.auth.failureRedirect': { description: 'Where a visitor without a login is sent.', default: '`auth.loginPath`, else `/login`', example: "'/login'" },
   'routes.<route key>.auth.roles': { description: 'Roles (values of `auth.roleField`) allowed; anyone else gets 403.', default: 'any logged-in user', example: "['Менеджер']" },
   'routes.<route key>.title': { description: 'Views: the page title (after the content component\'s `title`).', default: 'the layout\'s title, then the app title', example: "'Catalogue'" },
+  'routes.<route key>.bodyLimitMb': { description: 'Actions: the largest request body accepted, in MB (a file upload, a CSV import); a bigger one answers 413 naming the limit.', default: 'the host\'s limit (1 MB)', example: '8' },
+  'routes.<route key>.download': { description: 'Views: answer a file made by the steps instead of a page (a CSV export).', default: 'none (the route answers a page)', example: "{ body: 'context.csv', fileName: 'catalogue.csv', contentType: 'text/csv; charset=utf-8' }" },
+  'routes.<route key>.download.body': { description: 'The path in `context` where the steps put the file\'s text.', example: "'context.csv'" },
+  'routes.<route key>.download.fileName': { description: 'The name the browser saves the file under.', example: "'catalogue.csv'" },
+  'routes.<route key>.download.contentType': { description: 'The file\'s media type.', default: '`text/plain; charset=utf-8`', example: "'text/csv; charset=utf-8'" },
 
   sockets: { description: 'Real-time channels by name; elements subscribe with `atom-socket="<channel>"`.', default: 'none', example: "{ 'notes-updates': { watch: 'notes', emit: { event: 'notes-changed' } } }" },
   'sockets.<channel>.watch': { description: 'The connector whose commits trigger the channel.', example: "'notes'" },
