@@ -53,6 +53,7 @@ module.exports = {
     ...require('./manifest/routes/catalogue.js'),
     ...require('./manifest/routes/staff.js'),
     ...require('./manifest/routes/cash.js'),
+    ...require('./manifest/routes/history.js'),
   },
   exports: require('./manifest/exports.js'),
 };
