@@ -1,8 +1,9 @@
 // The in-memory index of one journal file, for queries beyond the records readers keep (`view.last`):
 // where each record starts in the file, and for each of the connector's `index` fields which records hold
-// each value. It is built by one streaming scan of the file the first time it is queried (a chunk at a
-// time, never the whole file in memory) and extended from where it stopped by every later query, so an
-// append costs nothing until someone asks. A query then costs the records it matches in memory and the
+// each value. It is built by one streaming scan of the file (a chunk at a time, never the whole file in
+// memory), started in the background when the journal is loaded, and extended from where it stopped by
+// every later query, so an append costs nothing until someone asks. Each field is dictionary-coded: a
+// record costs 8 bytes for where it starts and 4 per field, the distinct values are kept once. A query then costs the records it matches in memory and the
 // page's records read from disk: a day's page of a 100,000-sale journal reads 50 lines, not the file.
 //
 // Records the store holds as durable but the file does not yet (they are in the write-ahead log until
@@ -25,17 +26,108 @@ const NEWLINE = 0x0a;
 /** How much of the file one step of the scan reads. */
 const SCAN_CHUNK_BYTES = 1 << 20;
 
-/** The records holding one value of a field, ascending; `value` is the first such value as stored. */
-interface Posting {
-  value: string | number | boolean;
-  records: number[];
-}
+/** A record whose field holds no comparable value (missing, null, an object). */
+const NONE = -1;
+/** A record whose field holds a list: its codes are in `lists`. */
+const LIST = -2;
 
-/** One indexed field: its postings by the value's text, and each record's value for checking the other conditions. */
-interface FieldIndex {
-  postings: Map<string, Posting>;
-  /** per record: the stored value (a string is the posting's own, so a day's records share one string; lists stay lists) */
-  values: unknown[];
+/** One indexed field, dictionary-coded. */
+class FieldIndex {
+  /** the value's text (what equality compares) → its code */
+  readonly codeOf = new Map<string, number>();
+  /** code → the value as first stored (ranges compare numbers as numbers) */
+  readonly values: Array<string | number | boolean> = [];
+  /** code → the records holding it, ascending (one number while there is one record) */
+  readonly records: Array<number | number[]> = [];
+  /** record → the code of its value, NONE or LIST */
+  codes = new Int32Array(1024);
+  /** record → its codes, for records whose field holds a list */
+  readonly lists = new Map<number, number[]>();
+
+  add(n: number, value: unknown): void {
+    if (n >= this.codes.length) {
+      const grown = new Int32Array(this.codes.length * 2);
+      grown.set(this.codes);
+      this.codes = grown;
+    }
+    if (!Array.isArray(value)) {
+      const code = this.codeFor(value, n);
+      this.codes[n] = code ?? NONE;
+      return;
+    }
+    const codes = [...new Set(value.map((one) => this.codeFor(one, n)).filter((code): code is number => code !== undefined))];
+    if (codes.length === 0) this.codes[n] = NONE;
+    else {
+      this.codes[n] = LIST;
+      this.lists.set(n, codes);
+    }
+  }
+
+  /** The code of a value (made on first sight), with record n added to its records; undefined: not comparable. */
+  private codeFor(value: unknown, n: number): number | undefined {
+    const [text] = valueTexts(value);
+    if (text === undefined) return undefined;
+    let code = this.codeOf.get(text);
+    if (code === undefined) {
+      code = this.values.length;
+      this.codeOf.set(text, code);
+      this.values.push(value as string | number | boolean);
+      this.records.push(n);
+      return code;
+    }
+    const records = this.records[code];
+    if (typeof records === 'number') {
+      if (records !== n) this.records[code] = [records, n];
+    } else if (records[records.length - 1] !== n) records.push(n);
+    return code;
+  }
+
+  /** Which codes meet a condition: true at each such code. */
+  matching(condition: JournalCondition): Uint8Array {
+    const hits = new Uint8Array(this.values.length);
+    if (condition.kind === 'equals') {
+      for (const text of condition.texts) {
+        const code = this.codeOf.get(text);
+        if (code !== undefined) hits[code] = 1;
+      }
+    } else {
+      for (let code = 0; code < this.values.length; code++) if (meets(this.values[code], condition)) hits[code] = 1;
+    }
+    return hits;
+  }
+
+  /** Whether record n's value is one of the `hits`. */
+  holds(n: number, hits: Uint8Array): boolean {
+    const code = this.codes[n];
+    if (code >= 0) return hits[code] === 1;
+    if (code === LIST) return (this.lists.get(n) as number[]).some((one) => hits[one] === 1);
+    return false;
+  }
+
+  /** The records holding one of the `hits`, ascending. */
+  recordsOf(hits: Uint8Array): number[] {
+    const lists: number[][] = [];
+    for (let code = 0; code < hits.length; code++) {
+      if (hits[code] !== 1) continue;
+      const records = this.records[code];
+      lists.push(typeof records === 'number' ? [records] : records);
+    }
+    if (lists.length === 1) return lists[0];
+    const merged = lists.flat().sort((a, b) => a - b);
+    // a record holding a list can be under several of the values
+    return merged.filter((n, i) => i === 0 || merged[i - 1] !== n);
+  }
+
+  /** How many records hold one of the `hits` (to choose the condition that drives a query). */
+  countOf(hits: Uint8Array): number {
+    let total = 0;
+    for (let code = 0; code < hits.length; code++) {
+      if (hits[code] !== 1) continue;
+      const records = this.records[code];
+      total += typeof records === 'number' ? 1 : records.length;
+    }
+    return total;
+  }
 }
 
 export class JournalIndex {
@@ -50,7 +142,7 @@ export class JournalIndex {
     private readonly name: string,
     readonly indexed: readonly string[],
   ) {
-    for (const field of indexed) this.fields.set(field, { postings: new Map(), values: [] });
+    for (const field of indexed) this.fields.set(field, new FieldIndex());
   }
 
   /**
@@ -93,39 +185,21 @@ export class JournalIndex {
 
   /** The record numbers below `limit` that meet every condition, ascending, from the index alone. */
   private matchInFile(conditions: JournalCondition[], limit: number): number[] {
-    // the condition with the fewest candidates drives; the others are checked on each candidate's value
-    let driver: { condition: JournalCondition; candidates: number[] } | null = null;
-    for (const condition of conditions) {
-      const candidates = this.candidates(condition);
-      if (!driver || candidates.length < driver.candidates.length) driver = { condition, candidates };
-      if (candidates.length === 0) return [];
-    }
-    const { condition: driving, candidates } = driver as { condition: JournalCondition; candidates: number[] };
-    const others = conditions.filter((condition) => condition !== driving).map((condition) => ({ condition, values: this.fieldOf(condition.field).values }));
+    const tests = conditions.map((condition) => {
+      const field = this.fieldOf(condition.field);
+      const hits = field.matching(condition);
+      return { field, hits, count: field.countOf(hits) };
+    });
+    // the condition with the fewest records drives; the others are checked on each of them by code
+    tests.sort((a, b) => a.count - b.count);
+    const [driver, ...others] = tests;
+    if (driver.count === 0) return [];
     const matches: number[] = [];
-    for (const n of candidates) {
+    for (const n of driver.field.recordsOf(driver.hits)) {
       if (n >= limit) break;
-      if (others.every(({ condition, values }) => meets(values[n], condition))) matches.push(n);
+      if (others.every(({ field, hits }) => field.holds(n, hits))) matches.push(n);
     }
     return matches;
-  }
-
-  /** The records a condition holds for, ascending, from the postings. */
-  private candidates(condition: JournalCondition): number[] {
-    const { postings } = this.fieldOf(condition.field);
-    const lists: number[][] = [];
-    if (condition.kind === 'equals') {
-      for (const text of new Set(condition.texts)) {
-        const posting = postings.get(text);
-        if (posting) lists.push(posting.records);
-      }
-    } else {
-      for (const posting of postings.values()) if (meets(posting.value, condition)) lists.push(posting.records);
-    }
-    if (lists.length === 1) return lists[0];
-    const merged = lists.flat().sort((a, b) => a - b);
-    // a record holding a list can be under several of the values
-    return merged.filter((n, i) => i === 0 || merged[i - 1] !== n);
   }
 
   private fieldOf(field: string): FieldIndex {
@@ -155,6 +229,11 @@ export class JournalIndex {
       const text = parts[range].subarray(this.offsets[n] - base, this.offsets[n + 1] - base - 1).toString('utf8');
       return JSON.parse(text) as unknown;
     });
+  }
+
+  /** Starts indexing the file's first `count` records in the background (a query waits for what is left). */
+  warm(count: number): void {
+    this.catchUp(count).catch(() => {}); // a failure is met again, and reported, by the next query
   }
 
   /** Indexes the file's records up to `count` (one at a time: a query waits for a scan already running). */
@@ -188,24 +267,7 @@ export class JournalIndex {
       this.offsets = grown;
     }
     this.offsets[n + 1] = end;
-    for (const [field, index] of this.fields) {
-      const value = fieldValue(record, field);
-      const list = Array.isArray(value);
-      let stored: unknown = list ? value : undefined;
-      for (const one of list ? value : [value]) {
-        const [text] = valueTexts(one);
-        if (text === undefined) continue;
-        let posting = index.postings.get(text);
-        if (!posting) {
-          posting = { value: one as string | number | boolean, records: [] };
-          index.postings.set(text, posting);
-        }
-        const records = posting.records;
-        if (records[records.length - 1] !== n) records.push(n);
-        if (!list) stored = typeof one === typeof posting.value ? posting.value : one;
-      }
-      index.values[n] = stored;
-    }
+    for (const [field, index] of this.fields) index.add(n, fieldValue(record, field));
     this.records = n + 1;
   }
 }

@@ -55,6 +55,8 @@ class JournalBackend implements ConnectorBackend {
   async load(scopeKey: string): Promise<JsonValue | null> {
     const file = this.file(scopeKey);
     const stored = await file.load(this.last);
+    // a journal with index fields is indexed at once, in the background: the first query finds it ready
+    if (stored && indexFieldsOf(this.options.config).length > 0) this.index(scopeKey).warm(stored.count);
     if (stored) return stored;
     // No file yet: initialState.items become the first records.
     const initial = this.options.config.initialState;
@@ -72,13 +74,17 @@ class JournalBackend implements ConnectorBackend {
   }
 
   query(scopeKey: string, count: number, query: JournalQuery): Promise<JournalPage> {
+    const waiting = this.waiting.get(scopeKey);
+    return this.index(scopeKey).query(query, count, (n) => waiting?.get(n));
+  }
+
+  private index(scopeKey: string): JournalIndex {
     let index = this.indexes.get(scopeKey);
     if (!index) {
       index = new JournalIndex(this.file(scopeKey), this.options.name, indexFieldsOf(this.options.config));
       this.indexes.set(scopeKey, index);
     }
-    const waiting = this.waiting.get(scopeKey);
-    return index.query(query, count, (n) => waiting?.get(n));
+    return index;
   }
 
   prepare(scopeKey: string, current: JsonValue, next: JsonValue): PreparedState {
