@@ -5,31 +5,25 @@
 // are the README's (docs/screenshots with `npm run screenshots`, a temporary folder otherwise).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import os from 'node:os';
 import path from 'node:path';
-import { mkdtemp, rm } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { projectRoot, startHost, type TestHost } from '../helpers/host.js';
+import type { TestHost } from '../helpers/host.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { loginByKeyboard } from '../helpers/kassa-keyboard.js';
 import { screenshotsDir } from '../helpers/screenshots.js';
-import { dayOf, syntheticSale, writeSalesJournal, type SalesLayout } from '../helpers/sales-journal.js';
+import { dayOf, syntheticSale, startKassaWithSales, type SalesLayout } from '../helpers/sales-journal.js';
 
-const appDir = path.join(projectRoot, 'apps', 'kassa');
 const layout: SalesLayout = { firstDay: '2026-11-01', perDay: 120 };
 const SALES = 600;
 
 describe('kassa in Chromium: the manager finds a sale in the history and reprints it as a copy', () => {
   let host: TestHost;
-  let dataDir: string;
   let browser: Browser;
   let context: BrowserContext;
   let office: Page;
 
   before(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'kassa-history-e2e-'));
-    await writeSalesJournal(dataDir, SALES, layout);
-    host = await startHost(appDir, { dataDir });
+    host = await startKassaWithSales(SALES, layout);
     browser = await launchBrowser();
     context = await browser.newContext({ baseURL: host.url, viewport: { width: 1366, height: 900 }, locale: 'ru-RU' });
     // the receipt window prints itself; here printing is counted instead
@@ -39,7 +33,6 @@ describe('kassa in Chromium: the manager finds a sale in the history and reprint
   after(async () => {
     await browser?.close();
     await host?.stop();
-    await rm(dataDir, { recursive: true, force: true });
   });
 
   const total = () => office.locator('#history-list .total').innerText();

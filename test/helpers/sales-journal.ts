@@ -1,8 +1,10 @@
 // A kassa sales journal made up for tests and benchmarks: records shaped like apps/kassa's completeSale
 // writes them, spread evenly over days, four terminals, two cashiers, cash and card, written straight into
 // a data folder's sales.jsonl before the host starts.
-import { writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { projectRoot, startHost, type TestHost } from './host.js';
 
 export const CASHIERS = [
   { login: 'kassir', name: 'Иванов И.И.' },
@@ -63,4 +65,18 @@ export async function writeSalesJournal(dataDir: string, count: number, layout: 
   const lines: string[] = [];
   for (let n = 0; n < count; n++) lines.push(`${JSON.stringify(syntheticSale(n, layout))}\n`);
   await writeFile(path.join(dataDir, 'sales.jsonl'), lines.join(''), { mode: 0o600 });
+}
+
+/** apps/kassa on a data folder holding `count` made-up sales; stop() also removes the folder. */
+export async function startKassaWithSales(count: number, layout: SalesLayout): Promise<TestHost> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'kassa-sales-'));
+  await writeSalesJournal(dataDir, count, layout);
+  const host = await startHost(path.join(projectRoot, 'apps', 'kassa'), { dataDir });
+  const stop = host.stop.bind(host);
+  return Object.assign(host, {
+    async stop() {
+      await stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  });
 }

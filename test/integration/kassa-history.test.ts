@@ -4,21 +4,16 @@
 // refused beside their field; a cashier gets 403 and no link.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import os from 'node:os';
-import path from 'node:path';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { projectRoot, startHost, type TestHost } from '../helpers/host.js';
+import type { TestHost } from '../helpers/host.js';
 import { TestTerminal } from '../helpers/http-client.js';
-import { dayOf, syntheticSale, writeSalesJournal, type SalesLayout } from '../helpers/sales-journal.js';
+import { dayOf, syntheticSale, startKassaWithSales, type SalesLayout } from '../helpers/sales-journal.js';
 
-const appDir = path.join(projectRoot, 'apps', 'kassa');
 const layout: SalesLayout = { firstDay: '2026-11-01', perDay: 120 };
 const SALES = 1200; // ten days
 const BREAD = '4607000010075';
 
 type Sale = ReturnType<typeof syntheticSale> & { id: string; number: number; finalTotal: number };
 const all = Array.from({ length: SALES }, (_, n) => syntheticSale(n, layout) as Sale);
-/** receipt numbers and totals of the rows shown, in order */
 /** an attribute's text as the browser reads it (Mustache escapes & < > " ' / ` =) */
 const unescape = (text: string) => text.replace(/&#x2F;/g, '/').replace(/&#x3D;/g, '=').replace(/&#x60;/g, '`').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 const rowsOf = (html: string) => [...html.matchAll(/<tr class="sale" data-id="([^"]+)"/g)].map((m) => unescape(m[1]));
@@ -26,19 +21,15 @@ const totalOf = (html: string) => Number(/class="total">(\d+)</.exec(html)?.[1])
 
 describe('kassa: the manager’s sales history', () => {
   let host: TestHost;
-  let dataDir: string;
   let manager: TestTerminal;
 
   before(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'kassa-history-'));
-    await writeSalesJournal(dataDir, SALES, layout);
-    host = await startHost(appDir, { dataDir });
+    host = await startKassaWithSales(SALES, layout);
     manager = new TestTerminal(host.url);
     await manager.login('admin', 'admin');
   });
   after(async () => {
     await host.stop();
-    await rm(dataDir, { recursive: true, force: true });
   });
 
   const search = (filters: Record<string, string>) => manager.action('/action/history/search', filters);

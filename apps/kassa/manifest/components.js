@@ -32,6 +32,6 @@ module.exports = {
   staffList: { template: 'staff-list.html', style: 'staff.css' },
   // the manager's sales history (routes/history.js)
   historyPage: { template: 'history-page.html', style: 'history.css', title: t.titles.history },
-  historyList: { template: 'history-list.html', style: 'history.css' },
+  historyList: { template: 'history-list.html', style: 'catalogue.css' },
   historySale: { template: 'history-sale.html', style: 'history.css', title: t.titles.historySale },
 };
