@@ -46,7 +46,7 @@ import { applyComputed, removeDerived } from '../computed.js';
 import { GLOBAL_SCOPE_KEY } from '../paths.js';
 import { PROBLEMS, StoreHealth, type StoreStatus } from '../health.js';
 import { createPools, describeDatabase, describeDbError, isUnreachable, loadPg, type Pools } from './connection.js';
-import { migrateSchema, SCHEMA_VERSION } from './schema.js';
+import { createJournalFieldIndexes, fieldText, migrateSchema, SCHEMA_VERSION } from './schema.js';
 import { conditionsOf, indexFieldsOf, JournalQueryError, orderOf, pageSizeOf, pageWindow, type JournalCondition } from '../journal-query.js';
 import { diffItems, itemTexts, joinState, splitState } from './rows.js';
 import { ChangeListener, CHANGES_CHANNEL, encodeNotifications, type ChangeNotice } from './listener.js';
@@ -221,6 +221,9 @@ export class PostgresStore implements Store, HostStorageProvider {
         const found = await migrateSchema(client);
         if (found === 0) this.log.info(`store: created the engine's tables in ${this.where} (schema version ${SCHEMA_VERSION})`);
         else if (found < SCHEMA_VERSION) this.log.info(`store: migrated the tables in ${this.where} from schema version ${found} to ${SCHEMA_VERSION}`);
+        const fields = [...this.connectors.values()].filter((c) => c.mode === 'journal').flatMap((c) => indexFieldsOf(c.config));
+        const created = await createJournalFieldIndexes(client, fields);
+        if (created.length > 0) this.log.info(`store: indexed the journal rows by ${created.join(', ')} in ${this.where}`);
       } finally {
         client.release();
       }
@@ -948,7 +951,7 @@ export type { Client };
  * The WHERE of a journal query: the connector's rows below `count`, and each condition over each value of
  * the field (a list's values, or the value itself), as journal-query.ts compares them.
  */
-function journalWhere(conditions: JournalCondition[], params: unknown[]): { sql: string; params: unknown[] } {
+export function journalWhere(conditions: JournalCondition[], params: unknown[]): { sql: string; params: unknown[] } {
   const clauses = ['j.connector = $1', 'j.scope_key = $2', 'j.seq < $3'];
   const param = (value: unknown) => `$${params.push(value)}`;
   for (const condition of conditions) {
@@ -956,7 +959,12 @@ function journalWhere(conditions: JournalCondition[], params: unknown[]): { sql:
     const values = `json_array_elements(CASE WHEN json_typeof(j.record #> ${path}::text[]) = 'array' THEN j.record #> ${path}::text[] ELSE json_build_array(j.record #> ${path}::text[]) END)`;
     let test: string;
     if (condition.kind === 'equals') {
-      test = `json_typeof(v.x) IN ('string', 'number', 'boolean') AND (v.x #>> '{}') = ANY(${param(condition.texts)}::text[])`;
+      const texts = param(condition.texts);
+      test = `json_typeof(v.x) IN ('string', 'number', 'boolean') AND (v.x #>> '{}') = ANY(${texts}::text[])`;
+      // what the field's expression index can answer (schema.ts): the value's text, or a list (its JSON text
+      // starts with "["), which the exact test below then looks into
+      const field = fieldText(condition.field);
+      clauses.push(`(${field} = ANY(${texts}::text[]) OR ${field} LIKE '[%')`);
     } else {
       const { from, to } = condition;
       // a number field compares numbers: a bound that is no number matches nothing
