@@ -36,6 +36,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'chain', file: 'chain.bench.ts', seconds: 60, what: "a shop's 10,000-sale backlog reaching head office's PostgreSQL after reconnecting" },
   { name: 'chain-faults', file: 'chain-faults.bench.ts', seconds: 120, what: '4 shops × 500 sales through cut links, kill -9 and a head-office restart: exactly once at head office' },
   { name: 'weighed', file: 'weighed.bench.ts', seconds: 90, what: 'apps/kassa with 50,000 products and 100,000 sales: scan → line at 8 tills (labels and barcodes), search as you type, RSS, a 10,000-line CSV import' },
+  { name: 'history', file: 'history.bench.ts', seconds: 40, what: "a 100,000-sale journal: a day's sales history page, filtered pages, a receipt number over every day (p99 ≤ 100 ms)" },
   { name: 'login-flood', file: 'login-flood.bench.ts', seconds: 120, what: '5,000 login attempts with unique 900 KB names (then 5,000 counted ones): host RSS, the cashier still logs in' },
 ];
 const ALIASES: Record<string, string[]> = { soak: ['soak-kill', 'soak-flood'], all: BENCHMARKS.map((b) => b.name) };

@@ -54,6 +54,7 @@ module.exports = {
     ...require('./manifest/routes/catalogue-csv.js'),
     ...require('./manifest/routes/staff.js'),
     ...require('./manifest/routes/cash.js'),
+    ...require('./manifest/routes/history.js'),
   },
   exports: require('./manifest/exports.js'),
 };

@@ -33,4 +33,8 @@ module.exports = {
   // the manager's staff screen (routes/staff.js)
   staffPage: { template: 'staff-page.html', style: 'staff.css', title: t.titles.staff },
   staffList: { template: 'staff-list.html', style: 'staff.css' },
+  // the manager's sales history (routes/history.js)
+  historyPage: { template: 'history-page.html', style: 'history.css', title: t.titles.history },
+  historyList: { template: 'history-list.html', style: 'catalogue.css' },
+  historySale: { template: 'history-sale.html', style: 'history.css', title: t.titles.historySale },
 };

@@ -78,7 +78,13 @@ module.exports = {
     viewState: { type: 'memory', scope: 'terminal', initialState: { query: '', filtered: [] } },
     shift: { type: 'lowdb', scope: 'terminal', initialState: closedShift },
     lastSale: { type: 'lowdb', scope: 'terminal', initialState: { sale: null } },
-    sales: { type: 'journal', uid: true, view: { last: 200 } },
+    // index: what the manager's sales history (routes/history.js) filters by, read with journal:read
+    sales: {
+      type: 'journal',
+      uid: true,
+      view: { last: 200 },
+      index: ['day', 'id', 'number', 'terminal.name', 'cashier.login', 'payment.method', 'finalTotal'],
+    },
     zReports: { type: 'journal', uid: true, view: { last: 50 } },
     /** cash in / cash out of the drawer: { kind, amount, reason, at, day, shift, terminal, cashier } */
     cashMoves: { type: 'journal', uid: true, view: { last: 200 } },

@@ -2,6 +2,7 @@
 // advisory lock, so hosts starting together do it once). serverokey_schema holds the layout's version: an
 // older database is migrated, a newer one is refused (an older engine must not write a layout it does
 // not know). The layout is documented for people who query it in docs/postgres.md.
+import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
 
 /** The layout this engine writes. Bump it with a new entry in MIGRATIONS. */
@@ -87,4 +88,48 @@ export async function migrateSchema(client: PoolClient): Promise<number> {
     await client.query('ROLLBACK').catch(() => {});
     throw error;
   }
+}
+
+/** pg_advisory_xact_lock key for creating the journal field indexes ("jidx"). */
+const JOURNAL_INDEX_LOCK = 0x6a69_6478;
+
+/** A field path (`cashier.login`) as a text[] literal, for an expression that must be written the same everywhere. */
+function pathLiteral(field: string): string {
+  const array = `{${field.split('.').map((part) => `"${part.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+  return `'${array.replace(/'/g, "''")}'`;
+}
+
+/**
+ * A journal field's text as the field indexes hold it (the C collation: byte order, so `LIKE '[%'` is a
+ * range too). Queries must write it exactly so for PostgreSQL to use the index.
+ */
+export function fieldText(field: string, alias = 'j'): string {
+  return `((${alias}.record #>> ${pathLiteral(field)}::text[]) COLLATE "C")`;
+}
+
+/**
+ * One expression index per journal `index` field (shared by every connector with that field), so a
+ * journal:read filter reads the matching rows, not the journal. Created once (IF NOT EXISTS), under an
+ * advisory lock so hosts starting together do not race; returns the fields it created indexes for.
+ */
+export async function createJournalFieldIndexes(client: PoolClient, fields: string[]): Promise<string[]> {
+  const wanted = [...new Set(fields)];
+  if (wanted.length === 0) return [];
+  const created: string[] = [];
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [JOURNAL_INDEX_LOCK]);
+    for (const field of wanted) {
+      const name = `serverokey_journal_f_${createHash('sha256').update(field).digest('hex').slice(0, 16)}`;
+      const exists = await client.query('SELECT 1 FROM pg_class WHERE relname = $1', [name]);
+      if (exists.rowCount) continue;
+      await client.query(`CREATE INDEX ${name} ON serverokey_journal (connector, scope_key, ${fieldText(field, 'serverokey_journal').replace(/serverokey_journal\.record/, 'record')})`);
+      created.push(field);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
+  return created;
 }

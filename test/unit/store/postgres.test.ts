@@ -6,6 +6,8 @@ import pg from 'pg';
 import { createStore, type Store } from '../../../server/store/index.js';
 import type { ConnectorConfig } from '../../../server/manifest/types.js';
 import { captureLog, update } from './helpers.js';
+import { journalWhere } from '../../../server/store/postgres/postgres-store.js';
+import { conditionsOf } from '../../../server/store/journal-query.js';
 import { postgresSkipReason, startPostgres, type PostgresCluster } from '../../helpers/postgres.js';
 
 const skip = postgresSkipReason();
@@ -102,6 +104,31 @@ test('journal records are rows, numbered from 0; readers load only the last view
   assert.deepEqual(records.map((row) => [Number(row.seq), row.record.sale]), [[0, 1], [1, 2], [2, 3], [3, 4], [4, 5]]);
   assert.deepEqual(await query(database, `SELECT count::int FROM serverokey_state WHERE connector = 'sales'`), [{ count: 5 }]);
   assert.deepEqual(await store.read('sales', 'global'), { items: [{ sale: 4 }, { sale: 5 }], count: 5 });
+});
+
+test('a journal\'s index fields become expression indexes that journal:read queries use', { skip }, async (t) => {
+  const database = await cluster!.createDatabase();
+  const log = captureLog();
+  const connectors: Record<string, ConnectorConfig> = { sales: { type: 'journal', index: ['day', 'cashier.login'] } };
+  const store = await open(t, database, connectors, log);
+  assert.match(log.text('info'), /indexed the journal rows by day, cashier\.login/);
+  const indexes = await query<{ indexdef: string }>(database, "SELECT indexdef FROM pg_indexes WHERE indexname LIKE 'serverokey_journal_f_%' ORDER BY indexdef");
+  assert.equal(indexes.length, 2);
+  assert.ok(indexes.some((index) => index.indexdef.includes(`'{cashier,login}'`) && index.indexdef.includes('COLLATE "C"')), JSON.stringify(indexes));
+  await store.read('sales', 'global');
+  await update<{ items: unknown[] }>(store, 'sales', 'global', (state) => {
+    for (let n = 0; n < 3000; n++) state.items.push({ n, day: `2026-12-${String(1 + (n % 30)).padStart(2, '0')}`, cashier: { login: n % 2 ? 'a' : 'b' }, tags: [] });
+  });
+  await query(database, 'ANALYZE serverokey_journal');
+  // the plan of the same WHERE journal:read sends: the day's rows come from the index, not a scan of the journal
+  const day = await store.queryJournal('sales', 'global', { where: { day: '2026-12-07' }, size: 5 });
+  assert.equal(day.total, 100);
+  const { sql, params } = journalWhere(conditionsOf({ day: '2026-12-07' }, ['day'], 'sales'), ['sales', 'global', 3000]);
+  const plan = await query<{ 'QUERY PLAN': string }>(database, `EXPLAIN SELECT j.record FROM serverokey_journal j WHERE ${sql}`, params);
+  assert.match(plan.map((row) => row['QUERY PLAN']).join('\n'), /Bitmap Index Scan on serverokey_journal_f_/);
+  const again = captureLog();
+  await open(t, database, connectors, again);
+  assert.doesNotMatch(again.text('info'), /indexed the journal rows/, 'created once');
 });
 
 test('another store on the same database sees a commit once notified, with who caused it', { skip }, async (t) => {

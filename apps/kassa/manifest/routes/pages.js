@@ -35,12 +35,14 @@ module.exports = {
     steps: [],
   },
 
-  // ?sale=last (the only sale a terminal reprints); ?width=58 for 58 mm paper (80 mm otherwise).
+  // ?sale=last (the terminal's last sale); ?width=58 for 58 mm paper (80 mm otherwise). A manager
+  // reprints any sale as a copy from the history (GET /print/sale, routes/history.js), same layout.
   'GET /print/receipt': {
     type: 'view',
     layout: 'printLayout',
     reads: ['lastSale'],
     inject: { paper: 'saleReceipt' },
+    steps: [{ set: 'context.sale', to: 'data.lastSale.sale' }],
   },
   'GET /print/shift': {
     type: 'view',
