@@ -30,4 +30,7 @@ module.exports = {
   // the manager's staff screen (routes/staff.js)
   staffPage: { template: 'staff-page.html', style: 'staff.css', title: t.titles.staff },
   staffList: { template: 'staff-list.html', style: 'staff.css' },
+  // stock and goods receipts (routes/stock.js), returns (routes/returns.js)
+  stockPage: { template: 'stock-page.html', style: 'stock.css', title: t.titles.stock },
+  returnsPage: { template: 'returns-page.html', style: 'returns.css', title: t.titles.returns },
 };

@@ -16,6 +16,8 @@ module.exports = {
    * till could make themselves a cashier; the manager creates accounts on the staff screen (/staff).
    */
   selfRegistration: false,
+  /** stock (routes/stock.js): a product at or below this many on hand is on the low-stock list */
+  stock: { lowThreshold: 5, demoOnHand: 50 },
   /** the VAT included in every price, printed on the receipt (one rate for the whole catalogue) */
   vat: { percent: 20 },
   /** receipt printer paper: 80 or 58 mm rolls (the printed layout and the desktop's silent print) */

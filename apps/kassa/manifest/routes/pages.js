@@ -38,6 +38,8 @@ module.exports = {
     layout: 'printLayout',
     reads: ['lastSale'],
     inject: { paper: 'saleReceipt' },
+    // the sale's number as a QR code on the paper, for a return (app/lib/sale-code.js)
+    steps: [{ run: 'receiptCode' }],
   },
   'GET /print/shift': {
     type: 'view',

@@ -30,7 +30,19 @@ const couponList = JSON.stringify(settings.coupons);
 const bonusPart = `(data.receipt.bonusApplied ? ${settings.bonus.percent} : 0)`;
 
 module.exports = {
-  recalculateReceiptLogic: { type: 'action', internal: true, steps: [{ run: 'recalculate' }] },
+  recalculateReceiptLogic: {
+    type: 'action',
+    internal: true,
+    steps: [
+      // what is on hand of each line's product, when the calling route reads the stock: a line selling
+      // below zero is flagged (selling is allowed; the paperwork may come later)
+      {
+        set: 'context.onHand',
+        to: "data.stock ? data.receipt.items.map(line => (keyed(data.stock.items, 'id').get(line.id) || { onHand: 0 }).onHand) : null",
+      },
+      { run: 'recalculate' },
+    ],
+  },
 
   // Adds one piece of context.product to the receipt (a new line or one more on its line).
   addProductLine: {
@@ -65,7 +77,7 @@ module.exports = {
       refuseIf('context.product.archived', t.errors.archivedProduct, { name: 'context.product.name' }, { field: 'id' }),
       { 'action:run': { name: 'addProductLine' } },
     ],
-    ['positions', 'receipt'],
+    ['positions', 'receipt', 'stock'],
   ),
 
   // A keyboard-wedge scanner types the barcode and Enter; a short code is a product number.
@@ -82,7 +94,7 @@ module.exports = {
       refuseIf('context.product.archived', t.errors.archivedProduct, { name: 'context.product.name' }, { field: 'code' }),
       { 'action:run': { name: 'addProductLine' } },
     ],
-    ['positions', 'receipt'],
+    ['positions', 'receipt', 'stock'],
   ),
 
   'POST /action/removeItem': receiptAction([
@@ -97,7 +109,7 @@ module.exports = {
     },
     { set: 'data.receipt.statusMessage', to: "''" },
     recalc,
-  ]),
+  ], ['receipt', 'stock']),
 
   'POST /action/deleteLine': receiptAction([
     ...findLine,
@@ -121,7 +133,7 @@ module.exports = {
     },
     { set: 'data.receipt.statusMessage', to: "''" },
     recalc,
-  ]),
+  ], ['receipt', 'stock']),
 
   'POST /action/clearReceipt': receiptAction([
     // a fresh receipt, with the revision counting on (a pay form showing the old one stays stale)
@@ -181,7 +193,7 @@ module.exports = {
       { if: 'context.refusal', then: [{ fail: 'context.refusal', status: 422, field: 'query' }] },
       { 'action:run': { name: 'addProductLine' } },
     ],
-    ['positions', 'receipt'],
+    ['positions', 'receipt', 'stock'],
   ),
 
   'POST /action/filterPositions': {
