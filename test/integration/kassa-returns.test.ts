@@ -88,6 +88,11 @@ describe('kassa: stock, goods receipts and returns', () => {
     assert.deepEqual([record.number, record.supplier, record.document, record.by.login], [1, 'ООО «Сыры»', 'ТН-1', 'admin']);
     assert.deepEqual(record.lines.map((l: { id: number; quantity: number; onHand: number }) => [l.id, l.quantity, l.onHand]), [[3, 10, 62], [3, 2, 62], [1, 4, 54]]);
     assert.match(record._uid ?? record.uid ?? JSON.stringify(record), /./);
+    const unknown = await office.action('/action/stock/find', { code: '12345678' });
+    assert.equal(unknown.status, 422);
+    assert.deepEqual(unknown.body.error.fields, { code: 'Товар с кодом «12345678» не найден' });
+    assert.deepEqual((await office.action('/action/stock/find', { code: CHEESE })).body, { redirect: `/stock?code=${CHEESE}` });
+    assert.match((await office.get(`/stock?code=${CHEESE}`)).text, /class="on-hand">62</);
     const page = await office.get('/stock?received=1');
     assert.match(page.text, /class="received-number">1</);
     assert.match(page.text, /ТН-1/);
@@ -97,6 +102,7 @@ describe('kassa: stock, goods receipts and returns', () => {
     const before = await stored();
     assert.equal((await till.get('/stock')).status, 403);
     assert.equal((await till.action('/action/stock/receive', { supplier: 'x', document: 'y', lines: `${CHEESE} 5` })).status, 403);
+    assert.equal((await till.action('/action/stock/find', { code: CHEESE })).status, 403);
     assert.equal((await till.action('/action/staff/pin', { login: 'admin', pin: '1234' })).status, 403);
     assert.equal(await stored(), before);
   });

@@ -21,8 +21,10 @@ function expectedCash(shift) {
 
 /** The shift's derived figures after a sale, a return or a cash move: expected cash, net of returns. */
 function settle(shift) {
+  // a shift opened before returns existed gets their figures at its next sale
+  for (const field of ['returnsCount', 'returnsTotal', 'returnsCash', 'returnsCard']) shift[field] = shift[field] ?? 0;
   shift.cashExpected = expectedCash(shift);
-  shift.netOfReturns = shift.net - (shift.returnsTotal ?? 0);
+  shift.netOfReturns = shift.net - shift.returnsTotal;
   return shift;
 }
 

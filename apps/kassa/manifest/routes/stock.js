@@ -4,6 +4,7 @@
 // an unknown product, a zero or negative quantity is refused beside its field. Cashiers get 403.
 const t = require('../strings.js');
 const settings = require('../settings.js');
+const { refuseIf } = require('../expr.js');
 
 const manager = { roles: [t.roles.manager] };
 const PAGE_SIZE = 50;
@@ -33,8 +34,27 @@ module.exports = {
       },
       { set: 'context.prevPage', to: 'context.low.page > 1 ? context.low.page - 1 : 0' },
       { set: 'context.nextPage', to: 'context.low.page < context.low.pages ? context.low.page + 1 : 0' },
+      // ?code=: one product's quantity on hand (the lookup form)
+      { set: 'context.code', to: "String(query.code ?? '').trim().slice(0, 40)" },
+      { set: 'context.product', to: `context.code === '' ? undefined : ${productOf('context.code')}` },
+      {
+        set: 'context.lookup',
+        to: `context.product ? { id: context.product.id, name: context.product.name, unit: context.product.unit || 'шт', onHand: ${onHandOf('context.product.id')}, below: ${onHandOf('context.product.id')} < 0 } : undefined`,
+      },
       { set: 'context.receipts', to: 'data.goodsReceipts.items.slice(-20).reverse()' },
       { set: 'context.received', to: "query.received ? data.goodsReceipts.items.find(r => String(r.number) === String(query.received)) : undefined" },
+    ],
+  },
+
+  // the lookup form: a scan or a product number and Enter shows what is on hand (or says the code is unknown)
+  'POST /action/stock/find': {
+    type: 'action',
+    reads: ['positions'],
+    auth: manager,
+    steps: [
+      { set: 'context.code', to: "String(body.code ?? '').trim().slice(0, 40)" },
+      refuseIf(`context.code === '' || !${productOf('context.code')}`, t.stock.errors.unknownCode, { code: 'context.code' }, { field: 'code' }),
+      { 'client:redirect': "'/stock?code=' + encodeURIComponent(context.code)" },
     ],
   },
 
