@@ -3,6 +3,7 @@
 import type { Redirect } from '../../protocol/wire.js';
 import type { ActionRoute, Manifest, Step } from '../manifest/types.js';
 import type { Logger } from '../log.js';
+import type { JournalPage, JournalQuery } from '../store/journal-query.js';
 
 /**
  * The names every expression sees: the variables an action's steps run with (built in actions/runner.ts)
@@ -34,6 +35,8 @@ export interface ActionServices {
   handler(name: string): Promise<(context: Vars, body: unknown) => unknown>;
   /** reads a connector for the current requester (used when a sub-action reads what the caller did not) */
   read(name: string): Promise<unknown>;
+  /** one page of a journal connector's records for the current requester (journal:read) */
+  queryJournal(name: string, query: JournalQuery): Promise<JournalPage>;
   /** the require() expressions get */
   require(name: string): unknown;
   allowHosts?: string[];

@@ -66,7 +66,7 @@ export class ActionRunner {
   constructor(
     private readonly manifest: Manifest,
     private readonly store: Store,
-    private readonly services: Omit<ActionServices, 'read'>,
+    private readonly services: Omit<ActionServices, 'read' | 'queryJournal'>,
   ) {}
 
   /**
@@ -218,6 +218,7 @@ export class ActionRunner {
         services: {
           ...this.services,
           read: (name) => this.store.read(name, this.scopeKey(name, requester), { durable: !locked.has(name) }),
+          queryJournal: (name, query) => this.store.queryJournal(name, this.scopeKey(name, requester), query),
         },
         interrupted: false,
         logout: false,

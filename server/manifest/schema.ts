@@ -45,6 +45,8 @@ export const connectorSchema = z.looseObject({
   keys: z.array(z.string().min(1)).min(1).optional(),
   /** journal only: every new record gets `uid`, a UUID v7 made when it is written (a chain's head office keys on it) */
   uid: z.boolean().optional(),
+  /** journal only: fields the journal:read step can filter its records by (an in-memory index, or SQL) */
+  index: z.array(z.string().min(1)).min(1).optional(),
 });
 
 export const componentSchema = z.union([

@@ -42,6 +42,28 @@ export interface ConnectorConfig {
   keys?: string[];
   /** journal only: every new record gets `uid`, a UUID v7 made at the till when it is written (head office keys on it). */
   uid?: boolean;
+  /**
+   * journal only: fields (dotted paths, e.g. `cashier.login`) its records can be filtered by with the
+   * `journal:read` step, beyond the `view.last` records readers see: a day's page of 100,000 records costs
+   * the page, not the journal.
+   */
+  index?: string[];
+}
+
+/** Where a `journal:read` step's records come from and which of them it takes. */
+export interface JournalReadSpec {
+  /** the journal connector (declared with `index` for the fields `where` names) */
+  journal: string;
+  /** field → expression (equals; a list: one of), or { from?, to? } expressions (inclusive); an empty value filters nothing */
+  where?: Record<string, Expression | { from?: Expression; to?: Expression }>;
+  /** expression: the page, 1-based (default 1) */
+  page?: Expression;
+  /** expression: records per page (default 20, at most 500) */
+  size?: Expression | number;
+  /** newest first (default) or oldest first */
+  order?: 'newest' | 'oldest';
+  /** where the page goes, e.g. "context.history": { items, page, pages, total, size } */
+  saveTo: string;
 }
 
 export type ComponentConfig = string | { template: string; style?: string; title?: string };
@@ -58,6 +80,7 @@ export type Step =
   | { 'auth:login': Expression }
   | { 'auth:logout': true }
   | { 'auth:endSessions': Expression }
+  | { 'journal:read': JournalReadSpec }
   | { 'client:redirect': Expression | { url: string; full?: boolean } }
   | { 'http:get': { url: Expression; saveTo: string; timeoutMs?: number; maxBytes?: number } }
   | { fail: Expression; status?: number; field?: string };

@@ -33,6 +33,8 @@ export interface StoreFileSystem {
   /** Creates a folder and its parents (PRIVATE_DIR_MODE). */
   mkdir(path: string): void;
   readFile(path: string): Promise<Buffer>;
+  /** Up to `length` bytes at `position` (fewer at the end of the file), through the thread pool. */
+  readAt(fd: number, length: number, position: number): Promise<Buffer>;
   readdir(path: string): Promise<string[]>;
   modifiedAt(path: string): Promise<Date>;
 }
@@ -53,6 +55,11 @@ export const nodeFileSystem: StoreFileSystem = {
   copyFile: (from, to) => fs.copyFileSync(from, to),
   mkdir: (path) => void fs.mkdirSync(path, { recursive: true, mode: PRIVATE_DIR_MODE }),
   readFile: (path) => readFile(path),
+  readAt: (fd, length, position) =>
+    new Promise((resolve, reject) => {
+      const buffer = Buffer.allocUnsafe(length);
+      fs.read(fd, buffer, 0, length, position, (error, read) => (error ? reject(error) : resolve(buffer.subarray(0, read))));
+    }),
   readdir: (path) => readdir(path),
   modifiedAt: async (path) => (await stat(path)).mtime,
 };

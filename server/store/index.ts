@@ -11,6 +11,7 @@ export { DurableJsonFile } from './durable-file.js';
 export { connectorKinds, findKind } from './kinds.js';
 export { DEFAULT_JOURNAL_VIEW } from './kinds/journal.js';
 export { nodeFileSystem } from './file-system.js';
+export { JournalQueryError } from './journal-query.js';
 
 export interface CreateStoreOptions extends StoreOptions {
   /**

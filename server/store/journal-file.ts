@@ -252,6 +252,31 @@ export class JournalFile {
     this.waiters = [];
   }
 
+  /**
+   * The records and bytes known to be whole on disk (what a reader of the file may take); -1 bytes while
+   * the file was not loaded.
+   */
+  durableExtent(): { records: number; bytes: number } {
+    return { records: this.durable, bytes: this.mustRescan ? -1 : this.durableBytes };
+  }
+
+  /** The bytes of each [start, end) range of the file, read through one descriptor. */
+  async readRanges(ranges: ReadonlyArray<readonly [number, number]>): Promise<Buffer[]> {
+    if (ranges.length === 0) return [];
+    const fd = this.fs.open(this.path, 'r');
+    try {
+      const parts: Buffer[] = [];
+      for (const [start, end] of ranges) {
+        const bytes = await this.fs.readAt(fd, end - start, start);
+        if (bytes.length !== end - start) throw new Error(`${this.path}: expected ${end - start} bytes at ${start}, read ${bytes.length}`);
+        parts.push(bytes);
+      }
+      return parts;
+    } finally {
+      this.fs.close(fd);
+    }
+  }
+
   async flush(): Promise<void> {
     while (this.writing) await this.writing;
   }

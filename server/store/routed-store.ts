@@ -3,7 +3,7 @@
 // so two actions never wait on each other in a cycle. A commit that writes connectors of both is two
 // commits, the database's first: when the database refuses, nothing is written; when the files then
 // fail (a full disk), the database part stays — keep what must change together on one side.
-import type { Change, CommitOptions, ConnectorInfo, JsonValue, RemoteCommit, ScopeTarget, Store, StoreStatus } from './types.js';
+import type { Change, CommitOptions, JournalPage, JournalQuery, ConnectorInfo, JsonValue, RemoteCommit, ScopeTarget, Store, StoreStatus } from './types.js';
 import { UnknownConnectorError } from './types.js';
 
 export class RoutedStore implements Store {
@@ -41,6 +41,14 @@ export class RoutedStore implements Store {
 
   peek(name: string, scopeKey: string, options?: { latest?: boolean }): JsonValue | undefined {
     return this.storeOf(name).peek(name, scopeKey, options);
+  }
+
+  queryJournal(name: string, scopeKey: string, query: JournalQuery): Promise<JournalPage> {
+    try {
+      return this.storeOf(name).queryJournal(name, scopeKey, query);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   async lock(targets: ScopeTarget[]): Promise<() => void> {

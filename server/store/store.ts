@@ -15,6 +15,9 @@ import type {
   ConnectorBackend,
   ConnectorInfo,
   ConnectorKind,
+  JournalPage,
+  JournalQuery,
+  JournalState,
   JsonValue,
   Logger,
   PreparedState,
@@ -22,6 +25,7 @@ import type {
   Store,
 } from './types.js';
 import { InvalidChangeError, StoreWriteError } from './types.js';
+import { JournalQueryError } from './journal-query.js';
 import { findKind, knownTypes } from './kinds.js';
 import { KeyedLocks } from './locks.js';
 import { copyAsJson } from './json-value.js';
@@ -280,6 +284,16 @@ export class ConnectorStore implements Store {
     const entry = this.entry(name, scopeKey);
     if (entry.state === undefined) await this.load(entry);
     return this.peek(name, scopeKey, options);
+  }
+
+  async queryJournal(name: string, scopeKey: string, query: JournalQuery): Promise<JournalPage> {
+    this.assertOpen();
+    const entry = this.entry(name, scopeKey);
+    const { backend, kind } = entry.connector;
+    if (!backend.query) throw new JournalQueryError(`connector "${name}" is ${kind.type}, not a journal: only journals are read by journal:read`);
+    if (entry.state === undefined) await this.load(entry);
+    // what readers see: the last durable state's records
+    return backend.query(entry.scopeKey, (entry.durable as JournalState).count, query);
   }
 
   status(): StoreStatus {

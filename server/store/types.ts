@@ -3,6 +3,9 @@
 import type { ConnectorConfig, ConnectorScope } from '../manifest/types.js';
 import type { StoreFileSystem } from './file-system.js';
 import type { StoreProblem, StoreStatus } from './health.js';
+import type { JournalPage, JournalQuery } from './journal-query.js';
+
+export type { JournalPage, JournalQuery } from './journal-query.js';
 
 export type { StoreFileSystem } from './file-system.js';
 export type { StoreProblem, StoreStatus } from './health.js';
@@ -36,6 +39,8 @@ export interface OpenConnectorOptions {
   log: Logger;
   /** the store's file-system seam: every file operation of the kind goes through it */
   fs: StoreFileSystem;
+  /** only the kind's rules for what a commit may change are used (PostgreSQL stores journals itself) */
+  rulesOnly?: boolean;
 }
 
 /** What a kind provides for one connector: load and save one scope's state. */
@@ -59,6 +64,11 @@ export interface ConnectorBackend {
    * what it receives, because a commit intent may replay it after a crash.
    */
   prepare?(scopeKey: string, current: JsonValue, next: JsonValue): PreparedState;
+  /**
+   * Only for kinds that keep records (journal): one page of the records 0..count-1 that match the query
+   * (journal-query.ts has the rules). `count` is the number of records the caller's state has.
+   */
+  query?(scopeKey: string, count: number, query: JournalQuery): Promise<JournalPage>;
 }
 
 export interface PreparedState {
@@ -133,6 +143,12 @@ export interface Store {
    * When they cannot be made durable it rejects with a StoreWriteError and the states are as they were.
    */
   commit(changes: Change[], options?: CommitOptions): Promise<void>;
+  /**
+   * One page of a journal connector's records beyond the `view.last` its state shows, filtered by its
+   * `index` fields (journal-query.ts): consistent with the state `peek` shows (the last durable one).
+   * Rejects with a JournalQueryError for a filter the journal cannot answer.
+   */
+  queryJournal(name: string, scopeKey: string, query: JournalQuery): Promise<JournalPage>;
   /**
    * Only stores several hosts share (PostgreSQL): tells of commits made by the other hosts, after this
    * store's own copies of the changed states are brought up to date (peek/read show them).

@@ -35,6 +35,7 @@ export function checkConnectors(ctx: ValidationContext): void {
     if (config.view !== undefined && kind && kind.type !== 'journal') {
       findings.warning(at('connectors', name, 'view'), `"view" only applies to journal connectors; it is ignored for type "${type}"`);
     }
+    checkIndex(ctx, name, config, kind?.type);
     if (config.scope === 'user' && !isRecord(ctx.manifest.auth)) {
       findings.error(
         at('connectors', name, 'scope'),
@@ -45,6 +46,29 @@ export function checkConnectors(ctx: ValidationContext): void {
     checkDatabaseConnector(ctx, name, config);
     checkComputed(ctx, name, config);
   }
+}
+
+/** `index`: journal only (the fields journal:read filters by), each field once. */
+function checkIndex(ctx: ValidationContext, name: string, config: Record<string, unknown>, kind: string | undefined): void {
+  if (config.index === undefined) return;
+  if (kind && kind !== 'journal') {
+    ctx.findings.error(
+      at('connectors', name, 'index'),
+      `"index" lists the fields a journal's records are filtered by (journal:read); connector "${name}" is ${String(config.type)}, not a journal`,
+      `remove "index", or make "${name}" a journal (type: "journal"); for O(1) lookups of items use keys: [...]`,
+    );
+    return;
+  }
+  if (!Array.isArray(config.index)) return; // the schema check reported it
+  const seen = new Set<string>();
+  config.index.forEach((field, i) => {
+    if (typeof field !== 'string') return;
+    if (seen.has(field)) ctx.findings.warning(at('connectors', name, 'index', i), `"${field}" is listed twice in index`, 'list each field once');
+    seen.add(field);
+    if (!/^[^.\s]+(\.[^.\s]+)*$/.test(field)) {
+      ctx.findings.error(at('connectors', name, 'index', i), `"${field}" is not a field path`, 'write a field name or a dotted path such as "cashier.login"');
+    }
+  });
 }
 
 /** Keys with which a connector names a file or folder of its own (the original's wise-json took a collection folder; check-shape leaves the others to this check). */

@@ -29,6 +29,7 @@ const KIND_KEYS: Record<string, string[]> = {
   run: ['run'],
   'action:run': ['action:run'],
   fail: ['fail', 'status', 'field'],
+  'journal:read': ['journal:read'],
 };
 const HANDLER_EXTENSIONS = ['.js', '.cjs', '.mjs', '.ts'];
 
@@ -95,6 +96,9 @@ function checkStep(rc: RouteStepContext, visit: StepVisit): void {
       return;
     case 'http:get':
       checkHttpGet(rc, visit);
+      return;
+    case 'journal:read':
+      checkJournalRead(rc, visit);
       return;
     case 'auth:login':
       expression(rc, visit, field('auth:login'), step['auth:login'], { requireString: 'the user record to log in, e.g. "context.user"' });
@@ -165,6 +169,65 @@ function checkForEach(rc: RouteStepContext, visit: StepVisit): void {
     }
   }
   if (!Array.isArray(step.steps)) rc.ctx.findings.error(where('steps'), 'forEach needs "steps": the list of steps run for each element');
+}
+
+/** journal:read: a journal connector, filtered only by fields its `index` lists, expressions that compile. */
+function checkJournalRead(rc: RouteStepContext, visit: StepVisit): void {
+  const { ctx } = rc;
+  const spec = visit.step['journal:read'];
+  const base = [...visit.path, 'journal:read'];
+  const example = '{ journal: "sales", where: { day: "query.day" }, page: "query.page", size: 50, saveTo: "context.history" }';
+  if (!isRecord(spec)) {
+    ctx.findings.error(at(...base), '"journal:read" needs { journal, saveTo }', `e.g. ${example}`);
+    return;
+  }
+  for (const key of Object.keys(spec)) {
+    if (!['journal', 'where', 'page', 'size', 'order', 'saveTo'].includes(key)) {
+      ctx.findings.warning(at(...base, key), `unknown key "${key}" in journal:read is ignored`, didYouMean(key, ['journal', 'where', 'page', 'size', 'order', 'saveTo']));
+    }
+  }
+  const name = spec.journal;
+  const connector = typeof name === 'string' ? ctx.connectors[name] : undefined;
+  let index: string[] | null = null;
+  if (typeof name !== 'string' || name === '') {
+    ctx.findings.error(at(...base, 'journal'), 'journal:read needs journal: the name of a journal connector', `e.g. ${example}`);
+  } else if (!isRecord(connector)) {
+    ctx.findings.error(at(...base, 'journal'), `no connector named "${name}"`, didYouMean(name, Object.keys(ctx.connectors)) || 'declare it in connectors with type "journal"');
+  } else if (connector.type !== 'journal') {
+    ctx.findings.error(at(...base, 'journal'), `connector "${name}" is ${String(connector.type)}, not a journal: journal:read reads journal records`, 'name a journal connector, or use page(list, …) for the items of other connectors');
+  } else {
+    index = Array.isArray(connector.index) ? connector.index.filter((field): field is string => typeof field === 'string') : [];
+  }
+  if (spec.where !== undefined) {
+    if (!isRecord(spec.where)) {
+      ctx.findings.error(at(...base, 'where'), 'where is an object { field: "<expression>" | { from, to } }', `e.g. ${example}`);
+    } else {
+      for (const [field, value] of Object.entries(spec.where)) {
+        const here = [...base, 'where', field];
+        if (index && !index.includes(field)) {
+          ctx.findings.error(
+            at(...here),
+            `journal "${String(name)}" is not indexed by "${field}" (index: ${index.join(', ') || 'none'})`,
+            `add "${field}" to connectors.${String(name)}.index`,
+          );
+        }
+        if (isRecord(value)) {
+          for (const [key, bound] of Object.entries(value)) {
+            if (key !== 'from' && key !== 'to') ctx.findings.error(at(...here, key), `a range is { from, to }; "${key}" is not one of them`);
+            else expression(rc, visit, [...here, key], bound);
+          }
+        } else expression(rc, visit, here, value);
+      }
+    }
+  }
+  if (spec.page !== undefined) expression(rc, visit, [...base, 'page'], spec.page);
+  if (spec.size !== undefined && typeof spec.size !== 'number') expression(rc, visit, [...base, 'size'], spec.size);
+  if (spec.order !== undefined && spec.order !== 'newest' && spec.order !== 'oldest') {
+    ctx.findings.error(at(...base, 'order'), `order is "newest" or "oldest" (got ${JSON.stringify(spec.order)})`);
+  }
+  if (typeof spec.saveTo !== 'string' || spec.saveTo === '') {
+    ctx.findings.error(at(...base, 'saveTo'), 'journal:read needs saveTo: where to put the page, e.g. "context.history"');
+  } else checkSetPath(rc, [...base, 'saveTo'], spec.saveTo);
 }
 
 function checkHttpGet(rc: RouteStepContext, visit: StepVisit): void {

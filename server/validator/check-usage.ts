@@ -3,12 +3,19 @@
 import { sessionConnectorName } from '../manifest/auth-rules.js';
 import { at, isRecord, stringsOf, type ValidationContext } from './context.js';
 import { pagesOf } from './pages.js';
-import { subRoutes } from './step-walk.js';
+import { subRoutes, walkSteps } from './step-walk.js';
 
 export function checkUsage(ctx: ValidationContext): void {
   const usedConnectors = new Set<string>();
   for (const info of ctx.routeList) {
     for (const name of [...stringsOf(info.route.reads), ...stringsOf(info.route.writes)]) usedConnectors.add(name);
+    // a journal:read step reads its journal without listing it in reads
+    if (info.route.steps !== undefined) {
+      walkSteps(info.route.steps, [], ({ step, kind }) => {
+        const spec = kind === 'journal:read' ? step['journal:read'] : undefined;
+        if (isRecord(spec) && typeof spec.journal === 'string') usedConnectors.add(spec.journal);
+      });
+    }
   }
   for (const channel of Object.values(ctx.sockets)) if (isRecord(channel) && typeof channel.watch === 'string') usedConnectors.add(channel.watch);
   const auth = ctx.manifest.auth;

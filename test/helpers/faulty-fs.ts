@@ -126,6 +126,11 @@ export class FaultyFileSystem implements StoreFileSystem {
     return this.base.readFile(path);
   }
 
+  async readAt(fd: number, length: number, position: number): Promise<Buffer> {
+    this.check('readAt', this.paths.get(fd) ?? `fd ${fd}`);
+    return this.base.readAt(fd, length, position);
+  }
+
   async readdir(path: string): Promise<string[]> {
     this.check('readdir', path);
     return this.base.readdir(path);

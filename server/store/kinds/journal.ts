@@ -8,6 +8,8 @@ import { JournalFile } from '../journal-file.js';
 import { connectorFile } from '../paths.js';
 import { copyAsJson, isPlainRecord } from '../json-value.js';
 import { uuidv7 } from '../../chain/uuid7.js';
+import { JournalIndex } from '../journal-index.js';
+import { indexFieldsOf, type JournalPage, type JournalQuery } from '../journal-query.js';
 
 export const DEFAULT_JOURNAL_VIEW = 200;
 
@@ -27,6 +29,13 @@ function lastOf<T>(list: T[], last: number): T[] {
 
 class JournalBackend implements ConnectorBackend {
   private readonly files = new Map<string, JournalFile>();
+  private readonly indexes = new Map<string, JournalIndex>();
+  /**
+   * Per scope: records handed to a commit and not yet appended to the file (they wait in the write-ahead
+   * log for the next checkpoint), by record number, so queries see every durable record. A refused
+   * commit's records stay until the next commit's records take their numbers; queries never ask for them.
+   */
+  private readonly waiting = new Map<string, Map<number, JsonValue>>();
   private readonly last: number;
 
   constructor(private readonly options: OpenConnectorOptions) {
@@ -58,6 +67,18 @@ class JournalBackend implements ConnectorBackend {
   async save(scopeKey: string, write: JsonValue): Promise<void> {
     if (!isAppend(write)) throw new Error(`journal "${this.options.name}": unexpected write ${JSON.stringify(write)?.slice(0, 200)}`);
     await this.file(scopeKey).append(write.from, write.records);
+    const waiting = this.waiting.get(scopeKey);
+    if (waiting) write.records.forEach((record, i) => waiting.get(write.from + i) === record && waiting.delete(write.from + i));
+  }
+
+  query(scopeKey: string, count: number, query: JournalQuery): Promise<JournalPage> {
+    let index = this.indexes.get(scopeKey);
+    if (!index) {
+      index = new JournalIndex(this.file(scopeKey), this.options.name, indexFieldsOf(this.options.config));
+      this.indexes.set(scopeKey, index);
+    }
+    const waiting = this.waiting.get(scopeKey);
+    return index.query(query, count, (n) => waiting?.get(n));
   }
 
   prepare(scopeKey: string, current: JsonValue, next: JsonValue): PreparedState {
@@ -98,6 +119,11 @@ class JournalBackend implements ConnectorBackend {
       stamp && isPlainRecord(record) && typeof record.uid !== 'string' ? { ...record, uid: uuidv7() } : record,
     );
     if (added.length === 0) return { state: seen, write: undefined };
+    if (!this.options.rulesOnly) {
+      let waiting = this.waiting.get(scopeKey);
+      if (!waiting) this.waiting.set(scopeKey, (waiting = new Map()));
+      added.forEach((record, i) => waiting.set(seen.count + i, record));
+    }
     return {
       state: { items: lastOf([...seen.items, ...added], this.last), count: seen.count + added.length } satisfies JournalState,
       write: { from: seen.count, records: added } satisfies Append,

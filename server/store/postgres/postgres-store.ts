@@ -25,6 +25,8 @@ import type {
   CommitOrigin,
   ConnectorBackend,
   ConnectorInfo,
+  JournalPage,
+  JournalQuery,
   JournalState,
   JsonValue,
   Logger,
@@ -45,6 +47,7 @@ import { GLOBAL_SCOPE_KEY } from '../paths.js';
 import { PROBLEMS, StoreHealth, type StoreStatus } from '../health.js';
 import { createPools, describeDatabase, describeDbError, isUnreachable, loadPg, type Pools } from './connection.js';
 import { migrateSchema, SCHEMA_VERSION } from './schema.js';
+import { conditionsOf, indexFieldsOf, JournalQueryError, orderOf, pageSizeOf, pageWindow, type JournalCondition } from '../journal-query.js';
 import { diffItems, itemTexts, joinState, splitState } from './rows.js';
 import { ChangeListener, CHANGES_CHANNEL, encodeNotifications, type ChangeNotice } from './listener.js';
 import type { HostStorage, HostStorageProvider } from '../../auth/host-storage.js';
@@ -197,7 +200,7 @@ export class PostgresStore implements Store, HostStorageProvider {
     const last = config.view?.last ?? DEFAULT_JOURNAL_VIEW;
     if (!kind.persistent) return { name, config, scope, mode: 'memory', type: kind.type, last };
     if (kind.type === 'journal') {
-      const journal = journalKind.open({ name, config, dataDir: '', log: this.log, fs: nodeFileSystem });
+      const journal = journalKind.open({ name, config, dataDir: '', log: this.log, fs: nodeFileSystem, rulesOnly: true });
       return { name, config, scope, mode: 'journal', type: 'journal', journal, last };
     }
     return { name, config, scope, mode: 'whole', type: 'postgres', last };
@@ -275,6 +278,35 @@ export class PostgresStore implements Store, HostStorageProvider {
     }
     if (entry.view?.version !== entry.version) entry.view = frozenView(entry.connector, entry.durable, entry.version);
     return entry.view.state;
+  }
+
+  /** A journal's records by SQL over its rows: the same rules as the file store's index (journal-query.ts). */
+  async queryJournal(name: string, scopeKey: string, query: JournalQuery): Promise<JournalPage> {
+    this.assertOpen();
+    const entry = this.entry(name, scopeKey);
+    const { connector } = entry;
+    if (connector.mode !== 'journal') throw new JournalQueryError(`connector "${name}" is ${connector.type}, not a journal: only journals are read by journal:read`);
+    const conditions = conditionsOf(query.where, indexFieldsOf(connector.config), name);
+    const size = pageSizeOf(query.size);
+    const order = orderOf(query.order);
+    if (entry.state === undefined) await this.load(entry);
+    // what readers see: the records of this host's last committed state (rows below it never change)
+    const count = (entry.durable as JournalState).count;
+    const { sql, params } = journalWhere(conditions, [name, entry.scopeKey, count]);
+    try {
+      const counted = await this.pools.reads.query<{ total: string }>(`SELECT count(*) AS total FROM serverokey_journal j WHERE ${sql}`, params);
+      const total = Number(counted.rows[0].total);
+      const window = pageWindow(total, query.page, size);
+      const rows = await this.pools.reads.query<{ record: JsonValue }>(
+        `SELECT j.record FROM serverokey_journal j WHERE ${sql}
+          ORDER BY j.seq ${order === 'newest' ? 'DESC' : 'ASC'} OFFSET $${params.length + 1} LIMIT $${params.length + 2}`,
+        [...params, window.skip, size],
+      );
+      this.health.succeeded('database');
+      return { items: rows.rows.map((row) => row.record), page: window.page, pages: window.pages, total, size };
+    } catch (error) {
+      throw this.failure([entry], error, 'could not be read');
+    }
   }
 
   status(): StoreStatus {
@@ -911,3 +943,35 @@ export class PostgresStore implements Store, HostStorageProvider {
 }
 
 export type { Client };
+
+/**
+ * The WHERE of a journal query: the connector's rows below `count`, and each condition over each value of
+ * the field (a list's values, or the value itself), as journal-query.ts compares them.
+ */
+function journalWhere(conditions: JournalCondition[], params: unknown[]): { sql: string; params: unknown[] } {
+  const clauses = ['j.connector = $1', 'j.scope_key = $2', 'j.seq < $3'];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  for (const condition of conditions) {
+    const path = param(condition.field.split('.'));
+    const values = `json_array_elements(CASE WHEN json_typeof(j.record #> ${path}::text[]) = 'array' THEN j.record #> ${path}::text[] ELSE json_build_array(j.record #> ${path}::text[]) END)`;
+    let test: string;
+    if (condition.kind === 'equals') {
+      test = `json_typeof(v.x) IN ('string', 'number', 'boolean') AND (v.x #>> '{}') = ANY(${param(condition.texts)}::text[])`;
+    } else {
+      const { from, to } = condition;
+      // a number field compares numbers: a bound that is no number matches nothing
+      const numeric = [from, to].every((bound) => bound === undefined || !Number.isNaN(Number(bound)));
+      const number = (bound: string | number | undefined) => (bound === undefined ? null : Number(bound));
+      const text = (bound: string | number | undefined) => (bound === undefined ? null : String(bound));
+      test =
+        `(json_typeof(v.x) = 'number' AND ${param(numeric)}::boolean` +
+        ` AND (${param(number(from))}::float8 IS NULL OR (v.x #>> '{}')::float8 >= ${param(number(from))}::float8)` +
+        ` AND (${param(number(to))}::float8 IS NULL OR (v.x #>> '{}')::float8 <= ${param(number(to))}::float8))` +
+        ` OR (json_typeof(v.x) IN ('string', 'boolean')` +
+        ` AND (${param(text(from))}::text IS NULL OR (v.x #>> '{}') COLLATE "C" >= ${param(text(from))}::text COLLATE "C")` +
+        ` AND (${param(text(to))}::text IS NULL OR (v.x #>> '{}') COLLATE "C" <= ${param(text(to))}::text COLLATE "C"))`;
+    }
+    clauses.push(`EXISTS (SELECT 1 FROM ${values} AS v(x) WHERE ${test})`);
+  }
+  return { sql: clauses.join(' AND '), params };
+}

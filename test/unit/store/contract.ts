@@ -478,4 +478,89 @@ export function storeContract(backend: StoreBackend): void {
     const store = await fresh(t, { a: { type: 'lowdb' } });
     assert.deepEqual(store.status(), { ok: true });
   });
+
+  // --- journal queries (journal:read): the same answers from the file index and from SQL -------------
+
+  const salesIndex = ['day', 'cashier.login', 'method', 'total', 'number', 'tags'];
+  /** record n (1-based) of the query tests: three days, two cashiers, cash and card, totals 10·n */
+  const saleRecord = (n: number) => ({
+    number: n,
+    day: `2026-12-0${1 + Math.floor((n - 1) / 10)}`,
+    cashier: { login: n % 2 === 0 ? 'anna' : 'boris' },
+    method: n % 3 === 0 ? 'card' : 'cash',
+    total: n * 10,
+    tags: n % 5 === 0 ? ['promo', 'big'] : [],
+  });
+  const appendSales = async (store: Store, name: string, scopeKey: string, from: number, to: number) => {
+    await update<{ items: unknown[] }>(store, name, scopeKey, (state) => {
+      for (let n = from; n <= to; n++) state.items.push(saleRecord(n));
+    });
+  };
+  const numbers = (page: { items: unknown[] }) => page.items.map((item) => (item as { number: number }).number);
+
+  it('journal queries: filters by indexed fields, pages newest first, beyond view.last', async (t) => {
+    const store = await fresh(t, { sales: { type: 'journal', view: { last: 2 }, index: salesIndex } });
+    await store.read('sales', 'global');
+    await appendSales(store, 'sales', 'global', 1, 12);
+    await appendSales(store, 'sales', 'global', 13, 30);
+    const q = (query: Parameters<Store['queryJournal']>[2]) => store.queryJournal('sales', 'global', query);
+
+    const all = await q({ size: 7 });
+    assert.deepEqual({ ...all, items: numbers(all) }, { items: [30, 29, 28, 27, 26, 25, 24], page: 1, pages: 5, total: 30, size: 7 });
+    assert.deepEqual(numbers(await q({ size: 7, page: 2 })), [23, 22, 21, 20, 19, 18, 17]);
+    assert.deepEqual(numbers(await q({ size: 7, page: 99 })), [2, 1], 'a page past the end shows the last one');
+    assert.deepEqual(numbers(await q({ size: 4, order: 'oldest' })), [1, 2, 3, 4]);
+    const day = await q({ where: { day: '2026-12-02' }, size: 100 });
+    assert.deepEqual(numbers(day), [20, 19, 18, 17, 16, 15, 14, 13, 12, 11]);
+    assert.equal(day.total, 10);
+    assert.deepEqual(numbers(await q({ where: { number: '17' } })), [17], 'a number equals its text');
+    assert.deepEqual(numbers(await q({ where: { number: 17 } })), [17]);
+    assert.deepEqual(
+      numbers(await q({ where: { day: '2026-12-03', 'cashier.login': 'anna', method: 'card' } })),
+      [30, 24],
+      'every condition holds',
+    );
+    assert.deepEqual(numbers(await q({ where: { method: ['card'], 'cashier.login': ['anna', 'nobody'] }, order: 'oldest' })), [6, 12, 18, 24, 30]);
+    assert.deepEqual(numbers(await q({ where: { total: { from: '95', to: 130 } }, order: 'oldest' })), [10, 11, 12, 13]);
+    assert.deepEqual(numbers(await q({ where: { total: { from: 285 } } })), [30, 29]);
+    assert.deepEqual(numbers(await q({ where: { total: { from: 'a lot' } } })), [], 'a bound that is no number matches no number');
+    assert.deepEqual(numbers(await q({ where: { day: { from: '2026-12-02', to: '2026-12-02' }, method: 'card' } })), [18, 15, 12]);
+    assert.deepEqual(numbers(await q({ where: { day: { to: '2026-12-01' }, total: { to: 20 } } })), [2, 1]);
+    assert.deepEqual(numbers(await q({ where: { tags: 'promo' } })), [30, 25, 20, 15, 10, 5], 'a list holds each of its values');
+    assert.deepEqual(numbers(await q({ where: { tags: { from: 'big', to: 'big' }, day: '2026-12-01' } })), [10, 5]);
+    const none = await q({ where: { day: '2027-01-01' } });
+    assert.deepEqual({ ...none, items: numbers(none) }, { items: [], page: 1, pages: 1, total: 0, size: 20 });
+    assert.equal((await q({ where: { day: '', method: null, number: undefined, total: { from: '', to: null } } })).total, 30, 'empty values filter nothing');
+    await assert.rejects(q({ where: { terminal: 'a' } }), /not indexed by "terminal".*add "terminal" to connectors\.sales\.index/);
+    await assert.rejects(q({ where: { number: { from: 1, upto: 2 } } }), /a range is \{ from, to \}/);
+    await assert.rejects(q({ order: 'sideways' as 'newest' }), /order is "newest" or "oldest"/);
+    assert.equal((await q({ size: 10_000 })).size, 500);
+  });
+
+  it('journal queries see records just committed and after a reopen, per scope', async (t) => {
+    const place = await backend.fresh(t);
+    const connectors = { sales: { type: 'journal' as const, scope: 'terminal' as const, view: { last: 1 }, index: ['day', 'number'] }, stock: { type: 'lowdb' as const, initialState: {} } };
+    const store = await open(t, place, connectors);
+    await store.read('sales', 'a');
+    await store.read('sales', 'b');
+    await appendSales(store, 'sales', 'a', 1, 5);
+    assert.deepEqual(numbers(await store.queryJournal('sales', 'a', { where: { day: '2026-12-01' } })), [5, 4, 3, 2, 1]);
+    // one record at a time, each queried at once (in the file store: before its checkpoint)
+    for (let n = 6; n <= 12; n++) {
+      await appendSales(store, 'sales', 'a', n, n);
+      assert.deepEqual(numbers(await store.queryJournal('sales', 'a', { where: { number: n } })), [n]);
+    }
+    await appendSales(store, 'sales', 'b', 100, 101);
+    assert.deepEqual(numbers(await store.queryJournal('sales', 'a', { where: { day: '2026-12-02' } })), [12, 11]);
+    assert.deepEqual(numbers(await store.queryJournal('sales', 'b', {})), [101, 100]);
+    await assert.rejects(store.queryJournal('stock', 'global', {}), /connector "stock" is .*not a journal/);
+    await store.close();
+
+    const reopened = await open(t, place, connectors);
+    await reopened.read('sales', 'a');
+    assert.deepEqual(numbers(await reopened.queryJournal('sales', 'a', { where: { day: '2026-12-01' }, size: 3, page: 2 })), [7, 6, 5]);
+    await appendSales(reopened, 'sales', 'a', 13, 13);
+    assert.deepEqual(numbers(await reopened.queryJournal('sales', 'a', { size: 2 })), [13, 12]);
+    assert.equal((await reopened.queryJournal('sales', 'a', {})).total, 13);
+  });
 }
