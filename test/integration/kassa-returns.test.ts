@@ -6,7 +6,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import { projectRoot, startHost, type TestHost } from '../helpers/host.js';
 import { TestTerminal } from '../helpers/http-client.js';
 
@@ -244,5 +245,58 @@ describe('kassa: stock, goods receipts and returns', () => {
     const locked = await till.action('/action/returns/complete', { sale: sale.id, q_1: '1', pin: '4321' });
     assert.equal(locked.status, 429);
     assert.match(locked.body.error.fields.pin, /Слишком много неверных PIN/);
+  });
+});
+
+describe('kassa: a sale older than the sales journal’s view window', () => {
+  let host: TestHost;
+  let dataDir = '';
+
+  before(async () => {
+    // 300 sales of another till already in the journal (the view holds the newest 200): the first is returned
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'sok-returns-old-'));
+    const sale = (n: number) => ({
+      id: `old-till/1/${n}`,
+      number: n,
+      shift: 1,
+      terminal: { id: 'old-till', name: 'Старая касса' },
+      cashier: { login: 'kassir', name: 'Иванов И.И.' },
+      at: '2026-11-01T10:00:00.000Z',
+      day: '2026-11-01',
+      timeText: '01.11.2026, 13:00',
+      lines: [{ id: 3, barcode: CHEESE, name: 'Сыр Российский', price: 25075, quantity: 2, sum: 50150 }],
+      itemCount: 2,
+      total: 50150,
+      discountPercent: 0,
+      discount: 0,
+      finalTotal: 50150,
+      payment: { method: 'card', tendered: 0, change: 0 },
+      uid: `0190f000-0000-7000-8000-${String(n).padStart(12, '0')}`,
+    });
+    const lines = Array.from({ length: 300 }, (_, k) => JSON.stringify(sale(k + 1))).join('\n') + '\n';
+    await writeFile(path.join(dataDir, 'sales.jsonl'), lines, { mode: 0o600 });
+    host = await startHost(appDir, { dataDir });
+  });
+  after(async () => {
+    await host?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('is found by its number and returned by the sale’s method; a second return finds nothing left', async () => {
+    const office = new TestTerminal(host.url);
+    await office.login('admin', 'admin');
+    await office.action('/action/openShift', { float: '0' });
+    const found = await office.action('/action/returns/find', { sale: 'old-till/1/1' });
+    assert.deepEqual(found.body, { redirect: `/returns?sale=${encodeURIComponent('old-till/1/1')}` });
+    const page = await office.get(`/returns?sale=${encodeURIComponent('old-till/1/1')}`);
+    assert.match(page.text, /class="n returnable">2</);
+    const returned = await office.action('/action/returns/complete', { sale: 'old-till/1/1', q_3: '2' });
+    assert.equal(returned.status, 200, JSON.stringify(returned.body));
+    await host.flushed();
+    const [record] = (await readFile(path.join(dataDir, 'returns.jsonl'), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    assert.deepEqual([record.saleId, record.amount, record.method], ['old-till/1/1', 50150, 'card']);
+    const again = await office.action('/action/returns/complete', { sale: 'old-till/1/1', q_3: '1' });
+    assert.equal(again.status, 422);
+    assert.match(again.body.error.fields.q_3, /Вернуть можно не больше 0/);
   });
 });

@@ -86,7 +86,8 @@ module.exports = {
     viewState: { type: 'memory', scope: 'terminal', initialState: { query: '', filtered: [] } },
     shift: { type: 'lowdb', scope: 'terminal', initialState: closedShift },
     lastSale: { type: 'lowdb', scope: 'terminal', initialState: { sale: null } },
-    sales: { type: 'journal', uid: true, view: { last: 200 } },
+    // a sale is found by its number for a return however old it is (journal:read over the index)
+    sales: { type: 'journal', uid: true, view: { last: 200 }, index: ['id', 'number', 'terminal.id'] },
     zReports: { type: 'journal', uid: true, view: { last: 50 } },
     /** cash in / cash out of the drawer: { kind, amount, reason, at, day, shift, terminal, cashier } */
     cashMoves: { type: 'journal', uid: true, view: { last: 200 } },
@@ -99,7 +100,7 @@ module.exports = {
     /** goods receipts (приход): { number, at, supplier, document, lines: [{ id, name, quantity, onHand }], by } */
     goodsReceipts: { type: 'journal', uid: true, view: { last: 200 } },
     /** returns: { id, saleId, lines, amount, method, confirmedBy, shift, terminal, cashier, at } (routes/returns.js) */
-    returns: { type: 'journal', uid: true, view: { last: 1000 } },
+    returns: { type: 'journal', uid: true, view: { last: 200 }, index: ['id', 'saleId'] },
     daily: { type: 'lowdb', initialState: { day: '', count: 0, total: 0, cash: 0, card: 0, discounts: 0, returns: 0, returnsCount: 0, net: 0, terminals: [] } },
   },
 };

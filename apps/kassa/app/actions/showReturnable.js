@@ -6,9 +6,9 @@ const returns = require('../lib/returns.js');
 module.exports = function showReturnable(context) {
   const sale = context.context.sale;
   if (!sale) return;
-  const lines = returns.returnableLines(sale, context.data.returns.items);
+  const lines = returns.returnableLines(sale, context.context.saleReturns);
   context.context.lines = lines.map((line) => ({ ...line, field: `q_${line.id}` }));
   context.context.anyLeft = lines.some((line) => line.returnable > 0);
-  context.context.pastReturns = context.data.returns.items.filter((r) => r.saleId === sale.id);
+  context.context.pastReturns = context.context.saleReturns;
   context.context.paidByCard = sale.payment.method === 'card';
 };

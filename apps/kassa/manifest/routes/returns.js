@@ -10,16 +10,41 @@ const { refuseIf } = require('../expr.js');
 
 const RECENT = 15;
 
-/** The sale the code names into context.sale: its full number (terminal/shift/receipt), or a receipt number of this terminal (the latest). */
+/**
+ * The sale the code names into context.sale — its full number (terminal/shift/receipt), or a receipt number
+ * of this terminal (the latest) — however old (journal:read over the journals' index, not only the records
+ * in view), and every earlier return of it into context.saleReturns (what is returnable is computed from them).
+ */
 const findSale = (source) => [
   { set: 'context.code', to: `String(${source}.sale ?? '').trim().slice(0, 80)` },
+  { set: 'context.sale', to: 'undefined' },
+  { set: 'context.isReturn', to: 'false' },
+  { set: 'context.saleReturns', to: '[]' },
   {
-    set: 'context.sale',
-    to:
-      "context.code === '' ? undefined : (keyed(data.sales.items, 'id').get(context.code) || " +
-      "(/^\\d{1,9}$/.test(context.code) ? data.sales.items.filter(s => s.terminal.id === terminal.id && s.number === Number(context.code)).pop() : undefined))",
+    if: "context.code !== ''",
+    then: [
+      { 'journal:read': { journal: 'sales', where: { id: 'context.code' }, size: 1, saveTo: 'context.byId' } },
+      { set: 'context.sale', to: 'context.byId.items[0]' },
+      {
+        if: '!context.sale && /^\\d{1,9}$/.test(context.code)',
+        then: [
+          { 'journal:read': { journal: 'sales', where: { number: 'context.code', 'terminal.id': 'terminal.id' }, size: 1, saveTo: 'context.byNumber' } },
+          { set: 'context.sale', to: 'context.byNumber.items[0]' },
+        ],
+      },
+      {
+        if: 'context.sale',
+        then: [
+          { 'journal:read': { journal: 'returns', where: { saleId: 'context.sale.id' }, size: 500, order: 'oldest', saveTo: 'context.earlier' } },
+          { set: 'context.saleReturns', to: 'context.earlier.items' },
+        ],
+        else: [
+          { 'journal:read': { journal: 'returns', where: { id: 'context.code' }, size: 1, saveTo: 'context.asReturn' } },
+          { set: 'context.isReturn', to: 'context.asReturn.total > 0' },
+        ],
+      },
+    ],
   },
-  { set: 'context.isReturn', to: "!context.sale && context.code !== '' && keyed(data.returns.items, 'id').has(context.code)" },
 ];
 
 /** Refusals of a code that names no sale, beside the sale field. */
