@@ -3,41 +3,28 @@
 // number from the printed receipt on the returns page and returns 1, confirmed by the manager's PIN (a wrong
 // PIN is refused first); cash in and cash out; the Z report shows sales, returns, net and the expected cash,
 // and they add up; the stock is what was received, minus what was sold, plus what came back.
-import { loginByKeyboard, openShiftByKeyboard, scanLikeAScanner } from '../helpers/kassa-keyboard.js';
+import { cashMoveOnShiftPage, kassaInChromium, loginByKeyboard, openShiftByKeyboard, scanLikeAScanner, type KassaInChromium } from '../helpers/kassa-keyboard.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { projectRoot, startHost, type TestHost } from '../helpers/host.js';
-import { launchBrowser } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
 import { screenshotsDir } from '../helpers/screenshots.js';
 
-const appDir = path.join(projectRoot, 'apps', 'kassa');
 const CHEESE = '4607000010211'; // 250.75; the demo stock starts with 50
 
 const text = (page: Page, selector: string) => page.locator(selector).first().innerText();
 
 describe('kassa in Chromium: stock and a partial return confirmed by a manager’s PIN', () => {
-  let host: TestHost;
-  let browser: Browser;
+  let kassa: KassaInChromium;
   let office: Page;
   let till: Page;
   let saleCode = '';
 
   before(async () => {
-    await mkdir(screenshotsDir, { recursive: true });
-    host = await startHost(appDir);
-    browser = await launchBrowser();
-    const options = { baseURL: host.url, viewport: { width: 1366, height: 820 }, locale: 'ru-RU' };
-    office = await (await browser.newContext(options)).newPage();
-    till = await (await browser.newContext(options)).newPage();
-    for (const page of [office, till]) page.on('dialog', (dialog) => void dialog.accept());
+    kassa = await kassaInChromium(2);
+    [office, till] = kassa.pages;
   });
-  after(async () => {
-    await browser?.close();
-    await host?.stop();
-  });
+  after(() => kassa?.close());
 
   it('the manager sets a PIN and receives 10 cheeses (a negative quantity refused beside its field first)', async () => {
     await loginByKeyboard(office, 'admin', 'admin');
@@ -113,15 +100,8 @@ describe('kassa in Chromium: stock and a partial return confirmed by a manager�
   it('cash in and cash out; the Z report shows sales, returns, net and the expected cash, adding up', async () => {
     await till.keyboard.press('F2');
     await till.waitForURL((url) => url.pathname === '/shift');
-    await till.locator('#cash-amount').fill('500');
-    await till.locator('#cash-reason').fill('Размен');
-    await till.locator('#cash-reason').press('Enter');
-    await till.locator('.moves .move-in').waitFor();
-    await till.locator('.cash-form input[value="out"]').check();
-    await till.locator('#cash-amount').fill('200');
-    await till.locator('#cash-reason').fill('Инкассация');
-    await till.locator('#cash-reason').press('Enter');
-    await till.locator('.moves .move-out').waitFor();
+    await cashMoveOnShiftPage(till, 'in', '500', 'Размен');
+    await cashMoveOnShiftPage(till, 'out', '200', 'Инкассация');
     await Promise.all([till.waitForURL((url) => url.pathname === '/shift/z'), till.keyboard.press('F8')]);
     const figure = (name: string) => text(till, `.${name}`);
     assert.equal(await figure('z-sales'), '677.02');
