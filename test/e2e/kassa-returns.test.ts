@@ -49,6 +49,7 @@ describe('kassa in Chromium: stock and a partial return confirmed by a manager�
     await Promise.all([office.waitForURL((url) => url.search === '?received=1'), office.keyboard.press('Control+Enter')]);
     await office.locator('.goods-receipt[data-number="1"]', { hasText: 'ТН-118' }).waitFor();
     assert.match(await text(office, '.goods-receipt[data-number="1"]'), /Сыр Российский: \+10 → 60/);
+    await office.screenshot({ path: path.join(screenshotsDir, 'kassa-stock.png'), fullPage: true });
   });
 
   it('a cashier sells 3; the receipt prints the sale’s number as a QR code', async () => {
@@ -90,11 +91,11 @@ describe('kassa in Chromium: stock and a partial return confirmed by a manager�
     await till.keyboard.type('1111');
     await till.keyboard.press('Enter');
     await till.locator('[atom-field-error="pin"]', { hasText: 'Неверный PIN менеджера' }).waitFor();
+    await till.screenshot({ path: path.join(screenshotsDir, 'kassa-return.png'), fullPage: true });
     await till.locator('#return-pin').fill('4321');
     await Promise.all([till.waitForURL((url) => url.searchParams.has('done')), till.locator('#return-pin').press('Enter')]);
     assert.equal(await text(till, '.done .return-amount'), '225.67');
     assert.match(await text(till, '.done'), /наличными · Петрова А\.С\./);
-    await till.screenshot({ path: path.join(screenshotsDir, 'kassa-return.png'), fullPage: true });
   });
 
   it('cash in and cash out; the Z report shows sales, returns, net and the expected cash, adding up', async () => {
