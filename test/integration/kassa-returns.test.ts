@@ -169,6 +169,7 @@ describe('kassa: stock, goods receipts and returns', () => {
     assert.equal(unknown.status, 404);
     assert.deepEqual(Object.keys(unknown.body.error.fields), ['sale']);
     assert.match(unknown.body.error.message, /не найден/);
+    assert.match((await till.get('/returns?sale=web-nope%2F1%2F99')).text, /class="error not-found"[^>]*>Продажа не найдена: «web-nope/);
     const empty = await till.action('/action/returns/find', { sale: ' ' });
     assert.equal(empty.status, 422);
     const found = await till.action('/action/returns/find', { sale: saleId });
