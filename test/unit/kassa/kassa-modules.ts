@@ -98,5 +98,6 @@ export const managerPin = load('./app/lib/manager-pin.js') as {
   }): { login: string; name: string; by: string };
   hashPin(pin: string): string;
   MAX_FAILURES: number;
+  MAX_FAILURES_ALL: number;
   WINDOW_MS: number;
 };

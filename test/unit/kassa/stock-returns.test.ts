@@ -147,4 +147,13 @@ describe('kassa manager confirmation', () => {
     assert.equal(managerPin.confirmingManager({ user: cashier, people, pin: '4321', terminalId: 't3', managerRole: role, now: start + 10 }).by, 'pin');
     assert.equal(managerPin.confirmingManager({ user: cashier, people, pin: '4321', terminalId: 't2', managerRole: role, now: start + managerPin.WINDOW_MS + 1 }).login, 'admin');
   });
+
+  it('wrong PINs from many terminals together are limited too (browser terminals are free to mint)', () => {
+    // later than every failure above, so none of them counts any more
+    const start = Date.now() + 10 * managerPin.WINDOW_MS;
+    const attempt = (pin: string, terminalId: string, now: number) => () => managerPin.confirmingManager({ user: cashier, people, pin, terminalId, managerRole: role, now });
+    for (let i = 0; i < managerPin.MAX_FAILURES_ALL; i++) assert.equal(refusalOf(attempt('0000', `minted-${i}`, start + i)).status, 403);
+    assert.equal(refusalOf(attempt('4321', 'fresh', start + 100)).status, 429);
+    assert.equal(managerPin.confirmingManager({ user: { login: 'admin', name: 'Петрова', role }, people, pin: '', terminalId: 'fresh', managerRole: role, now: start + 100 }).by, 'login');
+  });
 });

@@ -2,8 +2,10 @@
 // A manager confirms each return: by being logged in on the till, or by typing their PIN there. PINs are
 // bcrypt hashes on the manager's account (set on the staff screen), like passwords. Wrong PINs are
 // limited like logins: after MAX_FAILURES wrong PINs from one terminal within WINDOW_MS, that terminal
-// waits (429) until the oldest of them has aged out; a right PIN clears its count. What is remembered is
-// bounded (MAX_TERMINALS terminals, the MAX_FAILURES last times each), whatever requests send.
+// waits (429) until the oldest of them has aged out; a right PIN clears its count. Browser terminals on the
+// host machine are free to mint, so all terminals together also get MAX_FAILURES_ALL wrong PINs per window
+// (a brute force stays slow; a manager logged in still confirms returns meanwhile). What is remembered is
+// bounded (MAX_TERMINALS terminals, the last failures of each), whatever requests send.
 const bcrypt = require('bcryptjs');
 const { fill } = require('./text.js');
 const t = require('../../manifest/strings.js');
@@ -11,7 +13,10 @@ const t = require('../../manifest/strings.js');
 const errors = t.returns.errors;
 const WINDOW_MS = 5 * 60_000;
 const MAX_FAILURES = 5;
+const MAX_FAILURES_ALL = 20;
 const MAX_TERMINALS = 1000;
+/** the key counting every terminal's wrong PINs together (terminal ids never hold a space) */
+const ALL = 'all terminals';
 /** terminal id → times of its recent wrong PINs (insertion order: least recently failed first) */
 const failures = new Map();
 
@@ -25,17 +30,26 @@ function recent(key, now) {
   return times;
 }
 
-/** ms until this terminal may try a PIN again (0: now). */
-function retryAfter(key, now = Date.now()) {
+function waitFor(key, max, now) {
   const times = recent(key, now);
-  return times.length < MAX_FAILURES ? 0 : times[times.length - MAX_FAILURES] + WINDOW_MS - now;
+  return times.length < max ? 0 : times[times.length - max] + WINDOW_MS - now;
 }
 
-function failed(key, now = Date.now()) {
-  const times = [...recent(key, now), now].slice(-MAX_FAILURES);
+/** ms until this terminal may try a PIN again (0: now). */
+function retryAfter(key, now = Date.now()) {
+  return Math.max(waitFor(key, MAX_FAILURES, now), waitFor(ALL, MAX_FAILURES_ALL, now));
+}
+
+function remember(key, max, now) {
+  const times = [...recent(key, now), now].slice(-max);
   failures.delete(key);
   failures.set(key, times);
   while (failures.size > MAX_TERMINALS) failures.delete(failures.keys().next().value);
+}
+
+function failed(key, now = Date.now()) {
+  remember(key, MAX_FAILURES, now);
+  remember(ALL, MAX_FAILURES_ALL, now);
 }
 
 /** The PIN form value checked: 4 to 8 digits. */
@@ -66,4 +80,4 @@ function confirmingManager({ user, people, pin, terminalId, managerRole, now = D
   return { login: manager.login, name: manager.name, by: 'pin' };
 }
 
-module.exports = { confirmingManager, isPin, hashPin, retryAfter, MAX_FAILURES, WINDOW_MS };
+module.exports = { confirmingManager, isPin, hashPin, retryAfter, MAX_FAILURES, MAX_FAILURES_ALL, WINDOW_MS };
