@@ -55,6 +55,8 @@ module.exports = {
     ...require('./manifest/routes/staff.js'),
     ...require('./manifest/routes/cash.js'),
     ...require('./manifest/routes/history.js'),
+    ...require('./manifest/routes/stock.js'),
+    ...require('./manifest/routes/returns.js'),
   },
   exports: require('./manifest/exports.js'),
 };

@@ -2,17 +2,13 @@
 // and a zero price are refused first, each message shown beside its field); a cashier on another terminal
 // scans the new barcode and sells three, then puts cash in and takes cash out. The screenshots are the
 // README's (docs/screenshots with `npm run screenshots`, a temporary folder otherwise).
-import { loginByKeyboard } from '../helpers/kassa-keyboard.js';
+import { loginByKeyboard, kassaInChromium, type KassaInChromium } from '../helpers/kassa-keyboard.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { projectRoot, startHost, type TestHost } from '../helpers/host.js';
-import { launchBrowser } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
 import { screenshotsDir } from '../helpers/screenshots.js';
 
-const appDir = path.join(projectRoot, 'apps', 'kassa');
 const shots = screenshotsDir;
 const NEW_CODE = '4006381333931';
 
@@ -21,24 +17,15 @@ const login = loginByKeyboard;
 const text = (page: Page, selector: string) => page.locator(selector).first().innerText();
 
 describe('kassa in Chromium: the manager’s catalogue feeds the till', () => {
-  let host: TestHost;
-  let browser: Browser;
+  let kassa: KassaInChromium;
   let office: Page;
   let till: Page;
 
   before(async () => {
-    await mkdir(shots, { recursive: true });
-    host = await startHost(appDir);
-    browser = await launchBrowser();
-    const options = { baseURL: host.url, viewport: { width: 1366, height: 820 }, locale: 'ru-RU' };
-    office = await (await browser.newContext(options)).newPage();
-    till = await (await browser.newContext(options)).newPage();
-    for (const page of [office, till]) page.on('dialog', (dialog) => void dialog.accept());
+    kassa = await kassaInChromium(2);
+    [office, till] = kassa.pages;
   });
-  after(async () => {
-    await browser?.close();
-    await host?.stop();
-  });
+  after(() => kassa?.close());
 
   it('the manager opens the catalogue and searches as they type', async () => {
     await login(office, 'admin', 'admin');

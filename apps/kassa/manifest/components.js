@@ -37,4 +37,7 @@ module.exports = {
   historyPage: { template: 'history-page.html', style: 'history.css', title: t.titles.history },
   historyList: { template: 'history-list.html', style: 'catalogue.css' },
   historySale: { template: 'history-sale.html', style: 'history.css', title: t.titles.historySale },
+  // stock and goods receipts (routes/stock.js), returns (routes/returns.js)
+  stockPage: { template: 'stock-page.html', style: 'stock.css', title: t.titles.stock },
+  returnsPage: { template: 'returns-page.html', style: 'returns.css', title: t.titles.returns },
 };

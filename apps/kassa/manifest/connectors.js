@@ -57,6 +57,14 @@ const closedShift = {
   handovers: [],
   /** who closed the shift (another cashier may close it) */
   closedBy: '',
+  /** returns during the shift (routes/returns.js), apart from the sales: how many, how much, by method */
+  returnsCount: 0,
+  returnsTotal: 0,
+  returnsCash: 0,
+  returnsCard: 0,
+  returnSeq: 0,
+  /** sales net of returns (net − returnsTotal) */
+  netOfReturns: 0,
 };
 
 module.exports = {
@@ -78,18 +86,29 @@ module.exports = {
     viewState: { type: 'memory', scope: 'terminal', initialState: { query: '', filtered: [] } },
     shift: { type: 'lowdb', scope: 'terminal', initialState: closedShift },
     lastSale: { type: 'lowdb', scope: 'terminal', initialState: { sale: null } },
-    // index: what the manager's sales history (routes/history.js) filters by, read with journal:read
+    // index: what the manager's sales history (routes/history.js) filters by, and a sale found by its number
+    // for a return however old it is (routes/returns.js), read with journal:read
     sales: {
       type: 'journal',
       uid: true,
       view: { last: 200 },
-      index: ['day', 'id', 'number', 'terminal.name', 'cashier.login', 'payment.method', 'finalTotal'],
+      index: ['day', 'id', 'number', 'terminal.id', 'terminal.name', 'cashier.login', 'payment.method', 'finalTotal'],
     },
     zReports: { type: 'journal', uid: true, view: { last: 50 } },
     /** cash in / cash out of the drawer: { kind, amount, reason, at, day, shift, terminal, cashier } */
     cashMoves: { type: 'journal', uid: true, view: { last: 200 } },
     /** a checked catalogue CSV waiting for "Загрузить в каталог" on this terminal (routes/catalogue-csv.js) */
     catalogueImport: { type: 'memory', scope: 'terminal', initialState: { text: '', fileName: '', lines: 0 } },
-    daily: { type: 'lowdb', initialState: { day: '', count: 0, total: 0, cash: 0, card: 0, discounts: 0, terminals: [] } },
+    /** quantity on hand per product: { id, onHand } (app/lib/stock.js); the demo catalogue starts with some of each */
+    stock: {
+      type: 'lowdb',
+      keys: ['id'],
+      initialState: { items: seed.products.map((p) => ({ id: p.id, onHand: settings.stock.demoOnHand })) },
+    },
+    /** goods receipts (приход): { number, at, supplier, document, lines: [{ id, name, quantity, onHand }], by } */
+    goodsReceipts: { type: 'journal', uid: true, view: { last: 200 } },
+    /** returns: { id, saleId, lines, amount, method, confirmedBy, shift, terminal, cashier, at } (routes/returns.js) */
+    returns: { type: 'journal', uid: true, view: { last: 200 }, index: ['id', 'saleId'] },
+    daily: { type: 'lowdb', initialState: { day: '', count: 0, total: 0, cash: 0, card: 0, discounts: 0, returns: 0, returnsCount: 0, net: 0, terminals: [] } },
   },
 };

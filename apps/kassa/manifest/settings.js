@@ -16,6 +16,8 @@ module.exports = {
    * till could make themselves a cashier; the manager creates accounts on the staff screen (/staff).
    */
   selfRegistration: false,
+  /** stock (routes/stock.js): a product at or below this many on hand is on the low-stock list */
+  stock: { lowThreshold: 5, demoOnHand: 50 },
   /**
    * the VAT rate of a receipt line that carries none (a line put on a receipt before products had their own
    * rate); every product has its own rate in the catalogue (app/lib/vat.js)

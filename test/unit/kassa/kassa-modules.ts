@@ -46,3 +46,58 @@ export const seed = load('./manifest/seed.js') as {
   users: Array<{ login: string; name: string; role: string; passwordHash: string }>;
 };
 export const connectorsModule = load('./manifest/connectors.js') as { emptyReceipt: Receipt };
+
+export interface StockRow {
+  id: number;
+  onHand: number;
+}
+export const stock = load('./app/lib/stock.js') as {
+  round(quantity: number): number;
+  isShort(onHand: number, quantity: number): boolean;
+  isLow(onHand: number, threshold?: number): boolean;
+  applyChanges(items: StockRow[], found: Array<StockRow | undefined | null>, changes: Array<{ id: number; delta: number }>): Map<number, number>;
+  readQuantity(text: unknown): number | null;
+  readGoodsReceipt(body: unknown): { supplier: string; document: string; lines: Array<{ row: number; code: string; quantity: number }> };
+  matchProducts(lines: Array<{ row: number; code: string; quantity: number }>, products: Array<{ id: number; name: string; unit?: string } | undefined>): Array<{ id: number; name: string; quantity: number }>;
+};
+
+export interface SaleForReturn {
+  id: string;
+  lines: Array<{ id: number; name: string; price: number; quantity: number; sum: number }>;
+  finalTotal: number;
+  payment: { method: string };
+}
+export interface ReturnRecord {
+  saleId: string;
+  lines: Array<{ id: number; quantity: number }>;
+}
+export interface ReturnableLine {
+  id: number;
+  name: string;
+  price: number;
+  sold: number;
+  returned: number;
+  returnable: number;
+  paid: number;
+}
+export const returns = load('./app/lib/returns.js') as {
+  paidShares(sale: SaleForReturn): number[];
+  returnedQuantities(records: ReturnRecord[], saleId: string): Map<number, number>;
+  returnableLines(sale: SaleForReturn, records: ReturnRecord[]): ReturnableLine[];
+  refundFor(line: ReturnableLine, quantity: number): number;
+  readReturn(body: unknown, sale: SaleForReturn, records: ReturnRecord[]): { lines: Array<{ id: number; quantity: number; sum: number }>; amount: number; method: string };
+};
+export const managerPin = load('./app/lib/manager-pin.js') as {
+  confirmingManager(input: {
+    user: { login: string; name: string; role: string } | null;
+    people: Array<{ login: string; name: string; role: string; active?: boolean; pinHash?: string }>;
+    pin: string;
+    terminalId: string;
+    managerRole: string;
+    now?: number;
+  }): { login: string; name: string; by: string };
+  hashPin(pin: string): string;
+  MAX_FAILURES: number;
+  MAX_FAILURES_ALL: number;
+  WINDOW_MS: number;
+};

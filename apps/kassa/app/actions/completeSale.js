@@ -2,13 +2,14 @@
 // Completes the paid receipt (context.payment from preparePayment): appends the sale record to the
 // sales journal, adds it to the shift's and the day's totals, keeps it as the terminal's last sale
 // for printing, and starts a new receipt showing the change due. The action commits all of it or
-// nothing (manifest/routes/sale.js).
+// nothing (manifest/routes/sale.js). The stock goes down in the same transaction (app/lib/stock.js).
 const clock = require('../lib/clock.js');
 const cash = require('../lib/cash-move.js');
 const { emptyReceipt } = require('../../manifest/connectors.js');
 const settings = require('../../manifest/settings.js');
 const money = require('../lib/money.js');
 const vat = require('../lib/vat.js');
+const stock = require('../lib/stock.js');
 
 function addTo(totals, method, amount) {
   totals.count += 1;
@@ -61,6 +62,9 @@ module.exports = function completeSale(context) {
     // the VAT included in the amount paid, per rate (printed; no fiscal register is connected yet)
     vatRates: lineVat.rates,
   };
+  // the goods leave the stock in the same transaction; a line sold below zero is flagged on the record
+  const onHand = stock.applyChanges(data.stock.items, context.context.stockRows, sale.lines.map((line) => ({ id: line.id, delta: -stock.unitsOf(line) })));
+  for (const line of sale.lines) if (onHand.get(line.id) < 0) line.belowZero = true;
   data.sales.items.push(sale);
 
   shift.receiptSeq = number;
@@ -71,10 +75,10 @@ module.exports = function completeSale(context) {
   shift.net += sale.finalTotal;
   shift[payment.method] += sale.finalTotal;
   shift[`${payment.method}Count`] += 1;
-  shift.cashExpected = cash.expectedCash(shift);
+  cash.settle(shift);
 
   const daily = data.daily;
-  if (daily.day !== when.day) Object.assign(daily, { day: when.day, count: 0, total: 0, cash: 0, card: 0, discounts: 0, terminals: [] });
+  if (daily.day !== when.day) cash.startDay(daily, when.day);
   addTo(daily, payment.method, sale.finalTotal);
   daily.discounts += sale.discount;
   let row = daily.terminals.find((r) => r.id === terminal.id);
@@ -84,6 +88,7 @@ module.exports = function completeSale(context) {
   }
   addTo(row, payment.method, sale.finalTotal);
   Object.assign(row, { name: terminal.name, cashier: user.name, lastNumber: number, lastTime: when.text });
+  cash.settleDay(daily);
 
   data.lastSale = { sale };
   data.receipt = {

@@ -16,7 +16,33 @@ function refusal(field, message) {
 
 /** What the drawer should hold now. */
 function expectedCash(shift) {
-  return shift.openingFloat + shift.cash + (shift.cashIn ?? 0) - (shift.cashOut ?? 0);
+  return shift.openingFloat + shift.cash - (shift.returnsCash ?? 0) + (shift.cashIn ?? 0) - (shift.cashOut ?? 0);
+}
+
+/** The shift's derived figures after a sale, a return or a cash move: expected cash, net of returns. */
+function settle(shift) {
+  // a shift opened before returns existed gets their figures at its next sale
+  for (const field of ['returnsCount', 'returnsTotal', 'returnsCash', 'returnsCard']) shift[field] = shift[field] ?? 0;
+  shift.cashExpected = expectedCash(shift);
+  shift.netOfReturns = shift.net - shift.returnsTotal;
+  return shift;
+}
+
+/** A new day on the dashboard's totals (the first sale or return of the day). */
+function startDay(daily, day) {
+  Object.assign(daily, { day, count: 0, total: 0, cash: 0, card: 0, discounts: 0, returns: 0, returnsCount: 0, net: 0, terminals: [] });
+}
+
+/** The day's (and each terminal's) sales net of returns. */
+function settleDay(daily) {
+  daily.returns = daily.returns ?? 0;
+  daily.returnsCount = daily.returnsCount ?? 0;
+  daily.net = daily.total - daily.returns;
+  for (const row of daily.terminals) {
+    row.returns = row.returns ?? 0;
+    row.net = row.total - row.returns;
+  }
+  return daily;
 }
 
 /** The form → { kind, amount (kopecks), reason }, or a refusal naming its field. */
@@ -43,8 +69,8 @@ function apply(shift, move, stamp, by) {
   if (move.kind === 'in') shift.cashIn = (shift.cashIn ?? 0) + move.amount;
   else shift.cashOut = (shift.cashOut ?? 0) + move.amount;
   shift.cashMoves = [...(shift.cashMoves ?? []), { ...move, at: stamp.at, text: stamp.text, by }];
-  shift.cashExpected = expectedCash(shift);
+  settle(shift);
   return shift;
 }
 
-module.exports = { readMove, apply, expectedCash, KINDS };
+module.exports = { readMove, apply, expectedCash, settle, startDay, settleDay, KINDS };

@@ -42,7 +42,8 @@ module.exports = {
     layout: 'printLayout',
     reads: ['lastSale'],
     inject: { paper: 'saleReceipt' },
-    steps: [{ set: 'context.sale', to: 'data.lastSale.sale' }],
+    // the sale's number as a QR code on the paper, for a return (app/lib/sale-code.js)
+    steps: [{ set: 'context.sale', to: 'data.lastSale.sale' }, { run: 'receiptCode' }],
   },
   'GET /print/shift': {
     type: 'view',

@@ -36,7 +36,19 @@ const newLine = `({ id: context.product.id, barcode: context.product.barcode, na
 const bonusPart = `(data.receipt.bonusApplied ? ${settings.bonus.percent} : 0)`;
 
 module.exports = {
-  recalculateReceiptLogic: { type: 'action', internal: true, steps: [{ run: 'recalculate' }] },
+  recalculateReceiptLogic: {
+    type: 'action',
+    internal: true,
+    steps: [
+      // what is on hand of each line's product, when the calling route reads the stock: a line selling
+      // below zero is flagged (selling is allowed; the paperwork may come later)
+      {
+        set: 'context.onHand',
+        to: "data.stock ? data.receipt.items.map(line => (keyed(data.stock.items, 'id').get(line.id) || { onHand: 0 }).onHand) : null",
+      },
+      { run: 'recalculate' },
+    ],
+  },
 
   // Adds context.product to the receipt: one piece (a new line or one more on its line), or for a weighed
   // product (unit кг) context.grams from a scale label or a typed weight, added to its line's weight.
@@ -83,7 +95,7 @@ module.exports = {
       refuseIf('context.product.archived', t.errors.archivedProduct, { name: 'context.product.name' }, { field: 'id' }),
       { 'action:run': { name: 'addProductLine' } },
     ],
-    ['positions', 'receipt'],
+    ['positions', 'receipt', 'stock'],
   ),
 
   // A keyboard-wedge scanner types the barcode and Enter; a short code is a product number.
@@ -121,7 +133,7 @@ module.exports = {
       },
       { 'action:run': { name: 'addProductLine' } },
     ],
-    ['positions', 'receipt'],
+    ['positions', 'receipt', 'stock'],
   ),
 
   'POST /action/removeItem': receiptAction([
@@ -136,7 +148,7 @@ module.exports = {
     },
     { set: 'data.receipt.statusMessage', to: "''" },
     recalc,
-  ]),
+  ], ['receipt', 'stock']),
 
   'POST /action/deleteLine': receiptAction([
     ...findLine,
@@ -171,7 +183,7 @@ module.exports = {
     },
     { set: 'data.receipt.statusMessage', to: "''" },
     recalc,
-  ]),
+  ], ['receipt', 'stock']),
 
   'POST /action/clearReceipt': receiptAction([
     // a fresh receipt, with the revision counting on (a pay form showing the old one stays stale)
@@ -231,7 +243,7 @@ module.exports = {
       { if: 'context.refusal', then: [{ fail: 'context.refusal', status: 422, field: 'query' }] },
       { 'action:run': { name: 'addProductLine' } },
     ],
-    ['positions', 'receipt'],
+    ['positions', 'receipt', 'stock'],
   ),
 
   // one page of the matches (manifest/till-list.js); viewState keeps the query and the page shown

@@ -7,8 +7,8 @@ const { refuseIf } = require('../expr.js');
 module.exports = {
   'POST /action/completeSale': {
     type: 'action',
-    reads: ['receipt', 'shift', 'sales', 'daily', 'lastSale'],
-    writes: ['receipt', 'shift', 'sales', 'daily', 'lastSale'],
+    reads: ['receipt', 'shift', 'sales', 'daily', 'lastSale', 'stock'],
+    writes: ['receipt', 'shift', 'sales', 'daily', 'lastSale', 'stock'],
     update: 'receipt',
     steps: [
       refuseIf('!data.shift.open', t.errors.noShift, {}, { status: 409 }),
@@ -33,6 +33,8 @@ module.exports = {
       // sets context.payment, or context.refusal when the tendered cash is unreadable or short
       { run: 'preparePayment' },
       { if: 'context.refusal', then: [{ fail: 'context.refusal', status: 422, field: 'tendered' }] },
+      // the stock rows of the receipt's products (the index, not a walk over every row): the sale takes them down
+      { set: 'context.stockRows', to: "data.receipt.items.map(line => keyed(data.stock.items, 'id').get(line.id))" },
       { run: 'completeSale' },
     ],
   },

@@ -19,7 +19,7 @@ const findPerson = [
 const listSteps = [
   {
     set: 'context.staff',
-    to: `${people}.map(u => ({ login: u.login, name: u.name, role: u.role, active: u.active !== false, isMe: u.login === user.login }))`,
+    to: `${people}.map(u => ({ login: u.login, name: u.name, role: u.role, active: u.active !== false, isMe: u.login === user.login, isManager: u.role === ${JSON.stringify(t.roles.manager)}, hasPin: !!u.pinHash }))`,
   },
   { set: 'context.roles', to: JSON.stringify([t.roles.cashier, t.roles.manager]) },
 ];
@@ -57,6 +57,13 @@ module.exports = {
     { set: 'context.person.passwordHash', to: 'context.passwordHash' },
     { 'auth:endSessions': 'context.person.login' },
     { set: 'context.notice', to: message(t.staff.passwordChanged, { login: 'context.person.login' }) },
+  ]),
+
+  // a manager's PIN for confirming returns at a till (bcrypt, like passwords; app/actions/setManagerPin.js)
+  'POST /action/staff/pin': staffAction([
+    ...findPerson,
+    { run: 'setManagerPin' },
+    { set: 'context.notice', to: message(t.pin.saved, { login: 'context.person.login' }) },
   ]),
 
   // deactivates an active account (its logins end everywhere), or lets a deactivated one log in again
