@@ -43,10 +43,10 @@ export const FIELD_DOCS: Record<string, FieldDoc> = {
   'connectors.<connector>.computed[].format': { description: 'Only `toFixed(2)` is supported (other values are warned about and ignored).', example: "'toFixed(2)'" },
   'connectors.<connector>.computed[].defaultValue': { description: 'The value when the formula cannot be computed.', example: '0' },
   'connectors.<connector>.scope': { description: '`global`: one state for everyone; `terminal`: one per terminal (a till\'s open receipt); `user`: one per logged-in user.', default: "'global'", example: "'terminal'" },
-  'connectors.<connector>.index': { description: 'Journals only: the record fields (dotted paths allowed) a `journal:read` step may filter by; kept as an index beside the journal.', default: 'none (journal:read can only page)', example: "['day', 'number', 'cashier.login']" },
   'connectors.<connector>.view': { description: 'Journals only: what readers see.', default: '{ last: 200 }', example: '{ last: 50 }' },
   'connectors.<connector>.view.last': { description: 'How many of the newest records readers see as `items` (besides `count`).', default: '200', example: '50' },
   'connectors.<connector>.keys': { description: 'Fields that identify an item of `items` (the first is its identity): O(1) lookups with `keyed(list, field)` and `items.find(i => i.field === value)`, and commits that log only changed items.', default: '`id`, when every item has a unique one', example: "['id', 'barcode']" },
+  'connectors.<connector>.index': { description: 'Journals only: fields (dotted paths) its records can be filtered by with a `journal:read` step, beyond the `view.last` records readers see; kept as an in-memory index in the data folder, expression indexes on PostgreSQL.', default: 'none (journal:read pages without filters)', example: "['day', 'number', 'cashier.login']" },
   'connectors.<connector>.uid': { description: 'Journals only: every new record gets `uid`, a UUID v7 (a chain\'s head office keys on it).', default: 'false', example: 'true' },
 
   components: { description: 'Every template of the app, by name; a string is the template file, an object adds a stylesheet and a title.', example: "{ layout: 'layout.html', list: { template: 'list.html', style: 'list.css' } }" },
