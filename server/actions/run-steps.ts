@@ -12,6 +12,7 @@ import { clientRedirectStep } from './steps/client-redirect.js';
 import { runStep } from './steps/run.js';
 import { actionRunStep } from './steps/action-run.js';
 import { failStep } from './steps/fail.js';
+import { sqlStep } from './steps/sql.js';
 
 export const STEP_KINDS: readonly StepKind[] = [
   setStep,
@@ -25,6 +26,7 @@ export const STEP_KINDS: readonly StepKind[] = [
   runStep,
   actionRunStep,
   failStep,
+  sqlStep,
 ];
 
 export function stepKindOf(step: unknown): StepKind | undefined {

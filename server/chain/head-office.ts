@@ -42,6 +42,32 @@ CREATE TABLE IF NOT EXISTS serverokey_chain_catalogue (
   PRIMARY KEY (item_id, shop)
 );
 CREATE INDEX IF NOT EXISTS serverokey_chain_catalogue_by_version ON serverokey_chain_catalogue (version);
+CREATE INDEX IF NOT EXISTS serverokey_chain_records_by_time ON serverokey_chain_records (journal, at);
+-- each shop's last word: when it last reached head office, what it still had to send, the catalogue it holds
+CREATE TABLE IF NOT EXISTS serverokey_chain_contacts (
+  shop text PRIMARY KEY REFERENCES serverokey_chain_shops (shop),
+  seen_at timestamptz NOT NULL DEFAULT now(),
+  backlog bigint NOT NULL DEFAULT 0,
+  catalogue_version bigint NOT NULL DEFAULT 0
+);
+ALTER TABLE serverokey_chain_contacts ENABLE ROW LEVEL SECURITY;
+GRANT SELECT, INSERT, UPDATE ON serverokey_chain_contacts TO serverokey_shop;
+DROP POLICY IF EXISTS shop_reports_itself ON serverokey_chain_contacts;
+CREATE POLICY shop_reports_itself ON serverokey_chain_contacts FOR ALL TO serverokey_shop
+  USING (shop = (SELECT s.shop FROM serverokey_chain_shops s WHERE s.role = current_user))
+  WITH CHECK (shop = (SELECT s.shop FROM serverokey_chain_shops s WHERE s.role = current_user));
+-- whoever writes (a shop's upload, head office's app, an accountant's SQL), the listeners hear of it:
+-- head office's pages on UPLOADS_CHANNEL, the shops on CATALOGUE_CHANNEL
+CREATE OR REPLACE FUNCTION serverokey_chain_uploaded() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN PERFORM pg_notify('serverokey_chain_uploads', ''); RETURN NULL; END $fn$;
+DROP TRIGGER IF EXISTS serverokey_chain_records_notify ON serverokey_chain_records;
+CREATE TRIGGER serverokey_chain_records_notify AFTER INSERT ON serverokey_chain_records FOR EACH STATEMENT EXECUTE FUNCTION serverokey_chain_uploaded();
+DROP TRIGGER IF EXISTS serverokey_chain_contacts_notify ON serverokey_chain_contacts;
+CREATE TRIGGER serverokey_chain_contacts_notify AFTER INSERT OR UPDATE ON serverokey_chain_contacts FOR EACH STATEMENT EXECUTE FUNCTION serverokey_chain_uploaded();
+CREATE OR REPLACE FUNCTION serverokey_chain_catalogue_changed() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN PERFORM pg_notify('serverokey_catalogue', ''); RETURN NULL; END $fn$;
+DROP TRIGGER IF EXISTS serverokey_chain_catalogue_notify ON serverokey_chain_catalogue;
+CREATE TRIGGER serverokey_chain_catalogue_notify AFTER INSERT OR UPDATE OR DELETE ON serverokey_chain_catalogue FOR EACH STATEMENT EXECUTE FUNCTION serverokey_chain_catalogue_changed();
 ALTER TABLE serverokey_chain_catalogue ENABLE ROW LEVEL SECURITY;
 GRANT SELECT ON serverokey_chain_catalogue TO serverokey_shop;
 DROP POLICY IF EXISTS shop_reads_catalogue ON serverokey_chain_catalogue;
@@ -49,13 +75,16 @@ CREATE POLICY shop_reads_catalogue ON serverokey_chain_catalogue FOR SELECT TO s
   USING (shop = '' OR shop = (SELECT s.shop FROM serverokey_chain_shops s WHERE s.role = current_user));
 `;
 
-/** Shops listen here: a change to the catalogue is pulled at once, not at the next round. */
+/** Shops listen here: a change to the catalogue is pulled at once, not at the next round (a trigger sends it). */
 export const CATALOGUE_CHANNEL = 'serverokey_catalogue';
+/** Head office's pages listen here: a shop's upload or report (a trigger sends it). */
+export const UPLOADS_CHANNEL = 'serverokey_chain_uploads';
 
 /**
  * Puts a product into the chain's catalogue (written at head office only: shops may only read it), for every
- * shop or, with `shop`, as that shop's own price or override. `item` null removes it. Every change takes the
- * next version of one sequence; shops pull what is newer than the version they hold.
+ * shop or, with `shop`, that shop's override: its fields (a price) over the chain's item, or a product of that
+ * shop alone. `item` null removes it. Every change takes the next version of one sequence; shops pull what
+ * is newer than the version they hold (the table's trigger tells them at once).
  */
 export async function putCatalogueItem(adminUrl: string, itemId: string, item: Record<string, unknown> | null, shop = ''): Promise<number> {
   const client = new pg.Client({ connectionString: adminUrl });
@@ -67,7 +96,6 @@ export async function putCatalogueItem(adminUrl: string, itemId: string, item: R
        RETURNING version`,
       [itemId, shop, item === null ? null : JSON.stringify(item)],
     );
-    await client.query(`NOTIFY ${CATALOGUE_CHANNEL}`);
     return Number(rows[0].version);
   } finally {
     await client.end();
