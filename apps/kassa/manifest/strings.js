@@ -311,6 +311,12 @@ module.exports = {
     },
   },
 
+  // A shop of a chain: products and prices come from head office (README, "A chain of shops")
+  chainCatalogue: {
+    note: 'Товары и цены задаёт офис сети: здесь их можно только смотреть.',
+    readOnly: 'Товары и цены задаёт офис сети: на кассе магазина сети их не изменить',
+  },
+
   // The manager's staff screen (routes/staff.js, components staff-*.html).
   staff: {
     title: 'Сотрудники',
