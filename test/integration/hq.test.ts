@@ -12,6 +12,10 @@ import { TestTerminal } from '../helpers/http-client.js';
 import { postgresSkipReason, startPostgres, type PostgresCluster } from '../helpers/postgres.js';
 import { waitFor } from '../helpers/wait.js';
 import { addShop, setUpHeadOffice } from '../../server/chain/head-office.js';
+import { importCatalogue } from '../../server/chain/import-catalogue.js';
+import { createLogger } from '../../server/log.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 
 const skip = postgresSkipReason();
 const hqApp = path.join(projectRoot, 'apps', 'hq');
@@ -172,5 +176,23 @@ describe('head office (apps/hq) over the chain tables, with a shop selling', { s
     assert.equal((await admin.action('/action/catalogue/archive', { id: '2' })).status, 409);
     assert.equal(await shop.storedText('positions'), before, 'the catalogue changed');
   });
-});
 
+  it("a chain's first catalogue comes from a stopped till's (import-catalogue): head office's own products are kept", async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sok-first-till-'));
+    try {
+      const till = await startHost(kassaApp, { dataDir });
+      await till.stop();
+      const first = await importCatalogue({ appDir: kassaApp, dataDir, adminUrl: database, log: createLogger(true) });
+      assert.equal(first.connector, 'positions');
+      assert.equal(first.kept, 1, 'product 1 is head office\'s already');
+      assert.ok(first.added >= 30, `${first.added} added`);
+      const again = await importCatalogue({ appDir: kassaApp, dataDir, adminUrl: database, log: createLogger(true) });
+      assert.equal(again.added, 0);
+      const list = await manager.get('/catalogue?q=Батон');
+      assert.match(list.text, /Батон нарезной/);
+      assert.match((await manager.get('/catalogue?q=1')).text, /Чай сети/, "head office's product 1 is unchanged");
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
