@@ -36,6 +36,8 @@ module.exports = {
     catalogueList: { template: 'catalogue-list.html', style: 'catalogue.css' },
     productPage: { template: 'product-page.html', style: 'catalogue.css', title: t.catalogue.title },
     shopPrices: { template: 'shop-prices.html', style: 'catalogue.css' },
+    // the till's product fields: head office edits the till's products
+    productFields: { template: '../../../kassa/app/components/product-fields.html' },
     reportsPage: { template: 'reports-page.html', style: 'sales.css', title: t.reports.title },
     exportPage: { template: 'export-page.html', style: 'sales.css', title: t.exportPage.title },
   },

@@ -25,6 +25,8 @@ module.exports = {
   cataloguePage: { template: 'catalogue-page.html', style: 'catalogue.css', title: t.titles.catalogue },
   catalogueList: { template: 'catalogue-list.html', style: 'catalogue.css' },
   catalogueProduct: { template: 'catalogue-product.html', style: 'catalogue.css', title: t.titles.product },
+  // a product's fields, also head office's product form (apps/hq)
+  productFields: { template: 'product-fields.html' },
   // cash in / cash out on the shift page (routes/cash.js)
   shiftCash: { template: 'shift-cash.html', style: 'shift-cash.css' },
   // the manager's staff screen (routes/staff.js)

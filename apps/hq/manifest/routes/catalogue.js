@@ -59,7 +59,7 @@ module.exports = {
   'POST /action/catalogue/search': { type: 'action', auth: manager, update: 'catalogueList', steps: listSteps('body') },
 
   // ?id=N: product N and its prices in each shop; without id, a new product
-  'GET /catalogue/product': { type: 'view', layout: 'mainLayout', auth: manager, inject: { pageContent: 'productPage', shopPrices: 'shopPrices' }, steps: productSteps },
+  'GET /catalogue/product': { type: 'view', layout: 'mainLayout', auth: manager, inject: { pageContent: 'productPage', shopPrices: 'shopPrices', productFields: 'productFields' }, steps: productSteps },
 
   // a new product (no id) or a product's fields; a barcode another product of the chain has is refused, naming it
   'POST /action/catalogue/save': {

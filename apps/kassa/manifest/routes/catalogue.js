@@ -75,7 +75,7 @@ module.exports = {
     reads: ['positions', 'priceHistory'],
     auth: manager,
     title: t.titles.product,
-    inject: { pageContent: 'catalogueProduct' },
+    inject: { pageContent: 'catalogueProduct', productFields: 'productFields' },
     steps: [
       {
         if: "query.id === undefined || query.id === ''",
