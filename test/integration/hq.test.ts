@@ -63,6 +63,9 @@ describe('head office (apps/hq) over the chain tables, with a shop selling', { s
     assert.match(board.text, /data-shop="north"/);
     assert.match(board.text, /data-shop="south"/);
     for (const page of ['/catalogue', '/reports', '/export']) assert.equal((await manager.get(page)).status, 200, page);
+    const downloads = (await manager.get('/export')).text;
+    assert.match(downloads, /action="\/__export\/sales"/);
+    assert.match(downloads, /action="\/__export\/zReports"/);
     const accountant = new TestTerminal(hq.url);
     await accountant.login('buh', 'buh');
     assert.equal((await accountant.get('/')).status, 200);

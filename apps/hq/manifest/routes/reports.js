@@ -26,6 +26,10 @@ module.exports = {
     layout: 'mainLayout',
     auth: everyone,
     inject: { pageContent: 'exportPage' },
-    steps: [{ set: 'context.today', to: "new Intl.DateTimeFormat('sv-SE').format(new Date())" }],
+    steps: [
+      { set: 'context.today', to: "new Intl.DateTimeFormat('sv-SE').format(new Date())" },
+      // every download the manifest declares (manifest/exports.js)
+      { set: 'context.downloads', to: JSON.stringify(Object.entries(require('../exports.js')).map(([name, config]) => ({ name, title: config.title }))) },
+    ],
   },
 };
