@@ -91,6 +91,11 @@ describe('head office (apps/hq) over the chain tables, with a shop selling', { s
       return /<tr data-shop="north">[\s\S]*?<td class="n count">1<\/td>/.test(text) ? text : null;
     }, 'the sale on the board');
     assert.match(row, new RegExp(`${today()}`));
+    // the shop's last contact and what waits there (its own report, serverokey_chain_contacts)
+    const north = /<tr data-shop="north">[\s\S]*?<\/tr>/.exec(row)![0];
+    assert.match(north, /<td class="contact">\d{2}\.\d{2}, \d{2}:\d{2}:\d{2}<\/td>/);
+    assert.match(north, /<td class="n backlog">0<\/td>/);
+    assert.match(/<tr data-shop="south">[\s\S]*?<\/tr>/.exec(row)![0], /<td class="contact">не было<\/td>/);
     // the Z report of the shift reaches the reports page
     assert.equal((await till.action('/action/closeShift', {})).status, 200);
     await waitFor(async () => /<tr data-shop="north">/.test((await manager.get('/reports')).text), 'the Z report at head office');
