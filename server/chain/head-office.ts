@@ -42,7 +42,10 @@ CREATE TABLE IF NOT EXISTS serverokey_chain_catalogue (
   PRIMARY KEY (item_id, shop)
 );
 CREATE INDEX IF NOT EXISTS serverokey_chain_catalogue_by_version ON serverokey_chain_catalogue (version);
-CREATE INDEX IF NOT EXISTS serverokey_chain_records_by_time ON serverokey_chain_records (journal, at);
+-- an amount of a record as kopecks; anything that is not a whole number counts 0 (one odd record must never stop a shop's uploads)
+CREATE OR REPLACE FUNCTION serverokey_chain_kopecks(value text) RETURNS bigint LANGUAGE sql IMMUTABLE AS
+  $fn$ SELECT CASE WHEN value ~ '^-?[0-9]{1,15}$' THEN value::bigint ELSE 0 END $fn$;
+CREATE INDEX IF NOT EXISTS serverokey_chain_records_by_day ON serverokey_chain_records (journal, (record->>'day'));
 -- each shop's last word: when it last reached head office, what it still had to send, the catalogue it holds
 CREATE TABLE IF NOT EXISTS serverokey_chain_contacts (
   shop text PRIMARY KEY REFERENCES serverokey_chain_shops (shop),
@@ -60,8 +63,57 @@ CREATE POLICY shop_reports_itself ON serverokey_chain_contacts FOR ALL TO server
 -- head office's pages on UPLOADS_CHANNEL, the shops on CATALOGUE_CHANNEL
 CREATE OR REPLACE FUNCTION serverokey_chain_uploaded() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN PERFORM pg_notify('serverokey_chain_uploads', ''); RETURN NULL; END $fn$;
+-- each shop's sales per day, kept by the upload's own transaction from the rows it really added (a record sent
+-- again adds nothing): head office's board reads a row per shop, not the day's records
+DO $$ BEGIN
+  IF to_regclass('serverokey_chain_daily') IS NULL THEN
+    CREATE TABLE serverokey_chain_daily (
+      shop text NOT NULL REFERENCES serverokey_chain_shops (shop),
+      day text NOT NULL,
+      sales bigint NOT NULL DEFAULT 0,
+      total bigint NOT NULL DEFAULT 0,
+      cash bigint NOT NULL DEFAULT 0,
+      card bigint NOT NULL DEFAULT 0,
+      last_sale text,
+      PRIMARY KEY (shop, day)
+    );
+    INSERT INTO serverokey_chain_daily (shop, day, sales, total, cash, card, last_sale)
+      SELECT shop, record->>'day', count(*), sum(serverokey_chain_kopecks(record->>'finalTotal')),
+             sum(CASE WHEN record->'payment'->>'method' = 'cash' THEN serverokey_chain_kopecks(record->>'finalTotal') ELSE 0 END),
+             sum(CASE WHEN record->'payment'->>'method' = 'card' THEN serverokey_chain_kopecks(record->>'finalTotal') ELSE 0 END),
+             max(record->>'timeText')
+        FROM serverokey_chain_records WHERE journal = 'sales' AND record->>'day' IS NOT NULL GROUP BY 1, 2;
+  END IF;
+END $$;
+GRANT SELECT ON serverokey_chain_daily TO serverokey_shop;
+ALTER TABLE serverokey_chain_daily ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS shop_reads_its_days ON serverokey_chain_daily;
+CREATE POLICY shop_reads_its_days ON serverokey_chain_daily FOR SELECT TO serverokey_shop
+  USING (shop = (SELECT s.shop FROM serverokey_chain_shops s WHERE s.role = current_user));
+-- runs as head office's owner (a shop's role may not write these tables itself); only the rows the upload added
+CREATE OR REPLACE FUNCTION serverokey_chain_records_added() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $fn$
+BEGIN
+  INSERT INTO serverokey_chain_daily AS d (shop, day, sales, total, cash, card, last_sale)
+    SELECT shop, record->>'day', count(*), sum(serverokey_chain_kopecks(record->>'finalTotal')),
+           sum(CASE WHEN record->'payment'->>'method' = 'cash' THEN serverokey_chain_kopecks(record->>'finalTotal') ELSE 0 END),
+           sum(CASE WHEN record->'payment'->>'method' = 'card' THEN serverokey_chain_kopecks(record->>'finalTotal') ELSE 0 END),
+           max(record->>'timeText')
+      FROM added WHERE journal = 'sales' AND record->>'day' IS NOT NULL GROUP BY 1, 2
+  ON CONFLICT (shop, day) DO UPDATE SET sales = d.sales + EXCLUDED.sales, total = d.total + EXCLUDED.total, cash = d.cash + EXCLUDED.cash,
+    card = d.card + EXCLUDED.card, last_sale = greatest(d.last_sale, EXCLUDED.last_sale);
+  -- a shop is heard from whenever its records arrive
+  INSERT INTO serverokey_chain_contacts AS c (shop, seen_at) SELECT DISTINCT shop, now() FROM added
+  ON CONFLICT (shop) DO UPDATE SET seen_at = now();
+  PERFORM pg_notify('serverokey_chain_uploads', '');
+  RETURN NULL;
+END $fn$;
+-- a definer's function names the schema it reads (the one head office was set up in), never the caller's path
+DO $$ BEGIN
+  EXECUTE format('ALTER FUNCTION serverokey_chain_records_added() SET search_path = pg_catalog, %I', current_schema());
+END $$;
 DROP TRIGGER IF EXISTS serverokey_chain_records_notify ON serverokey_chain_records;
-CREATE TRIGGER serverokey_chain_records_notify AFTER INSERT ON serverokey_chain_records FOR EACH STATEMENT EXECUTE FUNCTION serverokey_chain_uploaded();
+CREATE TRIGGER serverokey_chain_records_notify AFTER INSERT ON serverokey_chain_records REFERENCING NEW TABLE AS added
+  FOR EACH STATEMENT EXECUTE FUNCTION serverokey_chain_records_added();
 DROP TRIGGER IF EXISTS serverokey_chain_contacts_notify ON serverokey_chain_contacts;
 CREATE TRIGGER serverokey_chain_contacts_notify AFTER INSERT OR UPDATE ON serverokey_chain_contacts FOR EACH STATEMENT EXECUTE FUNCTION serverokey_chain_uploaded();
 CREATE OR REPLACE FUNCTION serverokey_chain_catalogue_changed() RETURNS trigger LANGUAGE plpgsql AS $fn$

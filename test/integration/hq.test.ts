@@ -91,6 +91,23 @@ describe('head office (apps/hq) over the chain tables, with a shop selling', { s
       return /<tr data-shop="north">[\s\S]*?<td class="n count">1<\/td>/.test(text) ? text : null;
     }, 'the sale on the board');
     assert.match(row, new RegExp(`${today()}`));
+    // a record sent again (a cut link, a crash before the cursor moved) and head office's set-up run again
+    // (an upgrade) count nothing twice: the day's row counts only the rows an upload really added
+    await setUpHeadOffice(database);
+    const asShop = new pg.Client({ connectionString: shopUrl('north', 'north-password-1') });
+    await asShop.connect();
+    try {
+      const { rows } = await asShop.query("SELECT uid, journal, seq, at, record FROM serverokey_chain_records WHERE journal = 'sales'");
+      assert.equal(rows.length, 1);
+      const again = await asShop.query(
+        'INSERT INTO serverokey_chain_records (uid, shop, journal, seq, at, record) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (uid) DO NOTHING',
+        [rows[0].uid, 'north', rows[0].journal, rows[0].seq, rows[0].at, JSON.stringify(rows[0].record)],
+      );
+      assert.equal(again.rowCount, 0);
+    } finally {
+      await asShop.end();
+    }
+    assert.match((await manager.get('/')).text, /<tr data-shop="north">[\s\S]*?<td class="n count">1<\/td>/);
     // the shop's last contact and what waits there (its own report, serverokey_chain_contacts)
     const north = /<tr data-shop="north">[\s\S]*?<\/tr>/.exec(row)![0];
     assert.match(north, /<td class="contact">\d{2}\.\d{2}, \d{2}:\d{2}:\d{2}<\/td>/);

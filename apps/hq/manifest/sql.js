@@ -2,26 +2,19 @@
 // "A chain of shops"). Values are always bound parameters ($1, $2, …). Money is kopecks; sums come back as
 // float8 (a number in JavaScript, exact far beyond any day's takings) so {{#money}} formats them.
 
-/** Each shop: today's sales (by the day the till recorded), its last contact and what it still has to send. */
+/**
+ * Each shop: the day's sales (by the day the till recorded), from serverokey_chain_daily — one row per shop and
+ * day, kept by the uploads' trigger, so the board costs the same with 100 or 100,000 sales — its last contact
+ * and what it still had to send then.
+ */
 const salesToday = `
 SELECT s.shop,
-       coalesce(t.sales, 0) AS sales, coalesce(t.total, 0) AS total, coalesce(t.cash, 0) AS cash, coalesce(t.card, 0) AS card,
-       t.last_sale,
-       greatest(c.seen_at, r.received_at) AS last_contact,
-       c.backlog, c.catalogue_version
+       coalesce(d.sales, 0)::int AS sales, coalesce(d.total, 0)::float8 AS total,
+       coalesce(d.cash, 0)::float8 AS cash, coalesce(d.card, 0)::float8 AS card,
+       d.last_sale, c.seen_at AS last_contact, c.backlog, c.catalogue_version
   FROM serverokey_chain_shops s
-  LEFT JOIN (
-    SELECT shop, count(*)::int AS sales,
-           sum((record->>'finalTotal')::bigint)::float8 AS total,
-           sum(CASE WHEN record->'payment'->>'method' = 'cash' THEN (record->>'finalTotal')::bigint ELSE 0 END)::float8 AS cash,
-           sum(CASE WHEN record->'payment'->>'method' = 'card' THEN (record->>'finalTotal')::bigint ELSE 0 END)::float8 AS card,
-           max(record->>'timeText') AS last_sale
-      FROM serverokey_chain_records
-     WHERE journal = 'sales' AND record->>'day' = $1
-     GROUP BY shop
-  ) t ON t.shop = s.shop
+  LEFT JOIN serverokey_chain_daily d ON d.shop = s.shop AND d.day = $1
   LEFT JOIN serverokey_chain_contacts c ON c.shop = s.shop
-  LEFT JOIN LATERAL (SELECT max(received_at) AS received_at FROM serverokey_chain_records x WHERE x.shop = s.shop) r ON true
  ORDER BY s.shop`;
 
 const shops = 'SELECT shop FROM serverokey_chain_shops ORDER BY shop';
