@@ -210,7 +210,8 @@ export class ActionRunner {
         query: input.query,
         context: {},
         terminal: requester.terminal,
-        chain: this.services.chain?.() ?? null,
+        // a copy: a step cannot change the link's status the till shows
+        chain: frozenCopy(this.services.chain?.() ?? null),
         zod: z,
         require: this.services.require,
       } satisfies Record<ExpressionName, unknown>;
@@ -354,4 +355,8 @@ function draftData(base: Record<string, unknown>, writable: ReadonlySet<string>)
       return { data: result, changedReadOnly };
     },
   };
+}
+
+function frozenCopy(value: unknown): unknown {
+  return value !== null && typeof value === 'object' ? Object.freeze({ ...value }) : value;
 }
