@@ -24,6 +24,8 @@ export class SqlError extends Error {
     readonly status: number,
     message: string,
     override readonly cause?: unknown,
+    /** the message may be shown outside debug mode too (it names no internals the user could not act on) */
+    readonly shown = status < 500 || status === 503,
   ) {
     super(message);
     this.name = 'SqlError';
@@ -40,6 +42,8 @@ function sqlError(error: unknown): SqlError {
   if (isUnreachable(error)) return new SqlError(503, `Нет связи с базой данных: ${reason}`, error);
   if (code.startsWith('22')) return new SqlError(400, `Неверное значение: ${reason}`, error);
   if (code.startsWith('23')) return new SqlError(409, `Изменение отклонено базой данных: ${reason}`, error);
+  // a table the app expects is not there: the set-up step was skipped (apps/hq: `serverokey chain setup`)
+  if (code === '42P01') return new SqlError(500, `В базе данных нет таблицы: ${reason}`, error, true);
   return new SqlError(500, `SQL failed: ${reason}`, error);
 }
 

@@ -61,6 +61,12 @@ describe('the sql step and listen channels', { skip }, () => {
     assert.deepEqual(await sql('SELECT id FROM notes WHERE id = 999'), []);
   });
 
+  it('a table that is not there is named on the page (outside debug mode too)', async () => {
+    const answer = await new TestTerminal(host.url).get('/missing', { accept: 'application/json' });
+    assert.equal(answer.status, 500);
+    assert.match(answer.text, /В базе данных нет таблицы: relation \\?"nowhere\\?" does not exist/);
+  });
+
   it('an action writes; a constraint answers 409 and a bad value 400, with nothing stored', async () => {
     const page = await new TestTerminal(host.url).open('/');
     const added = await page.action('/add', { id: '3', body: 'третья' });

@@ -34,7 +34,7 @@ export const sqlStep: StepKind = {
       result = await database.query(spec.query, params, { readOnly: state.view === true });
     } catch (error) {
       if (error instanceof SqlError) {
-        throw new ActionError(error.status, error.message, { step: base, cause: error.cause, publicMessage: error.status === 503 ? error.message : undefined });
+        throw new ActionError(error.status, error.message, { step: base, cause: error.cause, publicMessage: error.shown ? error.message : undefined });
       }
       throw stepFailure(error, state, base);
     }
