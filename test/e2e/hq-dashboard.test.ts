@@ -86,6 +86,19 @@ test("the sales board shows a shop's sale without a reload, within 2 s of the up
     assert.deepEqual(errors, []);
     await mkdir(screenshotsDir, { recursive: true });
     await page.screenshot({ path: path.join(screenshotsDir, 'hq-sales-board.png') });
+    // the product form with each shop's own price (the till's fields, head office's prices)
+    await page.click('a[href="/catalogue"]');
+    await page.click('a.add');
+    await page.fill('#product-name', 'Чай чёрный, 100 г');
+    await page.fill('#product-barcodes', '4607000010075');
+    await page.fill('#product-price', '89.90');
+    await Promise.all([page.waitForURL(/\/catalogue\/product\?id=1&saved=1$/), page.click('button.save')]);
+    await page.fill('tr[data-shop="north"] input[name="price"]', '84.50');
+    await page.click('tr[data-shop="north"] button[type="submit"]');
+    await page.waitForSelector('#shop-prices .ok');
+    assert.equal(await page.inputValue('tr[data-shop="north"] input[name="price"]'), '84.50');
+    assert.deepEqual(errors, []);
+    await page.screenshot({ path: path.join(screenshotsDir, 'hq-product.png'), fullPage: true });
   } finally {
     await context.close();
   }
