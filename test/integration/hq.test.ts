@@ -156,6 +156,13 @@ describe('head office (apps/hq) over the chain tables, with a shop selling', { s
     await waitFor(async () => /130\.00/.test(await shopCatalogue()), 'the chain price at north again', 15_000);
     const page = await manager.get('/catalogue/product?id=1');
     assert.match(page.text, /Чай сети/);
+    // archived at head office: archived at the shop (the till no longer sells it), and back
+    const archived = await manager.action('/action/catalogue/archive', { id: '1', q: '' });
+    assert.equal(archived.status, 200, JSON.stringify(archived.body));
+    assert.match(archived.body.html, /<tr class="product is-archived" data-id="1">/);
+    await waitFor(async () => /class="product is-archived"/.test((await admin.get(`/catalogue?q=${TEA}&archived=on`)).text), 'the product archived at the shop', 15_000);
+    assert.equal((await manager.action('/action/catalogue/archive', { id: '1', q: '' })).status, 200);
+    await waitFor(async () => !/class="product is-archived"/.test((await admin.get(`/catalogue?q=${TEA}&archived=on`)).text), 'the product back at the shop', 15_000);
   });
 
   it('bad input is refused with its message and nothing is written', async () => {
