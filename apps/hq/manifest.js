@@ -40,12 +40,14 @@ module.exports = {
     productFields: { template: '../../../kassa/app/components/product-fields.html' },
     reportsPage: { template: 'reports-page.html', style: 'sales.css', title: t.reports.title },
     exportPage: { template: 'export-page.html', style: 'sales.css', title: t.exportPage.title },
+    passwordPage: { template: 'password-page.html', title: t.account.title },
   },
   routes: {
     ...require('./manifest/routes/auth.js'),
     ...require('./manifest/routes/sales.js'),
     ...require('./manifest/routes/catalogue.js'),
     ...require('./manifest/routes/reports.js'),
+    ...require('./manifest/routes/account.js'),
   },
   exports: require('./manifest/exports.js'),
 };

@@ -209,6 +209,24 @@ describe('head office (apps/hq) over the chain tables, with a shop selling', { s
     assert.equal(await shop.storedText('positions'), before, 'the catalogue changed');
   });
 
+  it('each account changes its own password: the current one first, the new one checked', async () => {
+    const accountant = new TestTerminal(hq.url);
+    await accountant.login('buh', 'buh');
+    assert.equal((await accountant.get('/password')).status, 200);
+    const wrong = await accountant.action('/action/password', { current: 'nope', password: 'new-secret' });
+    assert.equal(wrong.status, 422);
+    assert.equal(wrong.body.error.fields.current, 'Текущий пароль неверен');
+    const short = await accountant.action('/action/password', { current: 'buh', password: 'x' });
+    assert.equal(short.status, 422);
+    assert.ok(short.body.error.fields.password);
+    assert.equal((await accountant.action('/action/password', { current: 'buh', password: 'new-secret' })).status, 200);
+    const again = new TestTerminal(hq.url);
+    assert.match(String((await again.login('buh', 'buh')).body?.redirect?.url ?? ''), /error=1/);
+    const fresh = new TestTerminal(hq.url);
+    await fresh.login('buh', 'new-secret');
+    assert.equal((await fresh.get('/reports')).status, 200);
+  });
+
   it("a chain's first catalogue comes from a stopped till's (import-catalogue): head office's own products are kept", async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sok-first-till-'));
     try {

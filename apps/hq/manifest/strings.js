@@ -24,6 +24,16 @@ module.exports = {
     demo: 'Демо: admin / admin — менеджер, buh / buh — бухгалтер',
   },
 
+  account: {
+    nav: 'Пароль',
+    title: 'Мой пароль',
+    current: 'Текущий пароль',
+    new: 'Новый пароль',
+    save: 'Сменить пароль',
+    changed: 'Пароль изменён.',
+    wrongCurrent: 'Текущий пароль неверен',
+  },
+
   sales: {
     title: 'Продажи сегодня',
     day: 'День',

@@ -1,4 +1,4 @@
-// The first accounts (a fresh database): change the passwords after the first login.
+// The first accounts (a fresh database): each changes its password on /password (Пароль, in the top bar).
 const t = require('./strings.js');
 
 module.exports = [
