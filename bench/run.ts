@@ -34,6 +34,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'shop', file: 'shop.bench.ts', seconds: 320, what: '20 tills (own identities, loopback) each selling every 2 s, their customer displays and a manager dashboard: action p99, every event delivered, memory (--seconds, default 300)' },
   { name: 'scale', file: 'scale.bench.ts', seconds: 60, what: 'addItem with 5 vs 50,000 products (interleaved), a sale in a 50,000-product catalogue: commit p99, log bytes, stalls' },
   { name: 'chain', file: 'chain.bench.ts', seconds: 60, what: "a shop's 10,000-sale backlog reaching head office's PostgreSQL after reconnecting" },
+  { name: 'hq-board', file: 'hq-board.bench.ts', seconds: 60, what: "a shop's upload to head office's sales board (apps/hq): the event and the refreshed board, over 100,000 of today's sales" },
   { name: 'chain-faults', file: 'chain-faults.bench.ts', seconds: 120, what: '4 shops × 500 sales through cut links, kill -9 and a head-office restart: exactly once at head office' },
   { name: 'weighed', file: 'weighed.bench.ts', seconds: 90, what: 'apps/kassa with 50,000 products and 100,000 sales: scan → line at 8 tills (labels and barcodes), search as you type, RSS, a 10,000-line CSV import' },
   { name: 'history', file: 'history.bench.ts', seconds: 40, what: "a 100,000-sale journal: a day's sales history page, filtered pages, a receipt number over every day (p99 ≤ 100 ms)" },

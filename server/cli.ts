@@ -16,6 +16,7 @@ import { findingsAsJson, formatReport, validateApp } from './validator/index.js'
 import { manifestJsonSchema } from './validator/json-schema.js';
 import { addShop, setUpHeadOffice } from './chain/head-office.js';
 import { chainStatusText } from './chain/status.js';
+import { importCatalogue } from './chain/import-catalogue.js';
 import {
   backupCommand,
   defaultDataDir,
@@ -196,6 +197,17 @@ export function buildProgram(io: CliOutput = terminal): Command {
       if (!password) throw new InvalidArgumentError('set SERVEROKEY_SHOP_PASSWORD to the new shop\'s password (12 characters or more)');
       const { role } = await addShop(flags.database, id, password);
       io.out(`shop "${id}": role ${role} created; on the shop: SERVEROKEY_CHAIN_URL=postgres://${role}:<password>@<head office>/<database> --shop ${id}\n`);
+    });
+  chain
+    .command('import-catalogue')
+    .argument('[appDir]', 'the till app (its launch.chain.catalogue names the catalogue connector)', '.')
+    .description("a chain's first catalogue: every product of a till's catalogue into head office's (products head office has are kept); the till must be stopped")
+    .requiredOption('--database <url>', "head office's database, as its owner")
+    .option('-d, --data <dir>', "the till's data folder (default: <appDir>/.data)")
+    .action(async (appDir: string, flags: { database: string; data?: string }) => {
+      const resolved = path.resolve(appDir);
+      const outcome = await importCatalogue({ appDir: resolved, dataDir: dataDirOf(resolved, flags.data), adminUrl: flags.database, log: createLogger(true) });
+      io.out(`head office's catalogue: ${outcome.added} product(s) added from "${outcome.connector}", ${outcome.kept} already there and kept\n`);
     });
   chain
     .command('status')

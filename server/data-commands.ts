@@ -185,6 +185,9 @@ export async function exportCommand(options: ExportOptions, stdout: (text: strin
     const known = [...new Set([...Object.keys(manifest.exports ?? {}), ...journals])];
     throw new Error(`nothing to export named ${JSON.stringify(name ?? '')} (exports and journals of the app: ${known.join(', ') || 'none'})`);
   }
+  if (config.journal === undefined) {
+    throw new Error(`export "${name}" is a query on the app's database (sql): download it from the running app at /__export/${name}`);
+  }
   const request = checkExportRequest({ from: options.from, to: options.to, format: options.format });
   const dataDir = path.resolve(options.dataDir);
   // a running host may hold the last second of sales only in its write-ahead log: it writes them out first

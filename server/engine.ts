@@ -19,6 +19,7 @@ import { sessionConnectorName } from './manifest/auth-rules.js';
 import type { Clock } from './host-types.js';
 import { hasStoredState, importWiseDb, WISE_DB_FOLDER } from './import/import-wise-db.js';
 import { checkExports } from './export/journal-export.js';
+import { AppDatabase } from './database/app-database.js';
 
 export interface Engine {
   appDir: string;
@@ -33,6 +34,8 @@ export interface Engine {
   loginRoutes: Set<string>;
   debug: boolean;
   log: Logger;
+  /** the app's own SQL (sql steps, sockets that `listen`, exports with `sql`) on the host's database; null without one */
+  database: AppDatabase | null;
   /**
    * Does ahead of need what start-up left for first use (preparing the components no page has rendered
    * yet, loading zod for expressions), a little at a time; stops when `stop()` answers true.
@@ -70,6 +73,8 @@ export async function createEngine(options: {
   checkpointDelayMs?: number;
   /** postgres://… : the stored connectors live in PostgreSQL (createStore's option of the same name) */
   database?: string;
+  /** a chain shop's link to head office, which expressions see as `chain` (null outside a chain) */
+  chainStatus?: () => unknown;
 }): Promise<Engine> {
   const appDir = path.resolve(options.appDir);
   const { manifest } = await loadManifest(appDir, { fresh: options.fresh });
@@ -100,6 +105,7 @@ export async function createEngine(options: {
       log: options.log,
       prepare: options.prepareComponents,
     });
+    const database = options.database ? new AppDatabase(options.database, options.log) : null;
     const handlers = new Map<string, (context: Vars, body: unknown) => unknown>();
     const actionsDir = path.join(appDir, 'app', 'actions');
     const runner = new ActionRunner(manifest, store, {
@@ -109,6 +115,8 @@ export async function createEngine(options: {
       log: options.log,
       require: createAppRequire(appDir, manifest.allowModules),
       allowHosts: manifest.http?.allowHosts,
+      database: database ?? undefined,
+      chain: options.chainStatus,
       async handler(name) {
         const cached = handlers.get(name);
         if (cached) return cached;
@@ -141,11 +149,15 @@ export async function createEngine(options: {
       loginRoutes,
       debug: options.debug,
       log: options.log,
+      database,
       async warmUp(stop = () => false) {
         await renderer.prepareRemaining(stop);
         if (!stop()) preloadAppModules();
       },
-      close: () => store.close(),
+      async close() {
+        await database?.close();
+        await store.close();
+      },
     };
   } catch (error) {
     await store.close();

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Host, HostOptions, StoreStatus } from './host-types.js';
 import type { ServerFrame } from '../protocol/wire.js';
 import { ChainUploader } from './chain/uploader.js';
+import { followDatabaseChannels } from './realtime/listen-channels.js';
 import type { LaunchConfig } from './manifest/types.js';
 import { createEngine, type Engine } from './engine.js';
 import { createLogger } from './log.js';
@@ -98,8 +99,11 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const engineTiming = { clock: options.clock, checkpointDelayMs: options.checkpointDelayMs };
   let engine: Engine;
   let backups: HostBackups;
+  // a chain's shop: the uploader starts once the engine is up; expressions and templates see its status
+  let chain: ChainUploader | null = null;
+  const chainStatus = () => chain?.status ?? null;
   try {
-    engine = await createEngine({ appDir, dataDir, debug, log, prepareComponents, database, ...engineTiming });
+    engine = await createEngine({ appDir, dataDir, debug, log, prepareComponents, database, chainStatus, ...engineTiming });
     // an app that keeps some connectors in files beside the database still owns its data folder
     if (database && !options.dataLockHeld && !engine.store.shared) {
       try {
@@ -180,9 +184,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
       renderRefresh: refreshRenderer({ engine: () => current, routes: () => routes }),
   });
 
-  let chain: ChainUploader | null = null;
   const deps: AppDeps = {
-    chainStatus: () => chain?.status ?? null,
+    chainStatus,
     engine: () => engine,
     routes: () => routes,
     terminals,
@@ -199,6 +202,16 @@ export async function createHost(options: HostOptions): Promise<Host> {
   server.keepAliveTimeout = 65_000;
   hub = new RealtimeHub(hubOptions(engine));
   hub.start();
+  try {
+    await followDatabaseChannels(engine, () => hub, log);
+    // before the first request: a chain shop's pages know from the start that they are a chain's
+    chain = startChain(options, engine, dataDir, log);
+  } catch (error) {
+    await hub.close();
+    await engine.close();
+    unlock();
+    throw error;
+  }
   // another host's commit on a shared database reaches this host's subscribers like one of its own
   const followRemote = (current: Engine) =>
     current.store.onRemoteCommit?.((commit) => void notifyRemoteCommit(hub, current.store, current.log, commit)) ?? (() => {});
@@ -223,6 +236,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
       });
     });
   } catch (error) {
+    await chain?.stop();
+    await hub.close();
     await engine.close();
     unlock();
     const err = error as NodeJS.ErrnoException;
@@ -239,7 +254,6 @@ export async function createHost(options: HostOptions): Promise<Host> {
     : null;
   log.info(`serving ${path.basename(appDir)} at ${url}${lan ? ' (LAN mode: other devices pair at /__pair)' : ''}`);
   await backups.start();
-  chain = startChain(options, engine, dataDir, log);
 
   let closing: Promise<void> | undefined;
   const stopWarmUp = () => closing !== undefined;
@@ -273,7 +287,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       const value = terminals.cookieValue({ id: terminal.id, name: terminal.name, kind: 'local' });
       return { name: TERMINAL_COOKIE, value: encodeURIComponent(value) };
     },
-    chainStatus: () => chain?.status ?? null,
+    chainStatus,
     storeStatus: () => engine.store.status(),
     backup: (to) => backups.backup(to),
     backupStatus: () => backups.status(),
@@ -286,9 +300,10 @@ export async function createHost(options: HostOptions): Promise<Host> {
     hub: () => hub,
     async reload() {
       await engine.store.flush();
-      const next = await createEngine({ appDir, dataDir, debug, log, fresh: true, database, ...engineTiming });
+      const next = await createEngine({ appDir, dataDir, debug, log, fresh: true, database, chainStatus, ...engineTiming });
       const previous = engine;
       engine = next;
+      await followDatabaseChannels(next, () => hub, log);
       stopFollowingStatus();
       stopFollowingStatus = followStatus(next);
       stopFollowingRemote();

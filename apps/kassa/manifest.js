@@ -40,6 +40,8 @@ module.exports = {
     window: { title: t.appName, width: 1280, height: 820 },
     customerDisplay: { path: '/display' },
     print: { path: `/print/receipt?sale=last&width=${settings.printer.widthMm}`, widthMm: settings.printer.widthMm },
+    // a shop of a chain (started with SERVEROKEY_CHAIN_URL): the catalogue and prices come from head office
+    chain: { catalogue: 'positions' },
   },
   connectors,
   components,

@@ -4,13 +4,14 @@ import type { Redirect } from '../../protocol/wire.js';
 import type { ActionRoute, Manifest, Step } from '../manifest/types.js';
 import type { Logger } from '../log.js';
 import type { JournalPage, JournalQuery } from '../store/journal-query.js';
+import type { AppDatabase } from '../database/app-database.js';
 
 /**
  * The names every expression sees: the variables an action's steps run with (built in actions/runner.ts)
- * plus `zod` and `require`. The validator checks free names against this list, and a forEach variable
+ * plus `zod` and `require`. `chain` is a chain shop's link to head office (null elsewhere), as templates see it. The validator checks free names against this list, and a forEach variable
  * (`as`) may not hide one of them, at run time (steps/for-each.ts) and in the validator alike.
  */
-export const EXPRESSION_NAMES = ['data', 'user', 'body', 'query', 'context', 'terminal', 'zod', 'require'] as const;
+export const EXPRESSION_NAMES = ['data', 'user', 'body', 'query', 'context', 'terminal', 'chain', 'zod', 'require'] as const;
 
 export type ExpressionName = (typeof EXPRESSION_NAMES)[number];
 
@@ -40,6 +41,10 @@ export interface ActionServices {
   /** the require() expressions get */
   require(name: string): unknown;
   allowHosts?: string[];
+  /** the app's SQL on the host's PostgreSQL database (the sql step); absent when the host has no database */
+  database?: Pick<AppDatabase, 'query'>;
+  /** a chain shop's link to head office (expressions see it as `chain`); null outside a chain */
+  chain?(): unknown;
 }
 
 export interface RunState {
@@ -57,6 +62,8 @@ export interface RunState {
   writes: Set<string>;
   /** sub-actions entered, for recursion protection */
   depth: number;
+  /** a view's steps: SQL runs READ ONLY */
+  view?: boolean;
 }
 
 export interface StepKind {

@@ -13,6 +13,7 @@ import { runStep } from './steps/run.js';
 import { actionRunStep } from './steps/action-run.js';
 import { failStep } from './steps/fail.js';
 import { journalReadStep } from './steps/journal-read.js';
+import { sqlStep } from './steps/sql.js';
 
 export const STEP_KINDS: readonly StepKind[] = [
   setStep,
@@ -27,6 +28,7 @@ export const STEP_KINDS: readonly StepKind[] = [
   actionRunStep,
   failStep,
   journalReadStep,
+  sqlStep,
 ];
 
 export function stepKindOf(step: unknown): StepKind | undefined {

@@ -37,6 +37,8 @@ export interface ActionInput {
   committing?(changes: Change[], durable: Promise<void>): void;
   /** the window that sent the action: other hosts of a shared store exclude its socket from the change's events */
   origin?: CommitOrigin;
+  /** a view's steps (runView): SQL runs READ ONLY */
+  view?: boolean;
 }
 
 export interface ActionOutcome {
@@ -172,7 +174,7 @@ export class ActionRunner {
     if (writes.length > 0) {
       throw new ActionError(500, `${routePath(routeKey)}: a view only reads, but its steps may write ${writes.join(', ')} (through action:run)`);
     }
-    const outcome = await this.run({ routeKey, route: action, body: {}, query, requester });
+    const outcome = await this.run({ routeKey, route: action, body: {}, query, requester, view: true });
     if (outcome.login || outcome.logout || outcome.endSessions.length > 0) {
       throw new ActionError(500, `${routePath(routeKey)}: a view cannot log in or out or end sessions (use an action route)`);
     }
@@ -208,6 +210,8 @@ export class ActionRunner {
         query: input.query,
         context: {},
         terminal: requester.terminal,
+        // a copy: a step cannot change the link's status the till shows
+        chain: frozenCopy(this.services.chain?.() ?? null),
         zod: z,
         require: this.services.require,
       } satisfies Record<ExpressionName, unknown>;
@@ -224,6 +228,7 @@ export class ActionRunner {
         logout: false,
         writes: new Set(route.writes ?? []),
         depth: 0,
+        view: input.view,
       };
       await runSteps((route.steps ?? []) as Step[], state, `${routePath(input.routeKey)}.steps`);
       if (drafts) {
@@ -351,4 +356,8 @@ function draftData(base: Record<string, unknown>, writable: ReadonlySet<string>)
       return { data: result, changedReadOnly };
     },
   };
+}
+
+function frozenCopy(value: unknown): unknown {
+  return value !== null && typeof value === 'object' ? Object.freeze({ ...value }) : value;
 }

@@ -42,6 +42,84 @@ CREATE TABLE IF NOT EXISTS serverokey_chain_catalogue (
   PRIMARY KEY (item_id, shop)
 );
 CREATE INDEX IF NOT EXISTS serverokey_chain_catalogue_by_version ON serverokey_chain_catalogue (version);
+-- an amount of a record as kopecks; anything that is not a whole number counts 0 (one odd record must never stop a shop's uploads)
+CREATE OR REPLACE FUNCTION serverokey_chain_kopecks(value text) RETURNS bigint LANGUAGE sql IMMUTABLE AS
+  $fn$ SELECT CASE WHEN value ~ '^-?[0-9]{1,15}$' THEN value::bigint ELSE 0 END $fn$;
+CREATE INDEX IF NOT EXISTS serverokey_chain_records_by_day ON serverokey_chain_records (journal, (record->>'day'));
+-- each shop's last word: when it last reached head office, what it still had to send, the catalogue it holds
+CREATE TABLE IF NOT EXISTS serverokey_chain_contacts (
+  shop text PRIMARY KEY REFERENCES serverokey_chain_shops (shop),
+  seen_at timestamptz NOT NULL DEFAULT now(),
+  backlog bigint NOT NULL DEFAULT 0,
+  catalogue_version bigint NOT NULL DEFAULT 0
+);
+ALTER TABLE serverokey_chain_contacts ENABLE ROW LEVEL SECURITY;
+GRANT SELECT, INSERT, UPDATE ON serverokey_chain_contacts TO serverokey_shop;
+DROP POLICY IF EXISTS shop_reports_itself ON serverokey_chain_contacts;
+CREATE POLICY shop_reports_itself ON serverokey_chain_contacts FOR ALL TO serverokey_shop
+  USING (shop = (SELECT s.shop FROM serverokey_chain_shops s WHERE s.role = current_user))
+  WITH CHECK (shop = (SELECT s.shop FROM serverokey_chain_shops s WHERE s.role = current_user));
+-- whoever writes (a shop's upload, head office's app, an accountant's SQL), the listeners hear of it:
+-- head office's pages on UPLOADS_CHANNEL, the shops on CATALOGUE_CHANNEL
+CREATE OR REPLACE FUNCTION serverokey_chain_uploaded() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN PERFORM pg_notify('serverokey_chain_uploads', ''); RETURN NULL; END $fn$;
+-- each shop's sales per day, kept by the upload's own transaction from the rows it really added (a record sent
+-- again adds nothing): head office's board reads a row per shop, not the day's records
+DO $$ BEGIN
+  IF to_regclass('serverokey_chain_daily') IS NULL THEN
+    CREATE TABLE serverokey_chain_daily (
+      shop text NOT NULL REFERENCES serverokey_chain_shops (shop),
+      day text NOT NULL,
+      sales bigint NOT NULL DEFAULT 0,
+      total bigint NOT NULL DEFAULT 0,
+      cash bigint NOT NULL DEFAULT 0,
+      card bigint NOT NULL DEFAULT 0,
+      last_sale text,
+      PRIMARY KEY (shop, day)
+    );
+    INSERT INTO serverokey_chain_daily (shop, day, sales, total, cash, card, last_sale)
+      SELECT shop, record->>'day', count(*), sum(serverokey_chain_kopecks(record->>'finalTotal')),
+             sum(CASE WHEN record->'payment'->>'method' = 'cash' THEN serverokey_chain_kopecks(record->>'finalTotal') ELSE 0 END),
+             sum(CASE WHEN record->'payment'->>'method' = 'card' THEN serverokey_chain_kopecks(record->>'finalTotal') ELSE 0 END),
+             max(record->>'timeText')
+        FROM serverokey_chain_records WHERE journal = 'sales' AND record->>'day' IS NOT NULL GROUP BY 1, 2;
+  END IF;
+END $$;
+GRANT SELECT ON serverokey_chain_daily TO serverokey_shop;
+ALTER TABLE serverokey_chain_daily ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS shop_reads_its_days ON serverokey_chain_daily;
+CREATE POLICY shop_reads_its_days ON serverokey_chain_daily FOR SELECT TO serverokey_shop
+  USING (shop = (SELECT s.shop FROM serverokey_chain_shops s WHERE s.role = current_user));
+-- runs as head office's owner (a shop's role may not write these tables itself); only the rows the upload added
+CREATE OR REPLACE FUNCTION serverokey_chain_records_added() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $fn$
+BEGIN
+  INSERT INTO serverokey_chain_daily AS d (shop, day, sales, total, cash, card, last_sale)
+    SELECT shop, record->>'day', count(*), sum(serverokey_chain_kopecks(record->>'finalTotal')),
+           sum(CASE WHEN record->'payment'->>'method' = 'cash' THEN serverokey_chain_kopecks(record->>'finalTotal') ELSE 0 END),
+           sum(CASE WHEN record->'payment'->>'method' = 'card' THEN serverokey_chain_kopecks(record->>'finalTotal') ELSE 0 END),
+           max(record->>'timeText')
+      FROM added WHERE journal = 'sales' AND record->>'day' IS NOT NULL GROUP BY 1, 2
+  ON CONFLICT (shop, day) DO UPDATE SET sales = d.sales + EXCLUDED.sales, total = d.total + EXCLUDED.total, cash = d.cash + EXCLUDED.cash,
+    card = d.card + EXCLUDED.card, last_sale = greatest(d.last_sale, EXCLUDED.last_sale);
+  -- a shop is heard from whenever its records arrive
+  INSERT INTO serverokey_chain_contacts AS c (shop, seen_at) SELECT DISTINCT shop, now() FROM added
+  ON CONFLICT (shop) DO UPDATE SET seen_at = now();
+  PERFORM pg_notify('serverokey_chain_uploads', '');
+  RETURN NULL;
+END $fn$;
+-- a definer's function names the schema it reads (the one head office was set up in), never the caller's path
+DO $$ BEGIN
+  EXECUTE format('ALTER FUNCTION serverokey_chain_records_added() SET search_path = pg_catalog, %I', current_schema());
+END $$;
+DROP TRIGGER IF EXISTS serverokey_chain_records_notify ON serverokey_chain_records;
+CREATE TRIGGER serverokey_chain_records_notify AFTER INSERT ON serverokey_chain_records REFERENCING NEW TABLE AS added
+  FOR EACH STATEMENT EXECUTE FUNCTION serverokey_chain_records_added();
+DROP TRIGGER IF EXISTS serverokey_chain_contacts_notify ON serverokey_chain_contacts;
+CREATE TRIGGER serverokey_chain_contacts_notify AFTER INSERT OR UPDATE ON serverokey_chain_contacts FOR EACH STATEMENT EXECUTE FUNCTION serverokey_chain_uploaded();
+CREATE OR REPLACE FUNCTION serverokey_chain_catalogue_changed() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN PERFORM pg_notify('serverokey_catalogue', ''); RETURN NULL; END $fn$;
+DROP TRIGGER IF EXISTS serverokey_chain_catalogue_notify ON serverokey_chain_catalogue;
+CREATE TRIGGER serverokey_chain_catalogue_notify AFTER INSERT OR UPDATE OR DELETE ON serverokey_chain_catalogue FOR EACH STATEMENT EXECUTE FUNCTION serverokey_chain_catalogue_changed();
 ALTER TABLE serverokey_chain_catalogue ENABLE ROW LEVEL SECURITY;
 GRANT SELECT ON serverokey_chain_catalogue TO serverokey_shop;
 DROP POLICY IF EXISTS shop_reads_catalogue ON serverokey_chain_catalogue;
@@ -49,13 +127,16 @@ CREATE POLICY shop_reads_catalogue ON serverokey_chain_catalogue FOR SELECT TO s
   USING (shop = '' OR shop = (SELECT s.shop FROM serverokey_chain_shops s WHERE s.role = current_user));
 `;
 
-/** Shops listen here: a change to the catalogue is pulled at once, not at the next round. */
+/** Shops listen here: a change to the catalogue is pulled at once, not at the next round (a trigger sends it). */
 export const CATALOGUE_CHANNEL = 'serverokey_catalogue';
+/** Head office's pages listen here: a shop's upload or report (a trigger sends it). */
+export const UPLOADS_CHANNEL = 'serverokey_chain_uploads';
 
 /**
  * Puts a product into the chain's catalogue (written at head office only: shops may only read it), for every
- * shop or, with `shop`, as that shop's own price or override. `item` null removes it. Every change takes the
- * next version of one sequence; shops pull what is newer than the version they hold.
+ * shop or, with `shop`, that shop's override: its fields (a price) over the chain's item, or a product of that
+ * shop alone. `item` null removes it. Every change takes the next version of one sequence; shops pull what
+ * is newer than the version they hold (the table's trigger tells them at once).
  */
 export async function putCatalogueItem(adminUrl: string, itemId: string, item: Record<string, unknown> | null, shop = ''): Promise<number> {
   const client = new pg.Client({ connectionString: adminUrl });
@@ -67,7 +148,6 @@ export async function putCatalogueItem(adminUrl: string, itemId: string, item: R
        RETURNING version`,
       [itemId, shop, item === null ? null : JSON.stringify(item)],
     );
-    await client.query(`NOTIFY ${CATALOGUE_CHANNEL}`);
     return Number(rows[0].version);
   } finally {
     await client.end();

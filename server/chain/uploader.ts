@@ -62,6 +62,8 @@ const STATE_FILE = 'chain-state.json';
 /** catalogue items pulled per round */
 const CATALOGUE_BATCH = 1000;
 const READ_CHUNK = 256 * 1024;
+/** a shop with nothing new still tells head office it is there this often */
+const REPORT_EVERY_MS = 15_000;
 
 /** An id for a record written before its journal had `uid: true`: the same for the same shop, journal and position. */
 function derivedUid(shop: string, journal: string, seq: number): string {
@@ -86,6 +88,9 @@ export class ChainUploader {
   private retryMs = 500;
   private readonly listeners = new Set<(status: ChainStatus) => void>();
   private current: ChainStatus;
+  /** what the shop last told head office (backlog/catalogue version) and when */
+  private lastReport = { said: '', at: 0 };
+  private reportFailed = false;
 
   constructor(
     private readonly dataDir: string,
@@ -162,6 +167,7 @@ export class ChainUploader {
         if (await this.pullCatalogue(client)) more = true;
         // counting what waits reads the rest of each journal: once the backlog is sent, not after every batch of it
         const backlog = more ? Math.max(0, this.current.backlog - sent) : await this.backlog();
+        await this.report(client, backlog);
         this.retryMs = 500;
         this.update({ online: true, backlog, lastError: null, lastUpload: this.state.lastUpload, catalogueVersion: this.state.catalogueVersion ?? 0 });
         return more ? 'more' : 'idle';
@@ -184,6 +190,28 @@ export class ChainUploader {
       if (this.running === done) this.running = null;
     });
     return run;
+  }
+
+  /**
+   * Tells head office this shop's state (serverokey_chain_contacts: when it was last heard from, what it
+   * still has to send, the catalogue version it holds): when that changed, else every REPORT_EVERY_MS.
+   * Head office's pages show it; a failure here (an older head office without the table) never stops uploads.
+   */
+  private async report(client: pg.Client, backlog: number): Promise<void> {
+    const said = `${backlog}/${this.state.catalogueVersion ?? 0}`;
+    if (said === this.lastReport.said && Date.now() - this.lastReport.at < REPORT_EVERY_MS) return;
+    try {
+      await client.query(
+        `INSERT INTO serverokey_chain_contacts (shop, seen_at, backlog, catalogue_version) VALUES ($1, now(), $2, $3)
+         ON CONFLICT (shop) DO UPDATE SET seen_at = now(), backlog = EXCLUDED.backlog, catalogue_version = EXCLUDED.catalogue_version`,
+        [this.options.shop, backlog, this.state.catalogueVersion ?? 0],
+      );
+      this.lastReport = { said, at: Date.now() };
+    } catch (error) {
+      if (!this.reportFailed) this.log.warn(`chain: could not tell head office this shop's state (${describe(error)}); uploads go on`);
+      this.reportFailed = true;
+      this.lastReport = { said, at: Date.now() };
+    }
   }
 
   private async connect(): Promise<pg.Client> {
@@ -270,12 +298,21 @@ export class ChainUploader {
     if (changed.length === 0) return false;
     const ids = changed.map((row) => String(row.item_id));
     const top = Math.max(...changed.map((row) => Number(row.version)));
-    const { rows: effective } = await client.query(
-      `SELECT DISTINCT ON (item_id) item_id, item FROM serverokey_chain_catalogue
-       WHERE item_id = ANY($1) AND shop IN ('', $2) ORDER BY item_id, (shop = '') ASC`,
+    const { rows: versions } = await client.query(
+      `SELECT item_id, shop, item FROM serverokey_chain_catalogue WHERE item_id = ANY($1) AND shop IN ('', $2)`,
       [ids, this.options.shop],
     );
-    const byId = new Map<string, Record<string, unknown> | null>(effective.map((row) => [String(row.item_id), row.item as Record<string, unknown> | null]));
+    // the shop's override (a price) over the chain's item; without a chain item, the shop's own product
+    const chainItems = new Map<string, Record<string, unknown> | null>();
+    const overrides = new Map<string, Record<string, unknown> | null>();
+    for (const row of versions) (row.shop === '' ? chainItems : overrides).set(String(row.item_id), row.item as Record<string, unknown> | null);
+    const byId = new Map<string, Record<string, unknown> | null>(
+      ids.map((id) => {
+        const base = chainItems.get(id) ?? null;
+        const own = overrides.get(id) ?? null;
+        return [id, base && own ? { ...base, ...own } : (base ?? own)];
+      }),
+    );
     const release = await this.store.lock([{ name, scopeKey: 'global' }]);
     let durable: Promise<void>;
     try {
@@ -288,8 +325,10 @@ export class ChainUploader {
         const index = at.get(id);
         if (item === null) {
           if (index !== undefined) removed.add(index);
-        } else if (index !== undefined) items[index] = item;
-        else {
+        } else if (index !== undefined) {
+          // head office's fields replace the shop's; fields only the shop keeps (stock) stay
+          items[index] = { ...(items[index] as Record<string, unknown>), ...item };
+        } else {
           at.set(id, items.length);
           items.push(item);
         }

@@ -4,7 +4,8 @@
 import type { Request, Response } from 'express';
 import type { Engine } from '../engine.js';
 import type { Identity } from '../http/identity.js';
-import { checkExportRequest, exportConfigOf, ExportInputError, exportFileName, exportJournal, journalFileOf } from './journal-export.js';
+import { checkExportRequest, exportConfigOf, ExportInputError, exportFileName, exportJournal, exportRows, journalFileOf } from './journal-export.js';
+import { SqlError } from '../database/app-database.js';
 
 export const EXPORT_PATH = '/__export/';
 
@@ -28,12 +29,27 @@ export async function serveExport(engine: Engine, req: Request, res: Response): 
     if (error instanceof ExportInputError) return fail(res, 400, `Неверный запрос выгрузки: ${error.message}`);
     throw error;
   }
+  let rows: Array<Record<string, unknown>> | undefined;
+  if (config.sql !== undefined) {
+    if (!engine.database) return fail(res, 500, `exports.${name}.sql needs a database: serve the app with --database`);
+    try {
+      rows = (await engine.database.query(config.sql, [request.from ?? null, request.to ?? null], { readOnly: true })).rows;
+    } catch (error) {
+      if (error instanceof SqlError) {
+        engine.log.warn(`export ${name}: ${error.message}`);
+        return fail(res, error.status, error.status === 503 ? error.message : `Выгрузка не удалась: ${error.message}`);
+      }
+      throw error;
+    }
+  }
   await engine.store.flush();
   res.setHeader('Content-Type', request.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="${exportFileName(name, request)}"`);
-  await exportJournal(journalFileOf(engine.dataDir, config.journal), config, request, (text) => {
+  const write = (text: string) => {
     if (res.write(text)) return;
     return new Promise<void>((resolve) => res.once('drain', () => resolve()));
-  });
+  };
+  if (rows) await exportRows(rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, value instanceof Date ? value.toISOString() : value]))), config, request, write);
+  else await exportJournal(journalFileOf(engine.dataDir, config.journal!), config, request, write);
   res.end();
 }

@@ -51,9 +51,14 @@ export function exportConfigOf(manifest: Manifest, name: string): ExportConfig |
   return manifest.connectors[name]?.type === 'journal' ? { journal: name } : undefined;
 }
 
-/** Every declared export names a journal connector; a mistake stops start-up with the fix. */
+/** Every declared export names a journal connector or has a query; a mistake stops start-up with the fix. */
 export function checkExports(manifest: Manifest): void {
   for (const [name, config] of Object.entries(manifest.exports ?? {})) {
+    if (config.sql !== undefined) {
+      if (config.journal !== undefined) throw new Error(`exports.${name} has both journal and sql: an export reads one of them`);
+      continue;
+    }
+    if (config.journal === undefined) throw new Error(`exports.${name} needs journal (a journal connector) or sql (a query on the host's database)`);
     const connector = manifest.connectors[config.journal];
     if (!connector) throw new Error(`exports.${name}.journal names "${config.journal}", which is not a declared connector`);
     if (connector.type !== 'journal') throw new Error(`exports.${name}.journal: connector "${config.journal}" is ${connector.type}; only journal connectors can be exported`);
@@ -111,6 +116,33 @@ export interface ExportSummary {
 }
 
 /**
+ * Writes records one by one as CSV (a header from `columns`, or from the first record's fields) or JSON
+ * lines; `finish()` writes what an empty export still has (the BOM, the header).
+ */
+function recordWriter(config: Pick<ExportConfig, 'columns'>, request: ExportRequest, write: (text: string) => void | Promise<void>) {
+  let columns = config.columns;
+  let header = false;
+  const writeHeader = async (first: unknown) => {
+    header = true;
+    if (request.format !== 'csv') return;
+    columns ??= Object.keys(first && typeof first === 'object' ? first : {}).map((field) => ({ title: field, field }));
+    await write(`${CSV_BOM}${columns.map((column) => csvField(column.title)).join(';')}\r\n`);
+  };
+  return {
+    async add(record: unknown): Promise<void> {
+      if (!header) await writeHeader(record);
+      if (request.format === 'jsonl') await write(`${JSON.stringify(record)}\n`);
+      else await write(`${columns!.map((column) => csvField(cellText(valueAt(record, column.field), column.format))).join(';')}\r\n`);
+    },
+    async finish(): Promise<void> {
+      if (header || request.format !== 'csv') return;
+      if (columns) await writeHeader({});
+      else await write(CSV_BOM);
+    },
+  };
+}
+
+/**
  * Writes the records of `file` within the range to `write` (called per chunk of text). Resolves with
  * how many were written. A missing file is an empty journal.
  */
@@ -120,27 +152,18 @@ export async function exportJournal(
   request: ExportRequest,
   write: (text: string) => void | Promise<void>,
 ): Promise<ExportSummary> {
-  let columns = config.columns;
   const summary: ExportSummary = { records: 0, skipped: 0 };
-  let header = false;
-  const writeHeader = async (first: unknown) => {
-    header = true;
-    if (request.format !== 'csv') return;
-    columns ??= Object.keys(first && typeof first === 'object' ? first : {}).map((field) => ({ title: field, field }));
-    await write(`${CSV_BOM}${columns.map((column) => csvField(column.title)).join(';')}\r\n`);
-  };
-  let lines: AsyncIterable<string>;
+  const out = recordWriter(config, request, write);
   const stream = createReadStream(file, { encoding: 'utf8' });
   const opened = new Promise<boolean>((resolve, reject) => {
     stream.once('open', () => resolve(true));
     stream.once('error', (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? resolve(false) : reject(error)));
   });
   if (!(await opened)) {
-    if (request.format === 'csv' && columns) await writeHeader({});
-    else if (request.format === 'csv') await write(CSV_BOM);
+    await out.finish();
     return summary;
   }
-  lines = createInterface({ input: stream, crlfDelay: Infinity });
+  const lines: AsyncIterable<string> = createInterface({ input: stream, crlfDelay: Infinity });
   for await (const line of lines) {
     if (line.trim() === '') continue;
     let record: unknown;
@@ -153,15 +176,27 @@ export async function exportJournal(
     const day = dateOf(record, config);
     if (request.from && (!day || day < request.from)) continue;
     if (request.to && (!day || day > request.to)) continue;
-    if (!header) await writeHeader(record);
-    if (request.format === 'jsonl') await write(`${JSON.stringify(record)}\n`);
-    else await write(`${columns!.map((column) => csvField(cellText(valueAt(record, column.field), column.format))).join(';')}\r\n`);
+    await out.add(record);
     summary.records++;
   }
-  if (!header && request.format === 'csv') {
-    if (columns) await writeHeader({});
-    else await write(CSV_BOM);
+  await out.finish();
+  return summary;
+}
+
+/** Rows a query gave (exports with `sql`) as CSV or JSON lines, like a journal's records. */
+export async function exportRows(
+  rows: Iterable<unknown>,
+  config: Pick<ExportConfig, 'columns'>,
+  request: ExportRequest,
+  write: (text: string) => void | Promise<void>,
+): Promise<ExportSummary> {
+  const summary: ExportSummary = { records: 0, skipped: 0 };
+  const out = recordWriter(config, request, write);
+  for (const row of rows) {
+    await out.add(row);
+    summary.records++;
   }
+  await out.finish();
   return summary;
 }
 

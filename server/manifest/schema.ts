@@ -92,7 +92,9 @@ export const routeSchema = z.looseObject({
 });
 
 export const channelSchema = z.looseObject({
-  watch: name,
+  watch: name.optional(),
+  /** a PostgreSQL NOTIFY channel that refreshes the subscribers (instead of watch) */
+  listen: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'listen is a PostgreSQL channel name: lower-case letters, digits and _').optional(),
   emit: z.looseObject({
     event: name,
     payload: z.union([z.string(), z.array(z.string())]).optional(),
@@ -178,7 +180,9 @@ export const exportColumnSchema = z.object({
 });
 
 export const exportSchema = z.object({
-  journal: name,
+  journal: name.optional(),
+  /** a query on the host's database instead of a journal: $1, $2 = the range's first and last day (or null) */
+  sql: z.string().min(1).optional(),
   /** the record field whose first 10 characters (YYYY-MM-DD) --from/--to select by; default "day", else "at" */
   dateField: z.string().min(1).optional(),
   roles: z.array(z.string()).optional(),

@@ -83,7 +83,8 @@ export type Step =
   | { 'journal:read': JournalReadSpec }
   | { 'client:redirect': Expression | { url: string; full?: boolean } }
   | { 'http:get': { url: Expression; saveTo: string; timeoutMs?: number; maxBytes?: number } }
-  | { fail: Expression; status?: number; field?: string };
+  | { fail: Expression; status?: number; field?: string }
+  | { sql: { query: string; params?: Expression[]; saveTo?: string } };
 
 export interface RouteAuth {
   required?: boolean;
@@ -133,7 +134,14 @@ export interface ActionRoute {
 export type RouteConfig = ViewRoute | ActionRoute;
 
 export interface ChannelConfig {
-  watch: string;
+  /** the connector whose writes this channel announces (or `listen`) */
+  watch?: string;
+  /**
+   * a PostgreSQL notification channel (on the host's database, `serve --database`): every NOTIFY on it — from
+   * a trigger, another program, another host — refreshes the subscribers, within the 250 ms they are gathered
+   * over. For tables the engine does not manage (a chain's central tables). Instead of `watch`; never pushed.
+   */
+  listen?: string;
   emit: {
     event: string;
     /** connector name (whole state, secrets removed) or a list of top-level keys to send */
@@ -209,7 +217,14 @@ export interface ExportColumn {
 
 /** A journal people may download by date range as CSV or JSON lines, at /__export/<name>. */
 export interface ExportConfig {
-  journal: string;
+  /** the journal connector downloaded (or `sql`) */
+  journal?: string;
+  /**
+   * a query on the host's PostgreSQL database (`serve --database`) instead of a journal: $1 is the range's
+   * first day and $2 its last (YYYY-MM-DD text, or null when open), e.g.
+   * "SELECT … WHERE ($1::date IS NULL OR at >= $1::date) AND ($2::date IS NULL OR at < $2::date + 1)"
+   */
+  sql?: string;
   /** the record field holding its date (YYYY-MM-DD…); default "day", else "at" */
   dateField?: string;
   /** who may download it (any logged-in user when absent) */

@@ -4,7 +4,10 @@ import type { ChannelConfig, Manifest } from '../manifest/types.js';
 
 export interface Channel {
   name: string;
+  /** the connector it announces; for a `listen` channel, LISTEN_PREFIX + the PostgreSQL channel */
   watch: string;
+  /** the PostgreSQL notification channel it follows (sockets.<name>.listen), or undefined */
+  listen?: string;
   event: string;
   payload: string | string[] | undefined;
   render?: string;
@@ -15,9 +18,29 @@ export interface Channel {
   push: boolean;
 }
 
+/** What a `listen` channel's notifications are announced as (never a connector name: those hold no ':'). */
+export const LISTEN_PREFIX = 'listen:';
+
 export function buildChannels(manifest: Manifest): Map<string, Channel> {
   const channels = new Map<string, Channel>();
   for (const [name, config] of Object.entries(manifest.sockets ?? {}) as Array<[string, ChannelConfig]>) {
+    if (config.listen !== undefined) {
+      if (config.watch !== undefined) throw new Error(`sockets["${name}"] has both watch and listen: a channel follows a connector or a PostgreSQL notification, not both`);
+      if (!config.emit?.event) throw new Error(`sockets["${name}"].emit.event is missing: the event name clients listen for`);
+      if (config.emit.render) throw new Error(`sockets["${name}"].emit.render: a listen channel has no state to render; subscribers refresh themselves`);
+      channels.set(name, {
+        name,
+        watch: `${LISTEN_PREFIX}${config.listen}`,
+        listen: config.listen,
+        event: config.emit.event,
+        payload: undefined,
+        reads: [],
+        push: false,
+        auth: { required: config.auth?.required ?? Boolean(manifest.auth), roles: config.auth?.roles },
+      });
+      continue;
+    }
+    if (config.watch === undefined) throw new Error(`sockets["${name}"] needs watch (a connector) or listen (a PostgreSQL notification channel)`);
     if (!manifest.connectors[config.watch]) {
       throw new Error(`sockets["${name}"].watch names connector "${config.watch}", which the manifest does not declare`);
     }

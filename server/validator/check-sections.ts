@@ -38,6 +38,11 @@ export function checkSockets(ctx: ValidationContext): void {
   for (const [name, channel] of Object.entries(ctx.sockets)) {
     if (!isRecord(channel)) continue;
     const watch = channel.watch;
+    if (watch === undefined && typeof channel.listen !== 'string') {
+      ctx.findings.error(at('sockets', name), 'a channel needs watch (a connector) or listen (a PostgreSQL notification channel)');
+    } else if (watch !== undefined && channel.listen !== undefined) {
+      ctx.findings.error(at('sockets', name, 'listen'), 'a channel has watch or listen, not both', 'make two channels');
+    }
     if (typeof watch === 'string' && !Object.hasOwn(ctx.connectors, watch)) {
       ctx.findings.error(at('sockets', name, 'watch'), `connector "${watch}" does not exist`, didYouMean(watch, Object.keys(ctx.connectors)));
     } else if (typeof watch === 'string' && !written.has(watch)) {

@@ -30,6 +30,7 @@ const KIND_KEYS: Record<string, string[]> = {
   'action:run': ['action:run'],
   fail: ['fail', 'status', 'field'],
   'journal:read': ['journal:read'],
+  sql: ['sql'],
 };
 const HANDLER_EXTENSIONS = ['.js', '.cjs', '.mjs', '.ts'];
 
@@ -99,6 +100,8 @@ function checkStep(rc: RouteStepContext, visit: StepVisit): void {
       return;
     case 'journal:read':
       checkJournalRead(rc, visit);
+    case 'sql':
+      checkSql(rc, visit);
       return;
     case 'auth:login':
       expression(rc, visit, field('auth:login'), step['auth:login'], { requireString: 'the user record to log in, e.g. "context.user"' });
@@ -228,6 +231,31 @@ function checkJournalRead(rc: RouteStepContext, visit: StepVisit): void {
   if (typeof spec.saveTo !== 'string' || spec.saveTo === '') {
     ctx.findings.error(at(...base, 'saveTo'), 'journal:read needs saveTo: where to put the page, e.g. "context.history"');
   } else checkSetPath(rc, [...base, 'saveTo'], spec.saveTo);
+}
+
+function checkSql(rc: RouteStepContext, visit: StepVisit): void {
+  const spec = visit.step.sql;
+  const base = [...visit.path, 'sql'];
+  if (!isRecord(spec) || typeof spec.query !== 'string' || spec.query.trim() === '') {
+    rc.ctx.findings.error(at(...base), '"sql" needs { query: "SELECT …", params?: [expressions], saveTo?: "context.rows" }');
+    return;
+  }
+  for (const key of Object.keys(spec)) {
+    if (!['query', 'params', 'saveTo'].includes(key)) rc.ctx.findings.warning(at(...base, key), `unknown key "${key}" in sql is ignored`, didYouMean(key, ['query', 'params', 'saveTo']));
+  }
+  const placeholders = [...spec.query.matchAll(/\$(\d+)/g)].map((match) => Number(match[1]));
+  const needed = placeholders.length ? Math.max(...placeholders) : 0;
+  const params = spec.params === undefined ? [] : spec.params;
+  if (!Array.isArray(params)) {
+    rc.ctx.findings.error(at(...base, 'params'), 'params must be a list of expressions, one per $1, $2, …');
+  } else {
+    params.forEach((param, index) => expression(rc, visit, [...base, 'params', index], param));
+    if (params.length < needed) rc.ctx.findings.error(at(...base, 'params'), `the query uses $${needed} but params has ${params.length} value(s)`);
+  }
+  if (spec.saveTo !== undefined) {
+    if (typeof spec.saveTo !== 'string' || spec.saveTo === '') rc.ctx.findings.error(at(...base, 'saveTo'), 'saveTo is where the rows go, e.g. "context.rows"');
+    else checkSetPath(rc, [...base, 'saveTo'], spec.saveTo);
+  }
 }
 
 function checkHttpGet(rc: RouteStepContext, visit: StepVisit): void {

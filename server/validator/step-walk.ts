@@ -99,6 +99,10 @@ function ownData(ctx: ValidationContext, key: string, seen: Set<string>): DataFa
       const name = dataRootOf(step['http:get'].saveTo);
       if (name) facts.names.add(name);
     }
+    if (kind === 'sql' && isRecord(step.sql)) {
+      const name = dataRootOf(step.sql.saveTo);
+      if (name) facts.names.add(name);
+    }
     if (kind === 'action:run') {
       const sub = actionRunName(step);
       if (sub) {

@@ -28,6 +28,8 @@ module.exports = {
   // the catalogue as a CSV file: export, import with a preview (routes/catalogue-csv.js)
   catalogueCsvPage: { template: 'catalogue-csv-page.html', style: 'catalogue.css', title: t.catalogueCsv.title },
   catalogueCsvPreview: { template: 'catalogue-csv-preview.html', style: 'catalogue.css' },
+  // a product's fields, also head office's product form (apps/hq)
+  productFields: { template: 'product-fields.html' },
   // cash in / cash out on the shift page (routes/cash.js)
   shiftCash: { template: 'shift-cash.html', style: 'shift-cash.css' },
   // the manager's staff screen (routes/staff.js)

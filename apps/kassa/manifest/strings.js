@@ -313,6 +313,12 @@ module.exports = {
     },
   },
 
+  // A shop of a chain: products and prices come from head office (README, "A chain of shops")
+  chainCatalogue: {
+    note: 'Товары и цены задаёт офис сети: здесь их можно только смотреть.',
+    readOnly: 'Товары и цены задаёт офис сети: на кассе магазина сети их не изменить',
+  },
+
   // The manager's staff screen (routes/staff.js, components staff-*.html).
   staff: {
     title: 'Сотрудники',
@@ -572,6 +578,7 @@ module.exports = {
   catalogueCsv: {
     title: 'Импорт и экспорт каталога',
     nav: 'Импорт / экспорт',
+    exportOnly: 'Выгрузка CSV',
     export: 'Скачать каталог (CSV)',
     exportHint: 'UTF-8, разделитель «;», цены в рублях с запятой — открывается в Excel и LibreOffice как есть.',
     file: 'Файл CSV',

@@ -293,7 +293,7 @@ test('an unknown step kind fails with its keys, the known kinds and its path', a
 
 test('the registry holds one kind per key, picked by the first key in registry order', () => {
   const keys = STEP_KINDS.map((k) => k.key);
-  assert.deepEqual(keys, ['set', 'if', 'forEach', 'http:get', 'auth:login', 'auth:logout', 'auth:endSessions', 'client:redirect', 'run', 'action:run', 'fail', 'journal:read']);
+  assert.deepEqual(keys, ['set', 'if', 'forEach', 'http:get', 'auth:login', 'auth:logout', 'auth:endSessions', 'client:redirect', 'run', 'action:run', 'fail', 'journal:read', 'sql']);
   assert.equal(stepKindOf({ to: 1, set: 'x' })?.key, 'set');
   assert.equal(stepKindOf({ 'action:run': { name: 'x' } })?.key, 'action:run');
   assert.equal(stepKindOf('set'), undefined);

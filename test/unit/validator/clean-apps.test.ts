@@ -160,3 +160,7 @@ test('valid but tricky constructs give no findings', async (t) => {
 test('apps/kassa validates with zero errors and zero warnings', { skip: !existsSync(path.join(root, 'apps/kassa/manifest.js')) && 'apps/kassa is not there yet' }, async () => {
   assert.deepEqual(await findingsOf(path.join(root, 'apps/kassa')), []);
 });
+
+test('apps/hq (sql steps, a channel that listens to PostgreSQL, exports from a query) validates with zero findings', async () => {
+  assert.deepEqual(await findingsOf(path.join(root, 'apps/hq')), []);
+});

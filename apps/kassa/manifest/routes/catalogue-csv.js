@@ -5,8 +5,11 @@
 // text waits between the two in the terminal's catalogueImport (memory, never stored). The browser reads
 // the chosen file into a form field (catalogue-csv-page.html); app/lib/catalogue-csv.js does the rest.
 const t = require('../strings.js');
+const { refuseIf } = require('../expr.js');
 
 const manager = { roles: [t.roles.manager] };
+// in a shop of a chain products and prices are head office's: the file can be downloaded, not imported
+const headOfficeOnly = refuseIf('chain', t.chainCatalogue.readOnly, {}, { status: 409 });
 
 module.exports = {
   'GET /catalogue/csv': {
@@ -35,7 +38,7 @@ module.exports = {
     writes: ['catalogueImport'],
     auth: manager,
     update: 'catalogueCsvPreview',
-    steps: [{ run: 'previewCatalogueCsv' }],
+    steps: [headOfficeOnly, { run: 'previewCatalogueCsv' }],
   },
 
   'POST /action/catalogue/csv/apply': {
@@ -44,6 +47,6 @@ module.exports = {
     writes: ['positions', 'priceHistory', 'catalogueImport'],
     auth: manager,
     update: 'catalogueCsvPreview',
-    steps: [{ run: 'applyCatalogueCsv' }],
+    steps: [headOfficeOnly, { run: 'applyCatalogueCsv' }],
   },
 };

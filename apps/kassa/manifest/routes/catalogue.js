@@ -8,6 +8,8 @@ const t = require('../strings.js');
 const { refuseIf } = require('../expr.js');
 
 const manager = { roles: [t.roles.manager] };
+// in a shop of a chain (`chain` is its link to head office) products and prices are head office's: read-only here
+const headOfficeOnly = refuseIf('chain', t.chainCatalogue.readOnly, {}, { status: 409 });
 const PAGE_SIZE = 50;
 const items = 'data.positions.items';
 /** the product holding a code as one of its barcodes (or as its only, older `barcode` field) */
@@ -73,7 +75,7 @@ module.exports = {
     reads: ['positions', 'priceHistory'],
     auth: manager,
     title: t.titles.product,
-    inject: { pageContent: 'catalogueProduct' },
+    inject: { pageContent: 'catalogueProduct', productFields: 'productFields' },
     steps: [
       {
         if: "query.id === undefined || query.id === ''",
@@ -99,6 +101,7 @@ module.exports = {
     writes: ['positions', 'priceHistory'],
     auth: manager,
     steps: [
+      headOfficeOnly,
       { run: 'readProductForm' },
       {
         if: "body.id !== undefined && body.id !== ''",
@@ -131,7 +134,7 @@ module.exports = {
     writes: ['positions'],
     auth: manager,
     update: 'catalogueList',
-    steps: [...findProduct('body.id'), { set: 'context.product.archived', to: '!context.product.archived' }, ...listSteps('body', 'body.shownPage')],
+    steps: [headOfficeOnly, ...findProduct('body.id'), { set: 'context.product.archived', to: '!context.product.archived' }, ...listSteps('body', 'body.shownPage')],
   },
 };
 
