@@ -76,6 +76,7 @@ export const FIELD_DOCS: Record<string, FieldDoc> = {
   'routes.<route key>.download.contentType': { description: 'The file\'s media type.', default: '`text/plain; charset=utf-8`', example: "'text/csv; charset=utf-8'" },
 
   sockets: { description: 'Real-time channels by name; elements subscribe with `atom-socket="<channel>"`.', default: 'none', example: "{ 'notes-updates': { watch: 'notes', emit: { event: 'notes-changed' } } }" },
+  'sockets.<channel>.listen': { description: 'On PostgreSQL: the channel follows `NOTIFY <name>` (a trigger, another program) instead of a connector; notifications closer than 250 ms make one event.', default: 'none (the channel watches a connector)', example: "'notes_changed'" },
   'sockets.<channel>.watch': { description: 'The connector whose commits trigger the channel.', example: "'notes'" },
   'sockets.<channel>.emit': { description: 'What is sent to subscribers after each commit of `watch`.', example: "{ event: 'notes-changed' }" },
   'sockets.<channel>.emit.event': { description: 'The event name; `atom-on-event` on subscribed elements matches it.', example: "'notes-changed'" },
@@ -132,6 +133,7 @@ export const FIELD_DOCS: Record<string, FieldDoc> = {
   seed: { description: 'Accepted for manifests of the original engine and not used: `serverokey seed` resets connectors to their `initialState`.', default: 'none', example: "'seed.js'" },
 
   exports: { description: 'Downloads by name (the name is part of the URL).', default: 'none', example: "{ sales: { journal: 'sales', roles: ['admin'] } }" },
+  'exports.<export>.sql': { description: 'On PostgreSQL: the export is this query instead of a journal; `$1` and `$2` are the range\'s first and last day (null when open).', default: 'none (the export reads `journal`)', example: "'SELECT day, shop, total FROM sales WHERE ($1::text IS NULL OR day >= $1) AND ($2::text IS NULL OR day <= $2)'" },
   'exports.<export>.journal': { description: 'The journal connector exported.', example: "'sales'" },
   'exports.<export>.dateField': { description: 'The record field whose first 10 characters (YYYY-MM-DD) `from`/`to` select by.', default: "'day', else 'at'", example: "'closedAt'" },
   'exports.<export>.roles': { description: 'Who may download it.', default: 'any logged-in user', example: "['Менеджер']" },

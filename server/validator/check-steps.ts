@@ -100,6 +100,7 @@ function checkStep(rc: RouteStepContext, visit: StepVisit): void {
       return;
     case 'journal:read':
       checkJournalRead(rc, visit);
+      return;
     case 'sql':
       checkSql(rc, visit);
       return;
