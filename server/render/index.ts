@@ -14,6 +14,7 @@ import { Markers } from './markers.js';
 import { insertBeforeHeadEnd, markDebugBody, styleTags } from './page-assembly.js';
 import { finishTemplateMarkup, type MarkupMarkers } from './template-markup.js';
 import { ATOM_IF_SECTION_PREFIX, checkTemplateSyntax, prepareTemplate } from './template-prepare.js';
+import { templateRefersTo } from './template-names.js';
 import { COMPONENT_ID_VARIABLE, TemplateWriter, type Condition } from './template-writer.js';
 import type { SpaResponse, StyleEntry } from '../../protocol/wire.js';
 
@@ -46,6 +47,11 @@ export interface Renderer {
   renderComponent(name: string, input: RenderInput, inject?: Record<string, string>): Rendered;
   /** drop cached files (dev mode reload) */
   invalidate(): void;
+  /**
+   * Whether the component's own template refers to a top-level name of the render context (`user`):
+   * by a Mustache tag or an atom-if expression (template-names.ts); true when that cannot be told.
+   */
+  templateRefersTo(component: string, name: string): boolean;
 }
 
 /** Introspection for tests and diagnostics. */
@@ -315,6 +321,12 @@ export function createRenderer(options: RendererOptions): Renderer & RendererDia
       const pass = newPass(input, inject, true);
       const html = renderInstance(name, pass, [name]);
       return { html, styles: pass.styles, scripts: pass.scripts };
+    },
+
+    templateRefersTo(component, name) {
+      if (!registry.has(component)) return true;
+      const { text, conditions } = registry.get(component).template;
+      return templateRefersTo(text, conditions.map((condition) => condition.expression), name);
     },
 
     invalidate() {
