@@ -68,11 +68,21 @@ export async function writeAll(fs: StoreFileSystem, fd: number, bytes: Uint8Arra
   for (let written = 0; written < bytes.byteLength; ) written += fs.write(fd, bytes, written, bytes.byteLength - written);
 }
 
-export async function writeAndSync(file: string, data: string | Uint8Array, fs: StoreFileSystem = nodeFileSystem): Promise<void> {
-  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+/**
+ * A file's content: its text or bytes, or its text in pieces made while it is written (a large connector's
+ * checkpoint), so the whole text never has to be in memory at once.
+ */
+export type FileContent = string | Uint8Array | AsyncIterable<string>;
+
+function inPieces(data: FileContent): data is AsyncIterable<string> {
+  return typeof data !== 'string' && !(data instanceof Uint8Array);
+}
+
+export async function writeAndSync(file: string, data: FileContent, fs: StoreFileSystem = nodeFileSystem): Promise<void> {
   const fd = openCreatingFolder(fs, file, 'w');
   try {
-    await writeAll(fs, fd, bytes);
+    if (inPieces(data)) for await (const piece of data) await writeAll(fs, fd, Buffer.from(piece));
+    else await writeAll(fs, fd, typeof data === 'string' ? Buffer.from(data) : data);
     await fs.flush(fd, 'fsync');
   } finally {
     fs.close(fd);
@@ -127,7 +137,7 @@ export interface AtomicWriteOptions {
 }
 
 /** Replaces `file` with `data` so that after a crash it holds either the old or the new content, whole. */
-export async function writeFileDurably(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileDurably(file: string, data: FileContent, options: AtomicWriteOptions = {}): Promise<void> {
   const fs = options.fs ?? nodeFileSystem;
   const dir = dirname(file);
   const temp = options.temp ?? `${file}.tmp`;
