@@ -1,5 +1,6 @@
 // createHost: the one entry point. Loads the app, opens its store, serves it over HTTP and WebSocket.
 // The CLI (serverokey serve/dev) and the Electron main process both start the engine through it.
+import { tuneHeap } from './heap-tuning.js';
 import { createServer, type Server } from 'node:http';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -80,6 +81,7 @@ function resolvePort(option: number | undefined, launchPort: number | undefined)
 }
 
 export async function createHost(options: HostOptions): Promise<Host> {
+  tuneHeap(); // (already done by the built host's loader, code-cache.ts)
   const appDir = path.resolve(options.appDir);
   const dataDir = path.resolve(options.dataDir ?? path.join(appDir, '.data'));
   const log = createLogger(options.quiet);
