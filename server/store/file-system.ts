@@ -8,7 +8,7 @@
 // Files the store creates are readable by the computer's user only (0600, folders 0700): they hold
 // password hashes, sessions and the sales journal.
 import fs from 'node:fs';
-import { readdir, readFile, rename, stat } from 'node:fs/promises';
+import { readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 
 export const PRIVATE_FILE_MODE = 0o600;
 export const PRIVATE_DIR_MODE = 0o700;
@@ -28,6 +28,11 @@ export interface StoreFileSystem {
   close(fd: number): void;
   rename(from: string, to: string): Promise<void>;
   unlink(path: string): void;
+  /**
+   * The same through the thread pool (optional; without it the store unlinks synchronously). Removing a log
+   * file the disk has just flushed can take milliseconds of the file system's journal: off the main thread.
+   */
+  unlinkAsync?(path: string): Promise<void>;
   link(existing: string, newPath: string): void;
   copyFile(from: string, to: string): void;
   /** Creates a folder and its parents (PRIVATE_DIR_MODE). */
@@ -49,6 +54,7 @@ export const nodeFileSystem: StoreFileSystem = {
   close: (fd) => fs.closeSync(fd),
   rename: (from, to) => rename(from, to),
   unlink: (path) => fs.unlinkSync(path),
+  unlinkAsync: (path) => unlink(path),
   link: (existing, newPath) => fs.linkSync(existing, newPath),
   copyFile: (from, to) => fs.copyFileSync(from, to),
   mkdir: (path) => void fs.mkdirSync(path, { recursive: true, mode: PRIVATE_DIR_MODE }),
