@@ -178,6 +178,8 @@ export function createRenderer(options: RendererOptions): Renderer & RendererDia
   if (options.prepare === 'on-first-use') registry.readAll();
   else registry.loadAll();
 
+  const referredNames = new WeakMap<object, Map<string, boolean>>();
+
   function newPass(input: RenderInput, inject: Record<string, string> | undefined, extractScripts: boolean): RenderPass {
     return {
       context: buildRenderContext(input, globals, title),
@@ -325,8 +327,16 @@ export function createRenderer(options: RendererOptions): Renderer & RendererDia
 
     templateRefersTo(component, name) {
       if (!registry.has(component)) return true;
-      const { text, conditions } = registry.get(component).template;
-      return templateRefersTo(text, conditions.map((condition) => condition.expression), name);
+      const template = registry.get(component).template;
+      // asked for every event of a channel: worked out once per prepared template (a dev reload makes new ones)
+      let known = referredNames.get(template);
+      if (!known) referredNames.set(template, (known = new Map()));
+      let refers = known.get(name);
+      if (refers === undefined) {
+        refers = templateRefersTo(template.text, template.conditions.map((condition) => condition.expression), name);
+        known.set(name, refers);
+      }
+      return refers;
     },
 
     invalidate() {
