@@ -1,27 +1,19 @@
 // A pushed fragment (emit.render) whose template uses `user` is rendered for each user who receives it,
 // as that window's own refresh would be; one whose template does not is rendered once for everybody.
 // Real HTTP and WebSocket on test/fixtures/auth-app (channels notes-signed-ch and notes-plain-ch).
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { fixtures, startHost, type TestHost } from '../helpers/host.js';
+import { fixtures, hostForSuite } from '../helpers/host.js';
 import { TestTerminal, allArrived, type TestSocket } from '../helpers/http-client.js';
 
 const appDir = path.join(fixtures, 'auth-app');
 
 describe('pushed fragments with the user context', () => {
-  let host: TestHost;
-  const sockets: TestSocket[] = [];
-  before(async () => {
-    host = await startHost(appDir);
-  });
-  after(async () => {
-    for (const socket of sockets) socket.close();
-    await host.stop();
-  });
+  const { host, sockets } = hostForSuite(appDir);
 
   async function loggedIn(login: string): Promise<TestTerminal> {
-    const till = new TestTerminal(host.url);
+    const till = new TestTerminal(host().url);
     assert.deepEqual((await till.login(login, 'secret')).body, { redirect: { url: '/', full: true } }, `login as ${login}`);
     return till;
   }
@@ -38,7 +30,7 @@ describe('pushed fragments with the user context', () => {
     const carol = await loggedIn('carol');
     const aliceWindows = [await subscribed(alice), await subscribed(alice)];
     const rootWindow = await subscribed(root);
-    const hub = host.hub()!;
+    const hub = host().hub()!;
     const encodedBefore = hub.counters.encoded;
 
     assert.equal((await carol.action('/action/note', { text: 'приход в 6' })).status, 200);
