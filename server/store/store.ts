@@ -347,7 +347,8 @@ export class ConnectorStore implements Store {
       }
       const { backend, config } = entry.connector;
       if (backend.prepare) {
-        const state = copyAsJson(change.state, where);
+        // what the steps left untouched (the journal's records in view) is the stored, frozen value: kept, not copied
+        const state = copyAsJson(change.state, where, 'state', entry.state);
         removeDerived(state, config.computed);
         return { entry, prepared: backend.prepare(entry.scopeKey, entry.state as JsonValue, state) };
       }
