@@ -184,17 +184,9 @@ const countingFs: StoreFileSystem = {
     if (logFds.has(fd)) logBytes += written;
     return written;
   },
-  open: (file, flags) => {
-    const fd = nodeFileSystem.open(file, flags);
-    if (path.basename(file).startsWith('_wal-')) logFds.add(fd);
-    else logFds.delete(fd);
-    // a checkpoint writes the catalogue's new file under a temporary name, then renames it
-    if (file.endsWith('.tmp')) {
-      checkpointFds.add(fd);
-      checkpointRunning++;
-    }
-    return fd;
-  },
+  open: (file, flags) => tracked(file, nodeFileSystem.open(file, flags)),
+  // the store opens a checkpoint's files through the thread pool: those are followed too
+  openAsync: async (file, flags) => tracked(file, await nodeFileSystem.openAsync!(file, flags)),
   close: (fd) => {
     if (checkpointFds.delete(fd)) checkpointRunning--;
     nodeFileSystem.close(fd);
@@ -202,6 +194,17 @@ const countingFs: StoreFileSystem = {
 };
 const logFds = new Set<number>();
 const checkpointFds = new Set<number>();
+/** Notes what a newly opened descriptor is: a log file's, a checkpoint's temporary file's, or neither. */
+function tracked(file: string, fd: number): number {
+  if (path.basename(file).startsWith('_wal-')) logFds.add(fd);
+  else logFds.delete(fd);
+  // a checkpoint writes the catalogue's new file under a temporary name, then renames it
+  if (file.endsWith('.tmp')) {
+    checkpointFds.add(fd);
+    checkpointRunning++;
+  }
+  return fd;
+}
 const storeDir = await mkdtemp(path.join(os.tmpdir(), 'bench-scale-store-'));
 const items = Array.from({ length: BIG }, (_, n) => ({ id: n + 1, barcode: String(4_600_000_000_000 + n), name: `Товар ${n + 1}`, price: 100 + (n % 900), vat: 20, stock: 1000 }));
 await writeFile(path.join(storeDir, 'positions.json'), JSON.stringify({ items }, null, 2));
