@@ -51,6 +51,80 @@ function timeFromCommit(result: FanoutResult, syncs: number[]): Timed {
   }
   return timed;
 }
+/**
+ * The fan-out load generator split over `count` client processes: the first (the driver) holds its share of
+ * the subscribers and the initiating window and sends the actions; the others (listeners) hold the rest and
+ * time their arrivals on the wall clock. A round starts once every listener has finished the one before.
+ * The results are merged into one, as if a single process had held every subscriber.
+ */
+class SplitFanout {
+  private constructor(private readonly helpers: HelperProcess[]) {
+    const [driver, ...listeners] = helpers;
+    const done = new Map<number, number>();
+    for (const listener of listeners) {
+      listener.onMessage<{ round: number }>('round-done', ({ round }) => {
+        const count = (done.get(round) ?? 0) + 1;
+        done.set(round, count);
+        if (count === listeners.length) {
+          done.delete(round);
+          driver.post({ type: 'others-done', round });
+        }
+      });
+    }
+  }
+
+  static async start(count: number): Promise<SplitFanout> {
+    return new SplitFanout(await Promise.all(Array.from({ length: count }, () => HelperProcess.start('fanout-child'))));
+  }
+
+  get count(): number {
+    return this.helpers.length;
+  }
+
+  async run(spec: FanoutSpec): Promise<FanoutResult> {
+    if (this.helpers.length === 1) return this.helpers[0].run<FanoutResult>(spec, 120_000);
+    const share = (i: number) => Math.floor(spec.subscribers / this.helpers.length) + (i < spec.subscribers % this.helpers.length ? 1 : 0);
+    const [driver, ...listeners] = this.helpers;
+    // the listeners connect first: the driver's first action must find every subscriber there
+    const connected = Promise.all(listeners.map((helper) => new Promise<void>((resolve) => helper.onceMessage('connected', resolve))));
+    const listening = listeners.map((helper, i) => helper.run<FanoutResult>({ ...spec, subscribers: share(i + 1), role: 'listener' }, 120_000));
+    await Promise.race([connected, Promise.all(listening)]);
+    const main = await driver.run<FanoutResult>({ ...spec, subscribers: share(0), role: 'driver' }, 120_000);
+    return mergeFanout(main, await Promise.all(listening), spec.subscribers);
+  }
+
+  close(): void {
+    for (const helper of this.helpers) helper.close();
+  }
+}
+
+/** The driver's rounds with every listener's arrivals (wall clock) made relative to the round's send. */
+function mergeFanout(main: FanoutResult, listeners: FanoutResult[], subscribers: number): FanoutResult {
+  const merged: FanoutResult = { ...main, subscribers, delivery: [], spread: [], storms: [], rounds: [], errors: [...main.errors] };
+  for (const listener of listeners) {
+    merged.missed += listener.missed;
+    merged.stormFailures += listener.stormFailures;
+    merged.errors.push(...listener.errors);
+  }
+  main.rounds.forEach((round, i) => {
+    const arrivals = [...round.arrivals];
+    let endMs = round.endMs;
+    for (const listener of listeners) {
+      const theirs = listener.rounds[i];
+      if (!theirs) continue;
+      arrivals.push(...theirs.arrivals.map((at) => at - round.t0Abs));
+      if (round.storm) endMs = Math.max(endMs ?? NaN, (theirs.endMs ?? NaN) - round.t0Abs);
+    }
+    merged.rounds.push({ storm: round.storm, t0Abs: round.t0Abs, arrivals, endMs });
+    if (round.storm) merged.storms.push(endMs ?? NaN);
+    else {
+      merged.delivery.push(...arrivals);
+      if (arrivals.length) merged.spread.push(Math.max(...arrivals) - Math.min(...arrivals));
+    }
+  });
+  return merged;
+}
+
 if (flags.rounds !== undefined) {
   await interleaved(Math.max(5, Math.round(flags.rounds)));
   process.exit(0);
@@ -180,7 +254,7 @@ async function interleaved(rounds: number): Promise<void> {
   const SUBS = 300;
   const variants: Variant[] = flags.baseline ? ['engine+push', 'engine', 'baseline'] : ['engine+push', 'engine'];
   const figures: Record<Variant, RoundFigures[]> = { 'engine+push': [], engine: [], baseline: [] };
-  const client = await HelperProcess.start('fanout-child');
+  const clients = await SplitFanout.start(Math.max(1, Math.round(flags.clients ?? 3)));
   try {
     for (let round = 1; round <= rounds; round++) {
       for (const variant of variants) {
@@ -204,7 +278,7 @@ async function interleaved(rounds: number): Promise<void> {
             stormRounds: 5,
             pauseMs: 30,
           };
-          const result = await client.run<FanoutResult>(spec, 120_000);
+          const result = await clients.run(spec);
           const timed = timeFromCommit(result, await server.syncTimes());
           const d = summarize(timed.afterCommit);
           const f: RoundFigures = {
@@ -224,7 +298,7 @@ async function interleaved(rounds: number): Promise<void> {
       }
     }
   } finally {
-    client.close();
+    clients.close();
   }
   const perRound = (a: Variant, b: Variant, pick: (f: RoundFigures) => number) =>
     figures[a].map((f, i) => (figures[b][i] ? pick(f) / pick(figures[b][i]) : NaN));
@@ -262,9 +336,10 @@ async function interleaved(rounds: number): Promise<void> {
   );
   report.note(
     `Each round starts every server afresh, in the order ${variants.join(', ')}; per run 10 delivery rounds and 5 storm rounds (after one unmeasured round of each). ` +
-      'Load generator: the 300 subscribers, the initiating window and the storm\'s HTTP refreshes run in ONE helper process (bench/lib/fanout-child.ts), separate from the server process and from this driver, so neither the server nor the figures pay for the client\'s parsing and GC; one process rather than several because the machine has 2 cores (the server uses one, the client the other: more client processes would only compete with the server). ' +
+      `Load generator: the 300 subscribers are split over ${clients.count} helper processes (bench/lib/fanout-child.ts; ${clients.count === 1 ? 'all of them' : `${Math.ceil(SUBS / clients.count)} each`}), separate from the server process and from this driver; the first also holds the initiating window and sends the actions, the others start each round on its event and report when they are done, and the next round starts once all are (bench/README.md, "Fan-out: the load generator"). ` +
       'An event counts as arrived once its window has decoded and parsed the frame; in a storm a window is done when its refreshed HTML is there (a pushed refresh on arrival, else the answer of its HTTP refresh). ' +
       `Engine from ${flags.from}/.`,
   );
   await report.save();
 }
+

@@ -88,7 +88,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 function runOne(bench: Benchmark): Promise<{ code: number | null; timedOut: boolean; output: string }> {
-  const limitMs = (bench.seconds * 3 + (bench.name === 'memory' ? (flags.writeSeconds ?? 60) * 2 : 0)) * 1000;
+  // fanout --rounds: three fresh servers per round, each with its 300 subscribers, rounds of storms
+  const rounds = bench.name === 'fanout' && flags.rounds ? Math.max(5, flags.rounds) * 60 : 0;
+  const limitMs = (bench.seconds * 3 + rounds + (bench.name === 'memory' ? (flags.writeSeconds ?? 60) * 2 : 0)) * 1000;
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(benchDir, bench.file), ...(bench.recordOutput ? [] : passThrough)], {
       cwd: projectRoot,

@@ -10,7 +10,7 @@
 import { writeFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { parseFlags } from './lib/flags.js';
 import { LoadGenerator } from './lib/load.js';
 import type { LoadResult } from './lib/load-core.js';
@@ -20,6 +20,7 @@ import { startServer, type ServerHandle } from './lib/servers.js';
 import { actionHeaders, type BenchClient } from './lib/session.js';
 import { count, mb, median, ms, ratio, summarize } from './lib/stats.js';
 import { createStore, nodeFileSystem, type StoreFileSystem } from '../server/store/index.js';
+import { tuneHeap } from '../server/heap-tuning.js';
 
 const flags = parseFlags();
 const appDir = flags.app.endsWith(path.join('apps', 'kassa')) ? path.join(projectRoot, 'test', 'fixtures', 'original-kassa') : flags.app;
@@ -124,7 +125,55 @@ report.add(
     `\n\nmedian ratio ${median(ratios).toFixed(2)}; host RSS (largest seen) 50,000 products ${mb(bigRss)} (heap in use ${mb(bigHeap)}), 5 products ${mb(smallRss)}; lost ${lost}, failed ${failed}`,
 );
 
+/**
+ * Gaps of the event loop longer than 20 ms (a 5 ms ticker that came late), each with the CPU time this
+ * process used meanwhile (all its threads) and the V8 collections that ended in it: what tells a stall of
+ * our own work (CPU ≈ gap) or a collection from a wait for a core on a busy machine (CPU ≪ gap).
+ */
+let checkpointRunning = 0;
+
+class StallWatch {
+  private readonly found: Array<{ ms: number; cpuMs: number; gc: Array<{ kind: string; ms: number }>; checkpoint: boolean }> = [];
+  private readonly pauses: Array<{ end: number; kind: string; ms: number }> = [];
+  private readonly observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+      const name = kind === constants.NODE_PERFORMANCE_GC_MINOR ? 'scavenge' : kind === constants.NODE_PERFORMANCE_GC_MAJOR ? 'mark-compact' : 'other';
+      this.pauses.push({ end: entry.startTime + entry.duration, kind: name, ms: entry.duration });
+    }
+  });
+  private last = performance.now();
+  private lastCpu = process.cpuUsage();
+  private readonly timer = setInterval(() => {
+    const now = performance.now();
+    const cpu = process.cpuUsage();
+    const gap = now - this.last;
+    if (gap > 20) {
+      const cpuMs = (cpu.user - this.lastCpu.user + cpu.system - this.lastCpu.system) / 1000;
+      const gc = this.pauses.filter((p) => p.end >= this.last && p.end <= now).map(({ kind, ms }) => ({ kind, ms }));
+      this.found.push({ ms: gap, cpuMs, gc, checkpoint: checkpointRunning > 0 });
+    }
+    this.last = now;
+    this.lastCpu = cpu;
+  }, 5);
+
+  constructor() {
+    this.observer.observe({ entryTypes: ['gc'] });
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.observer.disconnect();
+  }
+
+  longest(n: number) {
+    return [...this.found].sort((a, b) => b.ms - a.ms).slice(0, n);
+  }
+}
+
 // --- 2. the store alone: sales that change one product's stock in a 50,000-product catalogue -------------
+// (with the heap growing the host sets for itself; this process keeps V8's default young generation)
+tuneHeap();
 
 let logBytes = 0;
 const countingFs: StoreFileSystem = {
@@ -135,14 +184,27 @@ const countingFs: StoreFileSystem = {
     if (logFds.has(fd)) logBytes += written;
     return written;
   },
-  open: (file, flags) => {
-    const fd = nodeFileSystem.open(file, flags);
-    if (path.basename(file).startsWith('_wal-')) logFds.add(fd);
-    else logFds.delete(fd);
-    return fd;
+  open: (file, flags) => tracked(file, nodeFileSystem.open(file, flags)),
+  // the store opens a checkpoint's files through the thread pool: those are followed too
+  openAsync: async (file, flags) => tracked(file, await nodeFileSystem.openAsync!(file, flags)),
+  close: (fd) => {
+    if (checkpointFds.delete(fd)) checkpointRunning--;
+    nodeFileSystem.close(fd);
   },
 };
 const logFds = new Set<number>();
+const checkpointFds = new Set<number>();
+/** Notes what a newly opened descriptor is: a log file's, a checkpoint's temporary file's, or neither. */
+function tracked(file: string, fd: number): number {
+  if (path.basename(file).startsWith('_wal-')) logFds.add(fd);
+  else logFds.delete(fd);
+  // a checkpoint writes the catalogue's new file under a temporary name, then renames it
+  if (file.endsWith('.tmp')) {
+    checkpointFds.add(fd);
+    checkpointRunning++;
+  }
+  return fd;
+}
 const storeDir = await mkdtemp(path.join(os.tmpdir(), 'bench-scale-store-'));
 const items = Array.from({ length: BIG }, (_, n) => ({ id: n + 1, barcode: String(4_600_000_000_000 + n), name: `Товар ${n + 1}`, price: 100 + (n % 900), vat: 20, stock: 1000 }));
 await writeFile(path.join(storeDir, 'positions.json'), JSON.stringify({ items }, null, 2));
@@ -156,6 +218,7 @@ const store = await createStore({
 const commitLatencies: number[] = [];
 const stall = monitorEventLoopDelay({ resolution: 5 });
 stall.enable();
+const gaps = new StallWatch();
 let sales = 0;
 const until = performance.now() + seconds * 3 * 1000;
 while (performance.now() < until) {
@@ -182,6 +245,7 @@ while (performance.now() < until) {
   commitLatencies.push(performance.now() - started);
 }
 stall.disable();
+gaps.stop();
 await store.close();
 await rm(storeDir, { recursive: true, force: true });
 const commit = summarize(commitLatencies);
@@ -192,6 +256,12 @@ report.add(
     mdTable(
       ['sales', 'commit p50 / p99 / max ms', 'log bytes per sale', 'longest event-loop stall ms'],
       [[count(sales), `${ms(commit.p50)} / ${ms(commit.p99)} / ${ms(commit.max)}`, count(bytesPerSale), ms(longestStall)]],
+    ) +
+    '\n\nThe longest gaps of the event loop, and what this process did during each (CPU time of all its threads, ' +
+    'V8 pauses by kind); a gap with little CPU was spent waiting for a core (other processes), not working:\n\n' +
+    mdTable(
+      ['gap ms', 'process CPU in it ms', 'GC pauses in it ms', 'a checkpoint running'],
+      gaps.longest(5).map((g) => [ms(g.ms), ms(g.cpuMs), g.gc.length ? g.gc.map((p) => `${p.kind} ${ms(p.ms)}`).join(', ') : '–', g.checkpoint ? 'yes' : 'no']),
     ),
 );
 

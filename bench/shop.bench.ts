@@ -4,14 +4,17 @@
 // completing a sale (two items, pay by card) every 2 s; a manager's dashboard follows the sales (its soft
 // refresh pushed by the host). Action p99, every event delivered, host memory over the run.
 //   npm run bench -- shop [--seconds 300]
-// No baseline: the bare baseline has no shifts, sales or journal (bench/README.md).
+// With --rounds N: engine and baseline interleaved (E B, B E, …; --seconds per side per round, default 30). The
+// baseline has no shifts, sales or journal: its tills run the same cadence with add, add, clear the receipt,
+// their displays on its receipt channel, no dashboard — the same requests and fan-out per cycle on this stack
+// without the engine, which tells the engine's tail from the machine's.
 import { appLabel, parseFlags } from './lib/flags.js';
 import { HelperProcess } from './lib/load.js';
 import { loadProfile, serverOptions } from './lib/profile.js';
 import { checkList, mdTable, Report } from './lib/results.js';
-import { startServer } from './lib/servers.js';
+import { startServer, type ServerKind } from './lib/servers.js';
 import { BenchClient } from './lib/session.js';
-import { mb, ms, summarize } from './lib/stats.js';
+import { mb, median, ms, ratio, summarize } from './lib/stats.js';
 import type { ShopResult, ShopSpec } from './lib/shop-core.js';
 
 const TILLS = 20;
@@ -22,45 +25,65 @@ const flags = parseFlags();
 const seconds = flags.seconds ?? 300;
 const profile = await loadProfile(flags.app);
 if (!profile.sale) throw new Error(`${appLabel(flags.app)} has no sales (POST /action/completeSale): the shop benchmark needs apps/kassa`);
-const report = new Report(`shop (${TILLS} tills, ${seconds} s) — ${appLabel(flags.app)}`, flags.record);
+const report = new Report(
+  flags.rounds !== undefined
+    ? `shop (${TILLS} tills) vs baseline, interleaved — ${appLabel(flags.app)}`
+    : `shop (${TILLS} tills, ${seconds} s) — ${appLabel(flags.app)}`,
+  flags.record,
+);
 
-const server = await startServer({ kind: 'engine', ...serverOptions(profile), from: flags.from });
-const client = await HelperProcess.start('shop-child');
-const rss: Array<{ at: number; bytes: number }> = [];
-let result: ShopResult;
-try {
-  const tills = [];
-  for (let i = 0; i < TILLS; i++) {
-    const till = await profile.login(server.url);
-    await profile.openShift(till);
-    tills.push(till.info());
-  }
-  const manager = new BenchClient(server.url);
-  await manager.get('/login');
-  const login = await manager.post('/auth/login', { login: 'admin', password: 'admin' });
-  if (login.status !== 200) throw new Error(`manager login answered ${login.status}`);
-  await manager.get('/dashboard');
-  const spec: ShopSpec = {
-    tills,
-    manager: manager.info(),
-    seconds,
-    periodMs: PERIOD_MS,
-    items: [String(profile.productIds[0]), String(profile.productIds[1])],
-    sale: { path: profile.sale.path, body: JSON.stringify(profile.sale.body) },
-    addPath: profile.addItem.path,
-    dashboardRefresh: '/action/soft-refresh-dashboard',
-  };
-  const started = Date.now();
-  const sampler = setInterval(() => void server.rss().then((bytes) => rss.push({ at: (Date.now() - started) / 1000, bytes })), SAMPLE_MS);
+/** One side's run: a fresh server, its tills logged in with their shifts open, the clients' run, RSS samples. */
+async function runSide(kind: ServerKind, runSeconds: number): Promise<{ result: ShopResult; rss: Array<{ at: number; bytes: number }> }> {
+  const server = await startServer({ kind, ...serverOptions(profile), from: flags.from });
+  const client = await HelperProcess.start('shop-child');
+  const rss: Array<{ at: number; bytes: number }> = [];
   try {
-    result = await client.run<ShopResult>(spec, (seconds + 60) * 1000);
+    const tills = [];
+    for (let i = 0; i < TILLS; i++) {
+      const till = await profile.login(server.url);
+      await profile.openShift(till);
+      tills.push(till.info());
+    }
+    let manager: BenchClient | undefined;
+    if (kind === 'engine') {
+      manager = new BenchClient(server.url);
+      await manager.get('/login');
+      const login = await manager.post('/auth/login', { login: 'admin', password: 'admin' });
+      if (login.status !== 200) throw new Error(`manager login answered ${login.status}`);
+      await manager.get('/dashboard');
+    }
+    const spec: ShopSpec = {
+      tills,
+      manager: manager?.info(),
+      // the baseline has one channel (the receipt's): the customer display listens to it too
+      channels: kind === 'engine' ? { main: 'receipt-updates', display: 'display-updates' } : { main: profile.channel, display: profile.channel },
+      seconds: runSeconds,
+      periodMs: PERIOD_MS,
+      items: [String(profile.productIds[0]), String(profile.productIds[1])],
+      // the baseline has no sales: its cycle ends by clearing the receipt (a write the displays hear too)
+      sale: kind === 'engine' ? { path: profile.sale!.path, body: JSON.stringify(profile.sale!.body) } : { path: profile.clear!.path, body: '{}' },
+      addPath: profile.addItem.path,
+      dashboardRefresh: '/action/soft-refresh-dashboard',
+    };
+    const started = Date.now();
+    const sampler = setInterval(() => void server.rss().then((bytes) => rss.push({ at: (Date.now() - started) / 1000, bytes })), SAMPLE_MS);
+    try {
+      return { result: await client.run<ShopResult>(spec, (runSeconds + 60) * 1000), rss };
+    } finally {
+      clearInterval(sampler);
+    }
   } finally {
-    clearInterval(sampler);
+    client.close();
+    await server.stop();
   }
-} finally {
-  client.close();
-  await server.stop();
 }
+
+if (flags.rounds !== undefined) {
+  await interleaved(Math.max(5, Math.round(flags.rounds)), flags.seconds ?? 30);
+  process.exit(0);
+}
+
+const { result, rss } = await runSide('engine', seconds);
 
 const actions = summarize(result.actionMs);
 const WARM_UP_S = Math.min(30, seconds / 4);
@@ -105,3 +128,56 @@ report.note(
     (result.errors.length ? `Errors: ${result.errors.join('; ').slice(0, 400)}` : 'No errors.'),
 );
 await report.save();
+
+/** Engine and baseline in alternating order per round, each on a fresh server; per-round p99 and their ratio. */
+async function interleaved(rounds: number, sideSeconds: number): Promise<void> {
+  const rows: Array<Array<string | number>> = [];
+  const ratios: number[] = [];
+  const engineP99: number[] = [];
+  const problems: string[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    const order: ServerKind[] = round % 2 === 1 ? ['engine', 'baseline'] : ['baseline', 'engine'];
+    const got: Partial<Record<ServerKind, ShopResult>> = {};
+    for (const kind of order) got[kind] = (await runSide(kind, sideSeconds)).result;
+    const e = got.engine!;
+    const b = got.baseline!;
+    const es = summarize(e.actionMs);
+    const bs = summarize(b.actionMs);
+    ratios.push(es.p99 / bs.p99);
+    engineP99.push(es.p99);
+    for (const [kind, r] of [['engine', e], ['baseline', b]] as const) {
+      if (r.failed || r.errors.length || r.displayEvents !== r.expectedDisplayEvents) {
+        problems.push(`round ${round} ${kind}: ${r.failed} failed, displays ${r.displayEvents}/${r.expectedDisplayEvents}${r.errors.length ? `, ${r.errors.join('; ').slice(0, 200)}` : ''}`);
+      }
+    }
+    rows.push([
+      round,
+      order.join(' → '),
+      `${ms(es.p50)} / ${ms(es.p99)} / ${ms(es.max)}`,
+      `${ms(bs.p50)} / ${ms(bs.p99)} / ${ms(bs.max)}`,
+      ratio(es.p99, bs.p99),
+      `${e.displayEvents}/${e.expectedDisplayEvents}, ${e.dashboardEvents}/${e.sales}`,
+      `${b.displayEvents}/${b.expectedDisplayEvents}`,
+    ]);
+    process.stdout.write(`  round ${round}: engine p99 ${ms(es.p99)} ms, baseline p99 ${ms(bs.p99)} ms\n`);
+  }
+  report.add(
+    mdTable(
+      ['round', 'order', 'engine action p50 / p99 / max ms', 'baseline action p50 / p99 / max ms', 'p99 engine / baseline', 'engine displays, dashboard got / expected', 'baseline displays got / expected'],
+      rows,
+    ) + `\n\nmedian of the per-round p99 ratios: ${median(ratios).toFixed(2)}×; engine p99, median of rounds: ${ms(median(engineP99))} ms`,
+  );
+  report.add(
+    `Targets:\n\n${checkList([
+      { label: `action p99 ≤ ${ACTION_P99_MS} ms (median of rounds)`, pass: median(engineP99) <= ACTION_P99_MS, detail: `${ms(median(engineP99))} ms; ${median(ratios).toFixed(2)}× the baseline's p99 in the same rounds` },
+      { label: 'every event delivered, nothing failed', pass: problems.length === 0, detail: problems.length ? problems.join(' | ').slice(0, 600) : 'all rounds' },
+    ])}`,
+  );
+  report.note(
+    `${rounds} rounds, ${sideSeconds} s per side per round, each side on a fresh server, the order alternating. ${TILLS} tills on loopback (own cookies), one cycle every ${PERIOD_MS / 1000} s per till, staggered: ` +
+      'engine — addItem, addItem, completeSale by card, a customer display per till and the manager dashboard (its refresh pushed); ' +
+      "baseline — addItem, addItem, clearReceipt (it has no sales), each till's display on its receipt channel, no dashboard. " +
+      'Clients in one helper process, each server in its own; engine from ' + flags.from + '/ with the launch flags of npm start (bench/README.md).',
+  );
+  await report.save();
+}

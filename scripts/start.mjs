@@ -141,7 +141,9 @@ function lanAddresses(port) {
   return out;
 }
 
-function runElectron(executable, version, options) {
+async function runElectron(executable, version, options) {
+  // V8 flags for the main process (the host runs there) can only be given at launch (server/heap-tuning.ts)
+  const { HOST_LAUNCH_V8_FLAGS } = await loadModule('dist/server/heap-tuning.js', 'server/heap-tuning.ts');
   const args = [root];
   if (options.app) args.push('--app', path.resolve(options.app));
   if (options.data) args.push('--data', path.resolve(options.data));
@@ -149,6 +151,7 @@ function runElectron(executable, version, options) {
   if (options.lan) args.push('--lan');
   // Chromium refuses to run as root with its sandbox on; the page sandbox stays on in webPreferences.
   if (process.getuid?.() === 0) args.push('--no-sandbox');
+  args.push(`--js-flags=${HOST_LAUNCH_V8_FLAGS.join(' ')}`);
   say(`opening the desktop app with Electron ${version} (${executable})`);
   const child = spawn(executable, args, { stdio: 'inherit', cwd: root });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

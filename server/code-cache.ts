@@ -11,6 +11,7 @@
 // shape check: server/manifest/build-memo.ts), which the script finds through __engineBuild.
 // SERVEROKEY_CODE_CACHE=off turns both off; SERVEROKEY_CODE_CACHE_DIR puts them elsewhere (a read-only
 // install, such as an Electron app.asar, has none unless that is set: electron/code-cache-dir.ts).
+import { tuneHeap } from './heap-tuning.js';
 import { isAscii } from 'node:buffer';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -68,6 +69,8 @@ export function cacheFileFor(cacheDir: string, bundleName: string, hash: string,
 }
 
 export function runBundle(options: BundleOptions): RunBundle {
+  // before compiling: the code cache is made and checked under the flags the process runs with
+  tuneHeap();
   const env = options.env ?? process.env;
   const bundleFile = fileURLToPath(new URL(`./${options.bundleName}`, options.moduleUrl));
   const cacheDir = env.SERVEROKEY_CODE_CACHE_DIR || path.join(path.dirname(bundleFile), CODE_CACHE_DIR);

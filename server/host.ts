@@ -1,5 +1,6 @@
 // createHost: the one entry point. Loads the app, opens its store, serves it over HTTP and WebSocket.
 // The CLI (serverokey serve/dev) and the Electron main process both start the engine through it.
+import { tuneHeap } from './heap-tuning.js';
 import { createServer, type Server } from 'node:http';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -15,13 +16,13 @@ import { createEngine, type Engine } from './engine.js';
 import { createLogger } from './log.js';
 import { fileHostStorage, providesHostStorage } from './auth/host-storage.js';
 import { TerminalRegistry } from './auth/terminals.js';
-import { redactState } from './auth/user.js';
+import { publicUser, redactState } from './auth/user.js';
 import { createApp, type AppDeps } from './http/app.js';
-import { csrfToken, hostAllowed, identify, originAllowed } from './http/identity.js';
+import { csrfToken, hostAllowed, identify, originAllowed, storedUserNow } from './http/identity.js';
 import { RouteTable } from './http/routes.js';
 import { firstPageComponents } from './http/first-page.js';
 import { RealtimeHub, type HubOptions } from './realtime/hub.js';
-import { renderPushed } from './realtime/push-render.js';
+import { pushedPerUser, renderPushed } from './realtime/push-render.js';
 import { refreshRenderer, rememberWindow } from './realtime/refresh-render.js';
 import { sessionConnectorName } from './manifest/auth-rules.js';
 import { notifyRemoteCommit } from './realtime/notify-on-commit.js';
@@ -81,6 +82,7 @@ function resolvePort(option: number | undefined, launchPort: number | undefined)
 }
 
 export async function createHost(options: HostOptions): Promise<Host> {
+  tuneHeap(); // (already done by the built host's loader, code-cache.ts)
   const appDir = path.resolve(options.appDir);
   const dataDir = path.resolve(options.dataDir ?? path.join(appDir, '.data'));
   const log = createLogger(options.quiet);
@@ -180,7 +182,15 @@ export async function createHost(options: HostOptions): Promise<Host> {
         });
       },
       sessionLive: (session) => current.sessions?.isLive(session) ?? false,
-      renderPush: (channel, change) => renderPushed(current, channel, change),
+      // a fragment whose template uses `user` is rendered per recipient user, with that user (secrets removed)
+      pushPerUser: (channel) => pushedPerUser(current, channel),
+      renderPush: (channel, change, viewer) => {
+        if (!viewer) return renderPushed(current, channel, change);
+        const stored = viewer.userKey === null ? null : storedUserNow(current, viewer.userKey);
+        // a user not loaded (or gone): no push; the windows refresh as they would without one
+        if (stored === undefined) return undefined;
+        return renderPushed(current, channel, change, stored && publicUser(stored, current.secrets));
+      },
       renderRefresh: refreshRenderer({ engine: () => current, routes: () => routes }),
   });
 

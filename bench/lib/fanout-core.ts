@@ -31,6 +31,24 @@ export interface FanoutSpec {
   pauseMs: number;
   /** keep every socket open this long after the last round (memory is sampled meanwhile) */
   holdMs?: number;
+  /**
+   * Split over several client processes (fanout.bench.ts --clients): a 'listener' holds only its share of
+   * the subscribers, sends no action, plays the same rounds in the same order as they come (one unmeasured
+   * delivery and storm round, then the delivery rounds, then the storm rounds) and times its arrivals on the
+   * wall clock (performance.timeOrigin + now: t0Abs 0); the 'driver' (default) sends the actions and starts
+   * a round only once every listener has finished the one before (FanoutSync).
+   */
+  role?: 'driver' | 'listener';
+}
+
+/** How the processes of a split load generator keep their rounds together (driven over IPC). */
+export interface FanoutSync {
+  /** a listener's subscribers are all connected and subscribed */
+  connected?(): void;
+  /** a listener finished its share of round `index` (warm-up rounds included) */
+  roundDone?(index: number): void;
+  /** the driver waits until every listener has finished round `index` */
+  othersDone?(index: number): Promise<void>;
 }
 
 export interface FanoutResult {
@@ -83,7 +101,11 @@ function wsUrl(url: string): string {
   return url.replace(/^http/, 'ws') + '/';
 }
 
-export async function runFanout(spec: FanoutSpec): Promise<FanoutResult> {
+export async function runFanout(spec: FanoutSpec, sync: FanoutSync = {}): Promise<FanoutResult> {
+  const listener = spec.role === 'listener';
+  const totalRounds = 2 + spec.deliveryRounds + spec.stormRounds;
+  let heard = 0; // a listener's rounds so far
+  let listened: (() => void) | null = null;
   const result: FanoutResult = { subscribers: spec.subscribers, delivery: [], spread: [], missed: 0, echoed: 0, actionRtt: [], storms: [], stormFailures: 0, connectMs: 0, rounds: [], errors: [] };
   const stormAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
   const actionAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -119,11 +141,12 @@ export async function runFanout(spec: FanoutSpec): Promise<FanoutResult> {
         const frame = JSON.parse(data.toString()) as Frame;
         const at = performance.now();
         if (frame.event === spec.event) {
-          const current = round;
           if (!counted) {
             result.echoed++;
             return;
           }
+          if (listener && !round) round = listenerRound();
+          const current = round;
           if (!current) return;
           current.arrivals.push(at - current.t0);
           if (!current.storm) {
@@ -153,16 +176,57 @@ export async function runFanout(spec: FanoutSpec): Promise<FanoutResult> {
   const pushedRefresh = (frame: Frame): boolean =>
     wanted !== null && Array.isArray(frame.refreshed) && frame.refreshed.some((r) => r.action === wanted && typeof r.html?.html === 'string');
 
+  /** A listener's round starts with its first event; times are wall-clock (t0 = -timeOrigin). */
+  const listenerRound = (): Round => {
+    const index = heard;
+    const current: Round = { t0: -performance.timeOrigin, t0Abs: 0, arrivals: [], storm: index === 1 || index >= 2 + spec.deliveryRounds, refreshed: 0, refreshFailed: 0, lastRefreshAt: 0 };
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      round = null;
+      heard++;
+      if (index >= 2) record(current);
+      sync.roundDone?.(index);
+      if (heard === totalRounds) listened?.();
+    };
+    current.finish = end;
+    setTimeout(end, ROUND_TIMEOUT_MS).unref();
+    return current;
+  };
+
+  const record = (played: Round) => {
+    result.missed += spec.subscribers - played.arrivals.length;
+    if (!played.storm) {
+      result.delivery.push(...played.arrivals);
+      result.rounds.push({ storm: false, t0Abs: played.t0Abs, arrivals: played.arrivals });
+      if (played.arrivals.length) result.spread.push(Math.max(...played.arrivals) - Math.min(...played.arrivals));
+      return;
+    }
+    result.stormFailures += played.refreshFailed + (spec.subscribers - played.refreshed);
+    const endMs = played.refreshed === spec.subscribers ? played.lastRefreshAt - played.t0 : NaN;
+    result.storms.push(endMs);
+    result.rounds.push({ storm: true, t0Abs: played.t0Abs, arrivals: played.arrivals, endMs });
+  };
+
   const connectStarted = performance.now();
   try {
     for (let i = 0; i < spec.subscribers; i += 25) {
       const batch = Math.min(25, spec.subscribers - i);
       subs.push(...(await Promise.all(Array.from({ length: batch }, () => open(true)))));
     }
+    if (listener) {
+      result.connectMs = performance.now() - connectStarted;
+      sync.connected?.();
+      await new Promise<void>((resolve) => (listened = resolve));
+      if (spec.holdMs) await new Promise((resolve) => setTimeout(resolve, spec.holdMs));
+      return result;
+    }
     const initiator = await open(false);
     result.connectMs = performance.now() - connectStarted;
     const headers = actionHeaders(spec.session, { 'x-socket-id': initiator.id });
 
+    let played = 0;
     const play = async (storm: boolean): Promise<Round> => {
       const current: Round = { t0: 0, t0Abs: 0, arrivals: [], storm, refreshed: 0, refreshFailed: 0, lastRefreshAt: 0 };
       const done = new Promise<void>((resolve) => (current.finish = resolve));
@@ -175,6 +239,8 @@ export async function runFanout(spec: FanoutSpec): Promise<FanoutResult> {
       if (answer.status !== 200 && result.errors.length < 5) result.errors.push(`action: HTTP ${answer.status} ${answer.body.slice(0, 200)}`);
       await Promise.race([done, timeout]);
       round = null;
+      if (sync.othersDone) await Promise.race([sync.othersDone(played), new Promise((resolve) => setTimeout(resolve, ROUND_TIMEOUT_MS).unref())]);
+      played++;
       await new Promise((resolve) => setTimeout(resolve, spec.pauseMs));
       return current;
     };
@@ -182,21 +248,8 @@ export async function runFanout(spec: FanoutSpec): Promise<FanoutResult> {
     // one unmeasured round of each kind: warm code paths and open the refresh connections
     await play(false);
     await play(true);
-    for (let r = 0; r < spec.deliveryRounds; r++) {
-      const played = await play(false);
-      result.delivery.push(...played.arrivals);
-      result.rounds.push({ storm: false, t0Abs: played.t0Abs, arrivals: played.arrivals });
-      result.missed += spec.subscribers - played.arrivals.length;
-      if (played.arrivals.length) result.spread.push(Math.max(...played.arrivals) - Math.min(...played.arrivals));
-    }
-    for (let r = 0; r < spec.stormRounds; r++) {
-      const played = await play(true);
-      result.missed += spec.subscribers - played.arrivals.length;
-      result.stormFailures += played.refreshFailed + (spec.subscribers - played.refreshed);
-      const endMs = played.refreshed === spec.subscribers ? played.lastRefreshAt - played.t0 : NaN;
-      result.storms.push(endMs);
-      result.rounds.push({ storm: true, t0Abs: played.t0Abs, arrivals: played.arrivals, endMs });
-    }
+    for (let r = 0; r < spec.deliveryRounds; r++) record(await play(false));
+    for (let r = 0; r < spec.stormRounds; r++) record(await play(true));
     if (spec.holdMs) await new Promise((resolve) => setTimeout(resolve, spec.holdMs));
   } catch (error) {
     result.errors.push((error as Error).message);

@@ -19,6 +19,8 @@ export interface BenchFlags {
   connections: number | undefined;
   /** interleaved rounds (A B A B …) of a comparison (fanout) */
   rounds: number | undefined;
+  /** client processes the fan-out load generator is split over (fanout --rounds) */
+  clients: number | undefined;
   rest: string[];
 }
 
@@ -32,7 +34,8 @@ export const FLAG_HELP = `flags (all optional):
   --no-record          print only, do not append to bench/RESULTS.md
   --cycles N           kill -9 cycles in soak-kill (default 5)
   --connections N      WebSocket connections in soak-flood (default 1000)
-  --rounds N           fanout: compare interleaved (engine with push, engine without, baseline; N rounds, ≥ 5)`;
+  --rounds N           fanout: compare interleaved (engine with push, engine without, baseline; N rounds, ≥ 5)
+  --clients N          fanout --rounds: client processes the 300 subscribers are split over (default 3)`;
 
 function defaultApp(): string {
   const kassa = path.join(projectRoot, 'apps', 'kassa');
@@ -61,6 +64,7 @@ export function parseFlags(argv = process.argv.slice(2)): BenchFlags {
       cycles: { type: 'string' },
       connections: { type: 'string' },
       rounds: { type: 'string' },
+      clients: { type: 'string' },
     },
   });
   const from = values.from ?? 'dist';
@@ -77,6 +81,7 @@ export function parseFlags(argv = process.argv.slice(2)): BenchFlags {
     cycles: positive('cycles', values.cycles),
     connections: positive('connections', values.connections),
     rounds: positive('rounds', values.rounds),
+    clients: positive('clients', values.clients),
     rest: positionals,
   };
 }

@@ -40,6 +40,28 @@ export class HelperProcess {
     });
   }
 
+  /** A message to the helper outside a job (e.g. to keep split load generators in step). */
+  post(message: object): void {
+    this.child.send(message);
+  }
+
+  /** Messages of the given type the helper sends outside a job. */
+  onMessage<T>(type: string, handler: (message: T) => void): void {
+    this.child.on('message', (message: { type?: string }) => {
+      if (message?.type === type) handler(message as T);
+    });
+  }
+
+  /** The next message of the given type the helper sends outside a job. */
+  onceMessage(type: string, handler: () => void): void {
+    const listener = (message: { type?: string }) => {
+      if (message?.type !== type) return;
+      this.child.off('message', listener);
+      handler();
+    };
+    this.child.on('message', listener);
+  }
+
   close(): void {
     if (this.child.connected) this.child.disconnect();
     this.child.kill();

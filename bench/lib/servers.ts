@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { buildChildren, childFile, ensureDist } from './build.js';
 import type { HostChildArgs } from './host-child.js';
 import { projectRoot } from './results.js';
+import { HOST_LAUNCH_V8_FLAGS } from '../../server/heap-tuning.js';
 
 export type ServerKind = 'engine' | 'baseline';
 
@@ -44,10 +45,15 @@ export interface StartOptions {
 
 let prepared = false;
 
-/** BENCH_PROFILE_DIR=<folder>: every server process writes a CPU profile there when it stops. */
+/**
+ * BENCH_PROFILE_DIR=<folder>: every server process writes a CPU profile there when it stops.
+ * BENCH_HOST_FLAGS="--trace-gc …": extra Node/V8 flags for every server process (its stdout, where V8 writes
+ * GC traces, is then shown).
+ */
 function profileArgs(): string[] {
   const dir = process.env.BENCH_PROFILE_DIR;
-  return dir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(dir)}`] : [];
+  const extra = (process.env.BENCH_HOST_FLAGS ?? '').split(/\s+/).filter(Boolean);
+  return [...(dir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(dir)}`] : []), ...extra];
 }
 
 /** Builds what the server processes run (once per benchmark process). */
@@ -102,8 +108,14 @@ export async function startServer(options: StartOptions): Promise<ServerHandle> 
   const started = performance.now();
   const child = fork(childFile('host-child'), [JSON.stringify(args)], {
     cwd: projectRoot,
-    execArgv: [...(options.kind === 'engine' && from === 'source' ? ['--import', 'tsx'] : []), ...profileArgs()],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    execArgv: [
+      ...(options.kind === 'engine' && from === 'source' ? ['--import', 'tsx'] : []),
+      // launched as `npm start` launches the host (server/heap-tuning.ts); the baseline runs with V8's defaults
+      ...(options.kind === 'engine' ? HOST_LAUNCH_V8_FLAGS : []),
+      ...profileArgs(),
+    ],
+    // with BENCH_HOST_FLAGS the server's stdout is shown (V8 writes --trace-gc there)
+    stdio: ['ignore', process.env.BENCH_HOST_FLAGS ? 'inherit' : 'ignore', 'inherit', 'ipc'],
   });
   const ready = await new Promise<{ url: string; pid: number }>((resolve, reject) => {
     const onExit = (code: number | null) => reject(new Error(`${options.kind} server exited (code ${code}) before it was ready; its error is above`));

@@ -39,14 +39,27 @@ export function isSecure(req: IncomingMessage): boolean {
 export async function findUser(engine: Engine, userKey: string): Promise<Record<string, unknown> | null> {
   const auth = engine.manifest.auth;
   if (!auth) return null;
+  const loaded = storedUserNow(engine, userKey);
+  if (loaded !== undefined) return loaded;
+  return userIn(await engine.store.read(auth.userConnector, 'global'), auth.identityField, userKey);
+}
+
+/**
+ * The stored user record of `userKey` (the store's own object) when the user connector is loaded, null
+ * when there is no such user, undefined when the connector is not loaded yet: for callers that cannot wait.
+ */
+export function storedUserNow(engine: Engine, userKey: string): Record<string, unknown> | null | undefined {
+  const auth = engine.manifest.auth;
+  if (!auth) return null;
   // the store's own state, not a copy of every user: this only looks one up (publicUser copies what it returns)
-  const state = (engine.store.peek(auth.userConnector, 'global') ?? (await engine.store.read(auth.userConnector, 'global'))) as
-    | { items?: unknown }
-    | unknown[];
-  const items = Array.isArray(state) ? state : Array.isArray(state?.items) ? state.items : [];
-  const found = (items as Array<Record<string, unknown>>).find(
-    (u) => u && String(u[auth.identityField]) === userKey,
-  );
+  const state = engine.store.peek(auth.userConnector, 'global');
+  return state === undefined ? undefined : userIn(state, auth.identityField, userKey);
+}
+
+function userIn(state: unknown, identityField: string, userKey: string): Record<string, unknown> | null {
+  const list = state as { items?: unknown } | unknown[] | null;
+  const items = Array.isArray(list) ? list : Array.isArray(list?.items) ? list.items : [];
+  const found = (items as Array<Record<string, unknown>>).find((u) => u && String(u[identityField]) === userKey);
   return found ?? null;
 }
 

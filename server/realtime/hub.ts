@@ -51,6 +51,11 @@ export interface NotifyChange {
   state: unknown;
 }
 
+/** Who a per-user pushed fragment is rendered for: the recipients' user key (null: not logged in). */
+export interface Viewer {
+  userKey: string | null;
+}
+
 /** The socket that sent the action (X-Socket-Id) and the terminal the request came from. */
 export interface Initiator {
   socketId: string;
@@ -62,11 +67,18 @@ export interface PreparedNotification {
   send(): Promise<void>;
 }
 
+type EncodedFrame = Buffer | Promise<Buffer>;
+
 interface PreparedEvent {
   channel: Channel;
   change: NotifyChange;
   /** serialised ahead when the channel had a listener in the change's scope */
-  frame?: Buffer | Promise<Buffer>;
+  frame?: EncodedFrame;
+  /**
+   * a channel whose pushed fragment uses `user`: one frame per recipient user key (null: no login),
+   * serialised ahead for the listeners there were, and on demand for any other
+   */
+  frames?: Map<string | null, EncodedFrame>;
   /** subscribers' soft refreshes rendered for this change (automatic push, refresh-push.ts) */
   refreshes?: RefreshPlan;
 }
@@ -85,7 +97,12 @@ export interface HubOptions {
    * once per scope); undefined when it cannot be rendered (subscribers then refresh as without render).
    * Return it directly (not a promise) so the event goes out without waiting for the event loop.
    */
-  renderPush?(channel: Channel, change: NotifyChange): ActionFragment | undefined | Promise<ActionFragment | undefined>;
+  renderPush?(channel: Channel, change: NotifyChange, viewer?: Viewer): ActionFragment | undefined | Promise<ActionFragment | undefined>;
+  /**
+   * true when the channel's pushed fragment depends on who receives it (its template uses `user`): it is
+   * then rendered once per distinct user among the recipients, renderPush getting that user's key
+   */
+  pushPerUser?(channel: Channel): boolean;
   /** renders subscribers' read-only soft refreshes to push with events (absent: windows always fetch them) */
   renderRefresh?: RefreshRenderer;
   /** frames a new socket gets right after its id (e.g. the host's status while it cannot save) */
@@ -269,9 +286,14 @@ export class RealtimeHub {
         const event: PreparedEvent = { channel, change };
         if (this.hasListener(channel, change)) {
           try {
-            event.frame = this.encodeEvent(channel, change);
-            // a commit that fails never awaits its frame: its failure must not surface as an unhandled rejection
-            if (event.frame instanceof Promise) event.frame.catch(() => {});
+            if (this.perUser(channel)) {
+              event.frames = new Map();
+              for (const sub of this.listenersOf(channel, change)) this.frameForUser(event, sub.principal.userKey);
+            } else {
+              event.frame = this.encodeEvent(channel, change);
+              // a commit that fails never awaits its frame: its failure must not surface as an unhandled rejection
+              if (event.frame instanceof Promise) event.frame.catch(() => {});
+            }
           } catch {
             // tried again (and reported) by send(), should the commit succeed
           }
@@ -296,7 +318,8 @@ export class RealtimeHub {
   private async sendPrepared(events: PreparedEvent[], initiator: Initiator | undefined): Promise<void> {
     const isInitiator = (sub: Subscriber) =>
       initiator !== undefined && sub.id === initiator.socketId && sub.principal.terminalId === initiator.terminalId;
-    for (const { channel, change, frame, refreshes } of events) {
+    for (const event of events) {
+      const { channel, change, frame, refreshes } = event;
       try {
         const recipients: Subscriber[] = [];
         for (const sub of this.sockets.values()) {
@@ -309,6 +332,10 @@ export class RealtimeHub {
           recipients.push(sub);
         }
         if (recipients.length === 0) continue;
+        if (this.perUser(channel)) {
+          await this.sendPerUser(event, recipients);
+          continue;
+        }
         let encoded = frame ?? this.encodeEvent(channel, change);
         // `await` only for a promise: awaiting anything else would still wait for the microtask queue
         if (encoded instanceof Promise) encoded = await encoded;
@@ -317,6 +344,31 @@ export class RealtimeHub {
       } catch (error) {
         this.options.log.warn(`channel "${channel.name}": notification failed: ${(error as Error).message}`);
       }
+    }
+  }
+
+  private perUser(channel: Channel): boolean {
+    return Boolean(channel.render) && (this.options.pushPerUser?.(channel) ?? false);
+  }
+
+  /** The event's frame for recipients logged in as `userKey`: serialised once per user key and event. */
+  private frameForUser(event: PreparedEvent, userKey: string | null): EncodedFrame {
+    event.frames ??= new Map();
+    let frame = event.frames.get(userKey);
+    if (!frame) {
+      frame = this.encodeEvent(event.channel, event.change, { userKey });
+      if (frame instanceof Promise) frame.catch(() => {});
+      event.frames.set(userKey, frame);
+    }
+    return frame;
+  }
+
+  /** A per-user fragment: each recipient gets the frame rendered for its own user. */
+  private async sendPerUser(event: PreparedEvent, recipients: Subscriber[]): Promise<void> {
+    for (const sub of recipients) {
+      let encoded = this.frameForUser(event, sub.principal.userKey);
+      if (encoded instanceof Promise) encoded = await encoded;
+      this.sendRaw(sub, encoded);
     }
   }
 
@@ -337,7 +389,7 @@ export class RealtimeHub {
   }
 
   /** One event frame, serialised once for every recipient of this change (pushed fragment included). */
-  private encodeEvent(channel: Channel, change: NotifyChange): Buffer | Promise<Buffer> {
+  private encodeEvent(channel: Channel, change: NotifyChange, viewer?: Viewer): EncodedFrame {
     const encode = (pushed: ActionFragment | undefined) => {
       this.counters.encoded++;
       const frame: EventFrame = {
@@ -351,18 +403,18 @@ export class RealtimeHub {
       if (pushed && pushed.styles !== '') frame.stylesOnPage = true;
       return encodeFrame(frame);
     };
-    const pushed = channel.render ? this.pushedFragment(channel, change) : undefined;
+    const pushed = channel.render ? this.pushedFragment(channel, change, viewer) : undefined;
     return pushed instanceof Promise ? pushed.then(encode) : encode(pushed);
   }
 
   /** The fragment pushed with a channel's event, rendered once per change; without one, subscribers refresh. */
-  private pushedFragment(channel: Channel, change: NotifyChange): ActionFragment | undefined | Promise<ActionFragment | undefined> {
+  private pushedFragment(channel: Channel, change: NotifyChange, viewer?: Viewer): ActionFragment | undefined | Promise<ActionFragment | undefined> {
     const fail = (error: unknown) => {
       this.options.log.warn(`channel "${channel.name}": could not render "${channel.render}" to push (${(error as Error).message}); subscribers refresh instead`);
       return undefined;
     };
     try {
-      const pushed = this.options.renderPush?.(channel, change);
+      const pushed = this.options.renderPush?.(channel, change, viewer);
       return pushed instanceof Promise ? pushed.catch(fail) : pushed;
     } catch (error) {
       return fail(error);

@@ -12,7 +12,16 @@ import type { NotifyChange } from './hub.js';
 export interface PushRenderSources {
   store: Pick<Store, 'peek'>;
   runner: Pick<ActionRunner, 'scopeKeyOf'>;
-  renderer: Pick<Renderer, 'renderComponent'>;
+  renderer: Pick<Renderer, 'renderComponent' | 'templateRefersTo'>;
+}
+
+/**
+ * Whether the channel's pushed fragment depends on who receives it: its component's template uses `user`.
+ * Such a fragment is rendered once per distinct user among the recipients, with that user (as the
+ * window's own soft refresh would be); any other is rendered once for everybody, with user = null.
+ */
+export function pushedPerUser(sources: Pick<PushRenderSources, 'renderer'>, channel: Channel): boolean {
+  return Boolean(channel.render) && sources.renderer.templateRefersTo(channel.render!, 'user');
 }
 
 /** The requester a change stands for: the terminal or the user whose state changed (nobody for a global one). */
@@ -26,10 +35,16 @@ export function ownerOf(change: Pick<NotifyChange, 'scope' | 'scopeKey'>): { ter
 /**
  * The hub's renderPush: undefined when the channel renders nothing, or when a state it reads is not the
  * change owner's to show or is not loaded yet (subscribers then refresh, as without render). Synchronous,
- * so the event goes out without waiting for the event loop. No login and no terminal of its own: what is
- * pushed is the same for every subscriber in the change's scope.
+ * so the event goes out without waiting for the event loop. No terminal of its own; `user` is the
+ * recipient's user (secrets removed) when the template uses `user` (pushedPerUser), else null: what is
+ * pushed is then the same for every subscriber in the change's scope.
  */
-export function renderPushed(sources: PushRenderSources, channel: Channel, change: NotifyChange): ActionFragment | undefined {
+export function renderPushed(
+  sources: PushRenderSources,
+  channel: Channel,
+  change: NotifyChange,
+  user: Record<string, unknown> | null = null,
+): ActionFragment | undefined {
   if (!channel.render) return undefined;
   const owner = ownerOf(change);
   const data: Record<string, unknown> = {};
@@ -44,6 +59,6 @@ export function renderPushed(sources: PushRenderSources, channel: Channel, chang
     if (state === undefined) return undefined;
     data[name] = state;
   }
-  const rendered = sources.renderer.renderComponent(channel.render, { data, user: null, url: { pathname: '/', query: {} } });
+  const rendered = sources.renderer.renderComponent(channel.render, { data, user, url: { pathname: '/', query: {} } });
   return { html: rendered.html, styles: rendered.styles.map((s) => s.css).join('\n'), scripts: rendered.scripts, componentName: channel.render };
 }

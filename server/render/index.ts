@@ -14,6 +14,7 @@ import { Markers } from './markers.js';
 import { insertBeforeHeadEnd, markDebugBody, styleTags } from './page-assembly.js';
 import { finishTemplateMarkup, type MarkupMarkers } from './template-markup.js';
 import { ATOM_IF_SECTION_PREFIX, checkTemplateSyntax, prepareTemplate } from './template-prepare.js';
+import { templateRefersTo } from './template-names.js';
 import { COMPONENT_ID_VARIABLE, TemplateWriter, type Condition } from './template-writer.js';
 import type { SpaResponse, StyleEntry } from '../../protocol/wire.js';
 
@@ -46,6 +47,11 @@ export interface Renderer {
   renderComponent(name: string, input: RenderInput, inject?: Record<string, string>): Rendered;
   /** drop cached files (dev mode reload) */
   invalidate(): void;
+  /**
+   * Whether the component's own template refers to a top-level name of the render context (`user`):
+   * by a Mustache tag or an atom-if expression (template-names.ts); true when that cannot be told.
+   */
+  templateRefersTo(component: string, name: string): boolean;
 }
 
 /** Introspection for tests and diagnostics. */
@@ -171,6 +177,8 @@ export function createRenderer(options: RendererOptions): Renderer & RendererDia
   });
   if (options.prepare === 'on-first-use') registry.readAll();
   else registry.loadAll();
+
+  const referredNames = new WeakMap<object, Map<string, boolean>>();
 
   function newPass(input: RenderInput, inject: Record<string, string> | undefined, extractScripts: boolean): RenderPass {
     return {
@@ -315,6 +323,20 @@ export function createRenderer(options: RendererOptions): Renderer & RendererDia
       const pass = newPass(input, inject, true);
       const html = renderInstance(name, pass, [name]);
       return { html, styles: pass.styles, scripts: pass.scripts };
+    },
+
+    templateRefersTo(component, name) {
+      if (!registry.has(component)) return true;
+      const template = registry.get(component).template;
+      // asked for every event of a channel: worked out once per prepared template (a dev reload makes new ones)
+      let known = referredNames.get(template);
+      if (!known) referredNames.set(template, (known = new Map()));
+      let refers = known.get(name);
+      if (refers === undefined) {
+        refers = templateRefersTo(template.text, template.conditions.map((condition) => condition.expression), name);
+        known.set(name, refers);
+      }
+      return refers;
     },
 
     invalidate() {

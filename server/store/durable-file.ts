@@ -3,15 +3,18 @@
 // start-up stops with a message naming the file.
 import type { Adapter, Logger } from './types.js';
 import { DamagedFileError } from './types.js';
-import { describeError, errorCode, writeFileDurably } from './fs-durable.js';
+import { describeError, errorCode, writeFileDurably, type FileContent } from './fs-durable.js';
 import { nodeFileSystem, type StoreFileSystem } from './file-system.js';
 
 export interface DurableJsonFileOptions<T> {
   log: Logger;
   /** turns the file's text into data; throws on damaged text. Default JSON.parse. */
   parse?: (text: string) => T;
-  /** turns data into the file's text (may take turns of the event loop). Default pretty JSON (2 spaces), as the original json connector wrote. */
-  stringify?: (data: T) => string | Promise<string>;
+  /**
+   * turns data into the file's text (may take turns of the event loop, or give the text in pieces written as
+   * they come). Default pretty JSON (2 spaces), as the original json connector wrote.
+   */
+  stringify?: (data: T) => FileContent | Promise<FileContent>;
   fs?: StoreFileSystem;
 }
 
@@ -45,7 +48,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
   readonly backup: string;
   private readonly log: Logger;
   private readonly parse: (text: string) => T;
-  private readonly stringify: (data: T) => string | Promise<string>;
+  private readonly stringify: (data: T) => FileContent | Promise<FileContent>;
   private readonly fs: StoreFileSystem;
   private inFlight: Promise<void> | null = null;
   private next: PendingWrite<T> | null = null;
@@ -99,8 +102,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
   private start(pending: PendingWrite<T>): void {
     this.inFlight = (async () => {
       try {
-        // Serialised now, so a caller that hands over an object and then keeps it is not a problem
-        // for data already taken; the store never mutates what it handed over anyway.
+        // Serialised now (or, in pieces, while it is written): the store never mutates what it handed over.
         const text = await this.stringify(pending.data);
         await writeFileDurably(this.file, text, { temp: this.temp, backup: this.backup, fs: this.fs });
         pending.resolve();

@@ -8,7 +8,7 @@
 // Files the store creates are readable by the computer's user only (0600, folders 0700): they hold
 // password hashes, sessions and the sales journal.
 import fs from 'node:fs';
-import { readdir, readFile, rename, stat } from 'node:fs/promises';
+import { link, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 
 export const PRIVATE_FILE_MODE = 0o600;
 export const PRIVATE_DIR_MODE = 0o700;
@@ -28,6 +28,19 @@ export interface StoreFileSystem {
   close(fd: number): void;
   rename(from: string, to: string): Promise<void>;
   unlink(path: string): void;
+  /**
+   * The same through the thread pool (optional; without it the store unlinks synchronously). Removing a log
+   * file the disk has just flushed can take milliseconds of the file system's journal: off the main thread.
+   */
+  unlinkAsync?(path: string): Promise<void>;
+  /**
+   * open and link through the thread pool (optional, like unlinkAsync): a checkpoint creates, links and
+   * opens folders for every file it replaces, and on a busy disk each such step can wait for the file
+   * system's journal for milliseconds — seconds of a busy host's main thread per minute (bench/profiles/
+   * shop-checkpoints.md). A file system without them is used synchronously.
+   */
+  openAsync?(path: string, flags: OpenFlags): Promise<number>;
+  linkAsync?(existing: string, newPath: string): Promise<void>;
   link(existing: string, newPath: string): void;
   copyFile(from: string, to: string): void;
   /** Creates a folder and its parents (PRIVATE_DIR_MODE). */
@@ -51,6 +64,10 @@ export const nodeFileSystem: StoreFileSystem = {
   close: (fd) => fs.closeSync(fd),
   rename: (from, to) => rename(from, to),
   unlink: (path) => fs.unlinkSync(path),
+  unlinkAsync: (path) => unlink(path),
+  openAsync: (path, flags) =>
+    new Promise((resolve, reject) => fs.open(path, flags, PRIVATE_FILE_MODE, (error, fd) => (error ? reject(error) : resolve(fd)))),
+  linkAsync: (existing, newPath) => link(existing, newPath),
   link: (existing, newPath) => fs.linkSync(existing, newPath),
   copyFile: (from, to) => fs.copyFileSync(from, to),
   mkdir: (path) => void fs.mkdirSync(path, { recursive: true, mode: PRIVATE_DIR_MODE }),

@@ -2,10 +2,12 @@
 // place, and the folder fsynced so the rename itself is on disk. Every step goes through the store's
 // file-system seam (file-system.ts), so a test can make any one of them fail.
 // Each asynchronous step waits for the event loop, which on a busy host is also rendering and answering
-// requests. So the steps that only touch the page cache (open, a small write, close, unlink, link) run
-// synchronously; the flushes and the rename go through the thread pool: three trips through the event
-// loop per durable write instead of eleven. Large files are written asynchronously, so a big state never
-// blocks the host while it is copied.
+// requests. So small writes and closes run synchronously; the flushes and the rename go through the thread
+// pool. Creating, linking and removing names (and opening a folder to flush it) go through the thread pool
+// too where the file system offers it: they only touch the page cache on a quiet disk, but on a busy one
+// each can wait milliseconds for the file system's journal, and a checkpoint does them for every file it
+// replaces (bench/profiles/shop-checkpoints.md). Checkpoints are off the answers' path, so the extra trips
+// cost no answer anything. Large files are written asynchronously, so a big state never blocks the host.
 import { chmod, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { nodeFileSystem, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, type StoreFileSystem } from './file-system.js';
@@ -40,7 +42,7 @@ export function flushFd(fd: number, how: 'fsync' | 'fdatasync' = 'fsync', fs: St
 /** Makes renames, creations and removals inside a folder durable. Windows cannot open folders: NTFS journals them. */
 export async function fsyncDir(dir: string, fs: StoreFileSystem = nodeFileSystem): Promise<void> {
   if (isWindows) return;
-  const fd = fs.open(dir, 'r');
+  const fd = fs.openAsync ? await fs.openAsync(dir, 'r') : fs.open(dir, 'r');
   try {
     await fs.flush(fd, 'fsync');
   } finally {
@@ -59,6 +61,18 @@ export function openCreatingFolder(fs: StoreFileSystem, file: string, flags: 'w'
   }
 }
 
+/** openCreatingFolder through the thread pool where the file system can (a checkpoint's files). */
+async function openCreatingFolderAsync(fs: StoreFileSystem, file: string, flags: 'w' | 'a'): Promise<number> {
+  if (!fs.openAsync) return openCreatingFolder(fs, file, flags);
+  try {
+    return await fs.openAsync(file, flags);
+  } catch (error) {
+    if (errorCode(error) !== 'ENOENT') throw error;
+    fs.mkdir(dirname(file));
+    return fs.openAsync(file, flags);
+  }
+}
+
 /** Writes all of `bytes` at the descriptor's position (synchronously, or through the thread pool when large). */
 export async function writeAll(fs: StoreFileSystem, fd: number, bytes: Uint8Array): Promise<void> {
   if (bytes.byteLength > SYNC_WRITE_LIMIT) {
@@ -68,11 +82,21 @@ export async function writeAll(fs: StoreFileSystem, fd: number, bytes: Uint8Arra
   for (let written = 0; written < bytes.byteLength; ) written += fs.write(fd, bytes, written, bytes.byteLength - written);
 }
 
-export async function writeAndSync(file: string, data: string | Uint8Array, fs: StoreFileSystem = nodeFileSystem): Promise<void> {
-  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-  const fd = openCreatingFolder(fs, file, 'w');
+/**
+ * A file's content: its text or bytes, or its text in pieces made while it is written (a large connector's
+ * checkpoint), so the whole text never has to be in memory at once.
+ */
+export type FileContent = string | Uint8Array | AsyncIterable<string>;
+
+function inPieces(data: FileContent): data is AsyncIterable<string> {
+  return typeof data !== 'string' && !(data instanceof Uint8Array);
+}
+
+export async function writeAndSync(file: string, data: FileContent, fs: StoreFileSystem = nodeFileSystem): Promise<void> {
+  const fd = await openCreatingFolderAsync(fs, file, 'w');
   try {
-    await writeAll(fs, fd, bytes);
+    if (inPieces(data)) for await (const piece of data) await writeAll(fs, fd, Buffer.from(piece));
+    else await writeAll(fs, fd, typeof data === 'string' ? Buffer.from(data) : data);
     await fs.flush(fd, 'fsync');
   } finally {
     fs.close(fd);
@@ -93,19 +117,21 @@ async function renameWithRetry(fs: StoreFileSystem, from: string, to: string): P
   }
 }
 
-function unlinkIfExists(fs: StoreFileSystem, file: string): void {
+async function unlinkIfExists(fs: StoreFileSystem, file: string): Promise<void> {
   try {
-    fs.unlink(file);
+    if (fs.unlinkAsync) await fs.unlinkAsync(file);
+    else fs.unlink(file);
   } catch (error) {
     if (errorCode(error) !== 'ENOENT') throw error;
   }
 }
 
 /** Points `backup` at the current content of `file` (a hard link: no copy), when `file` exists. */
-function keepBackup(fs: StoreFileSystem, file: string, backup: string): void {
-  unlinkIfExists(fs, backup);
+async function keepBackup(fs: StoreFileSystem, file: string, backup: string): Promise<void> {
+  await unlinkIfExists(fs, backup);
   try {
-    fs.link(file, backup);
+    if (fs.linkAsync) await fs.linkAsync(file, backup);
+    else fs.link(file, backup);
   } catch (error) {
     const code = errorCode(error);
     if (code === 'ENOENT') return;
@@ -127,7 +153,7 @@ export interface AtomicWriteOptions {
 }
 
 /** Replaces `file` with `data` so that after a crash it holds either the old or the new content, whole. */
-export async function writeFileDurably(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileDurably(file: string, data: FileContent, options: AtomicWriteOptions = {}): Promise<void> {
   const fs = options.fs ?? nodeFileSystem;
   const dir = dirname(file);
   const temp = options.temp ?? `${file}.tmp`;
@@ -136,13 +162,13 @@ export async function writeFileDurably(file: string, data: string | Uint8Array, 
   } catch (error) {
     // a half-written temp file only takes room the disk may be short of; the old file is untouched
     try {
-      unlinkIfExists(fs, temp);
+      await unlinkIfExists(fs, temp);
     } catch {
       // nothing more to do: the next write truncates it
     }
     throw error;
   }
-  if (options.backup) keepBackup(fs, file, options.backup);
+  if (options.backup) await keepBackup(fs, file, options.backup);
   await renameWithRetry(fs, temp, file);
   await fsyncDir(dir, fs);
 }

@@ -17,10 +17,17 @@ function refuse(where: string, path: string, what: string, hint = ''): never {
  * does); everything else that JSON cannot hold faithfully throws an InvalidChangeError.
  * `where` names the value in messages, e.g. `connector "receipt"`.
  */
-export function copyAsJson(value: unknown, where: string, root = 'state'): JsonValue {
+/**
+ * A JSON copy of `value`, refusing what JSON cannot hold. `known`: a stored state `value` was made from
+ * (frozen, checked when it was stored): parts of `value` that are the very frozen objects at the same place
+ * in it are kept as they are instead of copied (a journal's 200 records in view, unchanged by a sale).
+ */
+export function copyAsJson(value: unknown, where: string, root = 'state', known?: unknown): JsonValue {
   const ancestors = new Set<object>();
 
-  const copy = (item: unknown, path: string): JsonValue => {
+  const copy = (item: unknown, path: string, was?: unknown): JsonValue => {
+    // (never the root: callers may change the copy's own fields)
+    if (was !== undefined && item === was && path !== root && typeof item === 'object' && item !== null && Object.isFrozen(item)) return item as JsonValue;
     switch (typeof item) {
       case 'string':
       case 'boolean':
@@ -44,7 +51,8 @@ export function copyAsJson(value: unknown, where: string, root = 'state'): JsonV
     try {
       if (Array.isArray(object)) {
         const out: JsonValue[] = new Array(object.length);
-        for (let index = 0; index < object.length; index++) out[index] = copy(object[index], pathOf(path, index));
+        const wasList = Array.isArray(was) ? was : undefined;
+        for (let index = 0; index < object.length; index++) out[index] = copy(object[index], pathOf(path, index), wasList?.[index]);
         return out;
       }
       // Tag check instead of a prototype check: objects built in another realm (vm sandbox) are plain too.
@@ -57,7 +65,7 @@ export function copyAsJson(value: unknown, where: string, root = 'state'): JsonV
       for (const key of Object.keys(object)) {
         const field = (object as Record<string, unknown>)[key];
         if (field === undefined) continue;
-        const copied = copy(field, pathOf(path, key));
+        const copied = copy(field, pathOf(path, key), isPlainRecord(was) && Object.hasOwn(was, key) ? was[key] : undefined);
         if (key === '__proto__') Object.defineProperty(out, key, { value: copied, enumerable: true, writable: true, configurable: true });
         else out[key] = copied;
       }
@@ -67,7 +75,7 @@ export function copyAsJson(value: unknown, where: string, root = 'state'): JsonV
     }
   };
 
-  return copy(value, root);
+  return copy(value, root, known);
 }
 
 export function isPlainRecord(value: unknown): value is Record<string, unknown> {

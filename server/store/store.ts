@@ -128,7 +128,7 @@ export class ConnectorStore implements Store {
   private readonly pending = new Set<Promise<void>>();
   private readonly wal: WriteAheadLog;
   /** durable writes in the log that the connector files do not hold yet, in commit order */
-  private unsaved: PlannedWrite[] = [];
+  private readonly unsaved = new UnsavedWrites();
   /** commits not durable yet, in commit order */
   private inFlight: InFlightCommit[] = [];
   private checkpointTimer: NodeJS.Timeout | null = null;
@@ -361,7 +361,8 @@ export class ConnectorStore implements Store {
       }
       const { backend, config } = entry.connector;
       if (backend.prepare) {
-        const state = copyAsJson(change.state, where);
+        // what the steps left untouched (the journal's records in view) is the stored, frozen value: kept, not copied
+        const state = copyAsJson(change.state, where, 'state', entry.state);
         removeDerived(state, config.computed);
         return { entry, prepared: backend.prepare(entry.scopeKey, entry.state as JsonValue, state) };
       }
@@ -442,7 +443,7 @@ export class ConnectorStore implements Store {
         entry.durable = state;
         entry.version++;
       }
-      this.unsaved.push(...commit.writes);
+      for (const write of commit.writes) this.unsaved.add(write);
       commit.resolve();
     }
   }
@@ -533,7 +534,7 @@ export class ConnectorStore implements Store {
       this.queuedCheckpoint = null;
       // sealed first: only durable writes are in `unsaved` (a refused commit never reaches the files)
       const files = await this.wal.seal();
-      const writes = newestPerTarget(this.unsaved.splice(0), ({ entry }) => (entry.connector.wholeState ? entry.id : null));
+      const writes = this.unsaved.takeAll();
       try {
         // every save settles before the checkpoint does (none is left running behind a failed one)
         const saved = await Promise.allSettled(writes.map(({ entry, write }) => entry.connector.backend.save(entry.scopeKey, write)));
@@ -543,7 +544,7 @@ export class ConnectorStore implements Store {
         this.health.succeeded('files');
       } catch (error) {
         // The log still holds these writes, so nothing is lost; the next checkpoint tries again.
-        this.unsaved.unshift(...writes);
+        this.unsaved.putBack(writes);
         const first = this.health.ok;
         this.health.failed('files', error);
         if (first) {
@@ -598,7 +599,7 @@ export class ConnectorStore implements Store {
       // saved before anyone sees it: a migration that cannot be saved leaves the connector unloaded (tried again on the next read)
       const logged = this.wal.append([{ connector: name, scopeKey: entry.scopeKey, ops: [{ p: [], set: state }] }]);
       await this.track(logged);
-      this.unsaved.push({ entry, write: state });
+      this.unsaved.add({ entry, write: state });
       this.scheduleCheckpoint();
       this.log.info(`store: connector "${name}"${scopeText(entry)}: migrations added missing fields; saved once`);
     }
@@ -618,20 +619,42 @@ export interface ReadOptions {
 
 
 /**
- * What a checkpoint or a replay saves, from writes in commit order: the newest state of each whole-state
- * target (those with a key), and every other write (journal appends) in order.
+ * What the next checkpoint saves, in commit order: every journal append, and the newest state of each
+ * whole-state target only. A newer state replaces the older one at once, in the older one's place, so a
+ * state superseded between checkpoints (a receipt changed 1,000 times a second) is garbage at once and
+ * dies young, instead of living until the checkpoint (~1 s) and filling V8's old generation.
  */
-function newestPerTarget<T>(writes: T[], wholeStateKey: (write: T) => string | null): T[] {
-  const at = new Map<string, number>();
-  const merged: T[] = [];
-  for (const write of writes) {
-    const key = wholeStateKey(write);
-    const known = key === null ? undefined : at.get(key);
-    if (known !== undefined) merged[known] = write;
+class UnsavedWrites {
+  private writes: PlannedWrite[] = [];
+  /** whole-state target (entry id) → its position in `writes` */
+  private readonly at = new Map<string, number>();
+
+  add({ entry, write }: PlannedWrite): void {
+    // the change ops were for the log line, written already: the checkpoint saves `write`
+    const kept: PlannedWrite = { entry, write };
+    if (!entry.connector.wholeState) {
+      this.writes.push(kept);
+      return;
+    }
+    const known = this.at.get(entry.id);
+    if (known !== undefined) this.writes[known] = kept;
     else {
-      if (key !== null) at.set(key, merged.length);
-      merged.push(write);
+      this.at.set(entry.id, this.writes.length);
+      this.writes.push(kept);
     }
   }
-  return merged;
+
+  /** Everything to save, emptied. */
+  takeAll(): PlannedWrite[] {
+    const all = this.writes;
+    this.writes = [];
+    this.at.clear();
+    return all;
+  }
+
+  /** Writes a failed checkpoint could not save, older than any added since: saved by the next one. */
+  putBack(older: PlannedWrite[]): void {
+    const newer = this.takeAll();
+    for (const write of [...older, ...newer]) this.add(write);
+  }
 }

@@ -214,7 +214,9 @@ export class WriteAheadLog {
     for (const path of files) {
       if (!this.owned.has(path) || path === this.file?.path) continue;
       try {
-        this.fs.unlink(path);
+        // (a checkpoint runs off the answers' path; the main thread need not wait for the file system)
+        if (this.fs.unlinkAsync) await this.fs.unlinkAsync(path);
+        else this.fs.unlink(path);
       } catch (error) {
         if (errorCode(error) !== 'ENOENT') throw error;
       }

@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHost } from '../../server/host.js';
+import { after, before } from 'node:test';
 import type { Host, HostOptions } from '../../server/host-types.js';
+import type { TestSocket } from './http-client.js';
 
 export const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 export const projectRoot = path.resolve(fixtures, '..', '..');
@@ -40,4 +42,27 @@ export async function startHost(appDir: string, options: Partial<HostOptions> = 
       if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   });
+}
+
+/**
+ * For a describe block: a host started before its tests and stopped after them, and the list where the tests
+ * put the sockets they open (closed before the host stops).
+ */
+export function hostForSuite(appDir: string, options: Partial<HostOptions> = {}): { host: () => TestHost; sockets: TestSocket[] } {
+  let host: TestHost | undefined;
+  const sockets: TestSocket[] = [];
+  before(async () => {
+    host = await startHost(appDir, options);
+  });
+  after(async () => {
+    for (const socket of sockets) socket.close();
+    await host?.stop();
+  });
+  return {
+    host: () => {
+      if (!host) throw new Error('the suite host is not started yet (use it inside a test)');
+      return host;
+    },
+    sockets,
+  };
 }

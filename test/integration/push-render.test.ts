@@ -1,26 +1,18 @@
 // Channels with emit.render (+ emit.reads) push the rendered fragment with the event frame, over real
 // HTTP and WebSocket on test/fixtures/push-app.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { fixtures, startHost, type TestHost } from '../helpers/host.js';
+import { fixtures, hostForSuite } from '../helpers/host.js';
 import { TestTerminal, allArrived, type TestSocket } from '../helpers/http-client.js';
 
 const appDir = path.join(fixtures, 'push-app');
 const skus = (html: string) => [...html.matchAll(/<li>([^<]*)<\/li>/g)].map((m) => m[1]);
 
 describe('pushed fragments (emit.render)', () => {
-  let host: TestHost;
-  const sockets: TestSocket[] = [];
-  before(async () => {
-    host = await startHost(appDir);
-  });
-  after(async () => {
-    for (const socket of sockets) socket.close();
-    await host.stop();
-  });
+  const { host, sockets } = hostForSuite(appDir);
 
-  const terminal = () => new TestTerminal(host.url).open('/');
+  const terminal = () => new TestTerminal(host().url).open('/');
   async function socketOf(till: TestTerminal, ...channels: string[]): Promise<TestSocket> {
     const socket = await till.socket();
     sockets.push(socket);

@@ -111,7 +111,8 @@ class JournalBackend implements ConnectorBackend {
       );
     }
     for (let index = 0; index < seen.items.length; index++) {
-      if (!isDeepStrictEqual(seen.items[index], next.items[index])) {
+      // (a record the commit left untouched is the very stored object: no need to compare it field by field)
+      if (seen.items[index] !== next.items[index] && !isDeepStrictEqual(seen.items[index], next.items[index])) {
         throw new InvalidChangeError(
           `${where}: records are immutable; record ${firstShown + index + 1} (items[${index}]) was changed. ` +
             'Record a correction as a new record instead (e.g. a refund), and commit journals only after reading them under a lock',

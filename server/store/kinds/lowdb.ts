@@ -4,7 +4,7 @@ import { Low } from 'lowdb';
 import type { ConnectorBackend, ConnectorKind, JsonValue, OpenConnectorOptions } from '../types.js';
 import { DurableJsonFile } from '../durable-file.js';
 import { connectorFile } from '../paths.js';
-import { stringifyPretty } from '../json-text.js';
+import { prettyJsonPieces } from '../json-text.js';
 
 /**
  * What Low holds: the state in a box, because Low skips falsy data (`if (data)`) and a connector's whole
@@ -30,7 +30,8 @@ class LowdbBackend implements ConnectorBackend {
         log,
         fs,
         parse: (text) => ({ state: JSON.parse(text) as JsonValue }),
-        stringify: async (stored) => `${await stringifyPretty(stored.state)}\n`,
+        // in pieces written as they come, ending in a newline
+        stringify: (stored) => prettyJsonPieces(stored.state, '\n'),
       });
       db = { low: new Low<Stored>(file, nothingStored), file };
       this.dbs.set(scopeKey, db);
