@@ -15,7 +15,7 @@
 // the other hosts reload those states and tell their subscribers (see onRemoteCommit). A host that loses
 // its LISTEN connection reconnects, compares the versions of everything it holds, and reloads and
 // announces what it missed.
-import { EntryTable, entryIdOf, frozenView, initialStateOf, scopeText, VALID_SCOPES } from '../entries.js';
+import { deepFreeze, EntryTable, entryIdOf, frozenView, initialStateOf, scopeText, VALID_SCOPES } from '../entries.js';
 import { randomBytes } from 'node:crypto';
 import type { Client, Pool, PoolClient } from 'pg';
 import type { ConnectorConfig, ConnectorScope } from '../../manifest/types.js';
@@ -45,7 +45,7 @@ import { GLOBAL_SCOPE_KEY } from '../paths.js';
 import { PROBLEMS, StoreHealth, type StoreStatus } from '../health.js';
 import { createPools, describeDatabase, describeDbError, isUnreachable, loadPg, type Pools } from './connection.js';
 import { migrateSchema, SCHEMA_VERSION } from './schema.js';
-import { diffItems, itemTexts, joinState, splitState } from './rows.js';
+import { diffItems, isStoredItem, itemTexts, joinState, mergeRows, rememberItems, splitState, type ChangedRows } from './rows.js';
 import { ChangeListener, CHANGES_CHANNEL, encodeNotifications, type ChangeNotice } from './listener.js';
 import type { HostStorage, HostStorageProvider } from '../../auth/host-storage.js';
 import type { TerminalInfo } from '../../host-types.js';
@@ -95,6 +95,8 @@ interface Entry {
   dbVersion: number;
   /** whole-state connectors with items as rows: the JSON text of each stored item row of `durable` */
   texts: string[] | null;
+  /** the newest version whose item rows this host knows (objects and texts): what row-level loads build on */
+  rows: RowsBase | null;
   version: number;
   latestVersion: number;
   /** latestVersion of the commit `durable` came from (commits finishing out of order never go back) */
@@ -110,6 +112,23 @@ interface Loaded {
   version: number;
   state: JsonValue;
   texts: string[] | null;
+}
+
+/** The items of a stored version as this host holds them, with the JSON text of each row. */
+interface RowsBase {
+  version: number;
+  items: readonly JsonValue[];
+  texts: readonly string[];
+}
+
+/** What the store has read from the database since it opened (tests and the bench check that big collections are not read whole). */
+export interface ReadCounters {
+  /** item rows read, by whole loads and by row-level ones */
+  itemRows: number;
+  /** loads of a whole items-as-rows state (every row) */
+  wholeLoads: number;
+  /** loads of only the rows written since this host's copy */
+  rowLoads: number;
 }
 
 /** A lock(): one transaction holding the rows' locks until its commit (or the release) ends it. */
@@ -151,6 +170,7 @@ export class PostgresStore implements Store, HostStorageProvider {
     durable: undefined,
     dbVersion: 0,
     texts: null,
+    rows: null,
     version: 0,
     latestVersion: 0,
     durableSeq: 0,
@@ -167,6 +187,8 @@ export class PostgresStore implements Store, HostStorageProvider {
   private readonly log: Logger;
   private readonly where: string;
   readonly health: StoreHealth;
+  /** what was read so far (see ReadCounters) */
+  readonly reads: ReadCounters = { itemRows: 0, wholeLoads: 0, rowLoads: 0 };
   private pools!: Pools;
   private listener: ChangeListener | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -329,7 +351,7 @@ export class PostgresStore implements Store, HostStorageProvider {
       const versions = await this.selectForUpdate(client, entries);
       for (const entry of entries) {
         const version = versions.get(entry.id);
-        if (version !== undefined && version !== entry.dbVersion) this.applyLoaded(entry, await this.fetch(entry, client), true);
+        if (version !== undefined && version !== entry.dbVersion) this.applyLoaded(entry, await this.fetchNewer(entry, client), true);
         // nothing of this host is in flight on it any more: the latest state is the committed one
         entry.state = entry.durable;
         entry.latestVersion++;
@@ -445,8 +467,10 @@ export class PostgresStore implements Store, HostStorageProvider {
             'so that its stored data is checked and never overwritten unseen',
         );
       }
-      const state = copyAsJson(change.state, where);
+      const state = entry.connector.mode === 'whole' ? copySharingItems(change.state, where) : copyAsJson(change.state, where);
       removeDerived(state, entry.connector.config.computed);
+      // frozen now (readers get it frozen anyway): its items can be shared by the next commit and their texts remembered
+      if (entry.connector.mode === 'whole') deepFreeze(state);
       const { journal } = entry.connector;
       const prepared = journal?.prepare ? journal.prepare(entry.scopeKey, entry.state as JsonValue, state) : { state, write: state };
       return { entry, prepared, seq: 0 };
@@ -471,11 +495,11 @@ export class PostgresStore implements Store, HostStorageProvider {
         throw this.failure(entries, error, 'was not saved');
       }
     }
-    const written: Array<{ entry: Entry; version: number; texts: string[] | null }> = [];
+    const written: Array<{ entry: Entry; version: number; texts: string[] | null; state: JsonValue }> = [];
     try {
       for (const { entry, prepared } of plans) {
         const version = (versions.get(entry.id) ?? entry.dbVersion) + 1;
-        written.push({ entry, version, texts: await this.writeRows(client, entry, prepared.write as JsonValue, version) });
+        written.push({ entry, version, texts: await this.writeRows(client, entry, prepared.write as JsonValue, version), state: prepared.state });
       }
       for (const payload of encodeNotifications(this.hostId, written.map(({ entry, version }) => [entry.connector.name, entry.scopeKey, version]), origin)) {
         await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, payload]);
@@ -488,12 +512,18 @@ export class PostgresStore implements Store, HostStorageProvider {
       await this.endTransaction(client, 'COMMIT');
     } catch (error) {
       // a COMMIT whose answer was lost may have been applied: the copies are loaded again before anyone builds on them
-      for (const entry of entries) entry.dbVersion = -1;
+      for (const entry of entries) {
+        entry.dbVersion = -1;
+        entry.rows = null;
+      }
       throw this.failure(entries, error, 'may not have been saved (the database did not confirm it)');
     }
-    for (const { entry, version, texts } of written) {
+    for (const { entry, version, texts, state } of written) {
       entry.dbVersion = version;
       entry.texts = texts;
+      const items = texts && isPlainRecord(state) && Array.isArray(state.items) ? (state.items as JsonValue[]) : null;
+      entry.rows = items && texts ? { version, items, texts } : null;
+      if (items && texts) rememberItems(items, texts);
     }
     this.health.succeeded('database');
   }
@@ -518,9 +548,9 @@ export class PostgresStore implements Store, HostStorageProvider {
     const { upsert, deleteFrom } = diffItems(entry.texts ?? [], after);
     await client.query(
       `WITH upserted AS (
-         INSERT INTO serverokey_items (connector, scope_key, position, item)
-         SELECT $1, $2, u.p, u.i::json FROM unnest($3::int[], $4::text[]) AS u(p, i)
-         ON CONFLICT (connector, scope_key, position) DO UPDATE SET item = EXCLUDED.item
+         INSERT INTO serverokey_items (connector, scope_key, position, item, version)
+         SELECT $1, $2, u.p, u.i::json, $6 FROM unnest($3::int[], $4::text[]) AS u(p, i)
+         ON CONFLICT (connector, scope_key, position) DO UPDATE SET item = EXCLUDED.item, version = EXCLUDED.version
        ), deleted AS (
          DELETE FROM serverokey_items WHERE connector = $1 AND scope_key = $2 AND position >= $5
        )
@@ -591,6 +621,13 @@ export class PostgresStore implements Store, HostStorageProvider {
     if (entry.state !== undefined && loaded.version <= entry.dbVersion && entry.dbVersion !== -1) return false;
     entry.dbVersion = loaded.version;
     entry.texts = loaded.texts;
+    const items = loaded.texts && isPlainRecord(loaded.state) && Array.isArray(loaded.state.items) ? (loaded.state.items as JsonValue[]) : null;
+    entry.rows = items && loaded.texts ? { version: loaded.version, items, texts: loaded.texts } : null;
+    if (items && loaded.texts && entry.connector.mode === 'whole') {
+      deepFreeze(loaded.state);
+      // a migrated item's text is not its row's until saved: only remembered when no migration may have changed it
+      if (!entry.connector.config.migrations?.length) rememberItems(items, loaded.texts);
+    }
     const followLatest = latestToo || entry.state === entry.durable;
     entry.durable = loaded.state;
     entry.version++;
@@ -630,7 +667,49 @@ export class PostgresStore implements Store, HostStorageProvider {
     );
     const row = result.rows[0];
     if (!row) return null;
-    return { version: Number(row.version), state: joinState(row.state, row.items), texts: row.items ? itemTexts(row.items) : null };
+    if (row.items) {
+      this.reads.itemRows += row.items.length;
+      this.reads.wholeLoads++;
+    }
+    return { version: Number(row.version), state: joinState(row.state, row.items), texts: row.items ? row.items.map((item) => JSON.stringify(item)) : null };
+  }
+
+  /**
+   * The stored state, for a copy this host holds already (a notification or a lock found it older): only the
+   * item rows written after the copy's version are read (row-level invalidation; a write of one product of
+   * 50,000 costs the other hosts one row), the rest is shared with the copy. The whole state when this host
+   * knows no rows of it. Migrations applied.
+   */
+  private async fetchNewer(entry: Entry, db: Pool | PoolClient): Promise<Loaded | null> {
+    const base = entry.rows;
+    const { name, config } = entry.connector;
+    if (entry.connector.mode === 'whole' && base) {
+      const result = await db.query<{ version: string; state: JsonValue; count: string; changed: ChangedRows | null }>(
+        `SELECT s.version, s.state, s.count,
+                CASE WHEN s.items_as_rows THEN
+                  (SELECT coalesce(json_agg(json_build_array(i.position, i.item) ORDER BY i.position), '[]'::json) FROM serverokey_items i
+                    WHERE i.connector = s.connector AND i.scope_key = s.scope_key AND i.version > $3)
+                END AS changed
+           FROM serverokey_state s WHERE s.connector = $1 AND s.scope_key = $2`,
+        [name, entry.scopeKey, base.version],
+      );
+      const row = result.rows[0];
+      if (!row) return null;
+      const version = Number(row.version);
+      if (row.changed === null) return { version, state: row.state, texts: null };
+      this.reads.itemRows += row.changed.length;
+      this.reads.rowLoads++;
+      const merged = mergeRows(base, row.changed, Number(row.count));
+      if (merged) {
+        const state = joinState(row.state, merged.items);
+        applyMigrations({ items: row.changed.map(([, item]) => item) }, config.migrations);
+        return { version, state, texts: merged.texts };
+      }
+      // a row the copy lacks and no newer write stamped: read it whole
+    }
+    const loaded = await this.fetch(entry, db);
+    if (loaded && entry.connector.mode === 'whole') applyMigrations(loaded.state, config.migrations);
+    return loaded;
   }
 
   /** The first read of a scope: its row (initialState, a journal's initial records) is created, once among all hosts. */
@@ -666,8 +745,8 @@ export class PostgresStore implements Store, HostStorageProvider {
         );
         if (inserted.rowCount && texts.length > 0) {
           await client.query(
-            `INSERT INTO serverokey_items (connector, scope_key, position, item)
-             SELECT $1, $2, u.p, u.i::json FROM unnest($3::int[], $4::text[]) AS u(p, i)`,
+            `INSERT INTO serverokey_items (connector, scope_key, position, item, version)
+             SELECT $1, $2, u.p, u.i::json, 1 FROM unnest($3::int[], $4::text[]) AS u(p, i)`,
             [name, entry.scopeKey, texts.map((_, index) => index), texts],
           );
         }
@@ -741,8 +820,7 @@ export class PostgresStore implements Store, HostStorageProvider {
 
   /** Loads a copy again (outside any lock); the latest follows unless this host has a commit of it on the way. */
   private async refresh(entry: Entry): Promise<boolean> {
-    const loaded = await this.fetch(entry, this.pools.reads);
-    if (loaded && entry.connector.mode === 'whole') applyMigrations(loaded.state, entry.connector.config.migrations);
+    const loaded = await this.fetchNewer(entry, this.pools.reads);
     if (this.heldBy.has(entry.id) || entry.pending) {
       // the writer holding it has the newest state already (its lock loaded it)
       return false;
@@ -911,3 +989,20 @@ export class PostgresStore implements Store, HostStorageProvider {
 }
 
 export type { Client };
+
+/**
+ * copyAsJson for a whole state, except that items the store made itself (frozen, already plain JSON: the
+ * unchanged items of the state the commit was built on) are shared instead of copied.
+ */
+function copySharingItems(value: unknown, where: string): JsonValue {
+  if (!isPlainRecord(value) || !Array.isArray(value.items)) return copyAsJson(value, where);
+  const { items } = value;
+  const head = copyAsJson({ ...value, items: [] }, where) as Record<string, JsonValue>;
+  const copied: JsonValue[] = new Array(items.length);
+  for (let index = 0; index < items.length; index++) {
+    const item: unknown = items[index];
+    copied[index] = isStoredItem(item) ? (item as JsonValue) : copyAsJson(item, where, `state.items[${index}]`);
+  }
+  head.items = copied;
+  return head;
+}

@@ -56,18 +56,18 @@ test('the tables are created with a schema version; a database of a newer versio
   const database = await cluster!.createDatabase();
   const log = captureLog();
   const store = await open(t, database, { a: { type: 'lowdb' } }, log);
-  assert.match(log.text('info'), /created the engine's tables in postgres:\/\/postgres:\*\*\*@.* \(schema version 1\)/);
+  assert.match(log.text('info'), /created the engine's tables in postgres:\/\/postgres:\*\*\*@.* \(schema version 2\)/);
   await store.close();
   const tables = (await query<{ tablename: string }>(database, "SELECT tablename FROM pg_tables WHERE tablename LIKE 'serverokey_%' ORDER BY 1")).map((row) => row.tablename);
   assert.deepEqual(tables, ['serverokey_items', 'serverokey_journal', 'serverokey_schema', 'serverokey_secrets', 'serverokey_state', 'serverokey_terminals']);
-  assert.deepEqual(await query(database, 'SELECT version FROM serverokey_schema'), [{ version: 1 }]);
+  assert.deepEqual(await query(database, 'SELECT version FROM serverokey_schema'), [{ version: 2 }]);
 
   const again = captureLog();
   await open(t, database, { a: { type: 'lowdb' } }, again);
   assert.doesNotMatch(again.text(), /created|migrated/);
 
   await query(database, 'UPDATE serverokey_schema SET version = 99');
-  await assert.rejects(open(t, database, { a: { type: 'lowdb' } }), /schema version 99, written by a newer engine \(this one knows version 1\)/);
+  await assert.rejects(open(t, database, { a: { type: 'lowdb' } }), /schema version 99, written by a newer engine \(this one knows version 2\)/);
 });
 
 test('items are rows: a commit rewrites only the rows that changed', { skip }, async (t) => {
