@@ -17,7 +17,7 @@
 // announces what it missed.
 import { deepFreeze, EntryTable, entryIdOf, frozenView, initialStateOf, scopeText, VALID_SCOPES } from '../entries.js';
 import { randomBytes } from 'node:crypto';
-import type { Client, Pool, PoolClient } from 'pg';
+import type { Client, Pool, PoolClient, QueryResult } from 'pg';
 import type { ConnectorConfig, ConnectorScope } from '../../manifest/types.js';
 import type {
   Change,
@@ -139,6 +139,12 @@ interface Held {
   committing: boolean;
   /** the locked rows' versions when locked */
   versions: Map<string, number>;
+}
+
+interface LockedRow {
+  connector: string;
+  scope_key: string;
+  version: string;
 }
 
 interface Plan {
@@ -347,8 +353,7 @@ export class PostgresStore implements Store, HostStorageProvider {
   private async lockRows(entries: Entry[]): Promise<Held> {
     const client = await this.connect(entries);
     try {
-      await client.query('BEGIN');
-      const versions = await this.selectForUpdate(client, entries);
+      const versions = await this.beginAndLock(client, entries);
       for (const entry of entries) {
         const version = versions.get(entry.id);
         if (version !== undefined && version !== entry.dbVersion) this.applyLoaded(entry, await this.fetchNewer(entry, client), true);
@@ -364,16 +369,27 @@ export class PostgresStore implements Store, HostStorageProvider {
     }
   }
 
-  private async selectForUpdate(client: PoolClient, entries: Entry[]): Promise<Map<string, number>> {
-    const result = await client.query<{ connector: string; scope_key: string; version: string }>(
-      `SELECT connector, scope_key, version FROM serverokey_state
-        WHERE (connector, scope_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-        ORDER BY connector COLLATE "C", scope_key COLLATE "C"
-        FOR UPDATE`,
-      [entries.map((entry) => entry.connector.name), entries.map((entry) => entry.scopeKey)],
-    );
+  /**
+   * BEGIN and the row locks in one round trip (a simple query of two statements, the names as escaped
+   * literals): every round trip of a writer is time its commit, and the other hosts' events, wait for.
+   */
+  private async beginAndLock(client: PoolClient, entries: Entry[]): Promise<Map<string, number>> {
+    const results = (await client.query(`BEGIN; ${this.lockStatement(client, entries)}`)) as unknown as Array<QueryResult<LockedRow>>;
+    return this.lockedVersions(entries, results[1].rows);
+  }
+
+  /** The rows of `entries` locked in one order on every host (so two actions never wait on each other in a cycle). */
+  private lockStatement(client: PoolClient, entries: Entry[]): string {
+    const pairs = entries.map((entry) => `(${client.escapeLiteral(entry.connector.name)}, ${client.escapeLiteral(entry.scopeKey)})`);
+    return `SELECT connector, scope_key, version FROM serverokey_state
+             WHERE (connector, scope_key) IN (${pairs.join(', ')})
+             ORDER BY connector COLLATE "C", scope_key COLLATE "C"
+             FOR UPDATE`;
+  }
+
+  private lockedVersions(entries: Entry[], rows: LockedRow[]): Map<string, number> {
     const versions = new Map<string, number>();
-    for (const row of result.rows) versions.set(this.entryId(this.connector(row.connector), row.scope_key), Number(row.version));
+    for (const row of rows) versions.set(this.entryId(this.connector(row.connector), row.scope_key), Number(row.version));
     const missing = entries.filter((entry) => !versions.has(entry.id));
     if (missing.length > 0) {
       throw new Error(
@@ -384,9 +400,11 @@ export class PostgresStore implements Store, HostStorageProvider {
     return versions;
   }
 
-  private async endTransaction(client: PoolClient, statement: 'ROLLBACK' | 'COMMIT'): Promise<void> {
+  /** ROLLBACK, or COMMIT (preceded by the commit's NOTIFYs, in the same round trip); the client goes back to the pool. */
+  private async endTransaction(client: PoolClient, statement: 'ROLLBACK' | 'COMMIT', notify: string[] = []): Promise<void> {
+    const notifies = notify.map((payload) => `SELECT pg_notify('${CHANGES_CHANNEL}', ${client.escapeLiteral(payload)}); `).join('');
     try {
-      await client.query(statement);
+      await client.query(notifies + statement);
       client.release();
     } catch (error) {
       client.release(error as Error);
@@ -488,28 +506,27 @@ export class PostgresStore implements Store, HostStorageProvider {
     } else {
       client = await this.connect(entries);
       try {
-        await client.query('BEGIN');
-        versions = await this.selectForUpdate(client, entries);
+        versions = await this.beginAndLock(client, entries);
       } catch (error) {
         client.release(error as Error);
         throw this.failure(entries, error, 'was not saved');
       }
     }
     const written: Array<{ entry: Entry; version: number; texts: string[] | null; state: JsonValue }> = [];
+    let notices: string[];
     try {
       for (const { entry, prepared } of plans) {
         const version = (versions.get(entry.id) ?? entry.dbVersion) + 1;
         written.push({ entry, version, texts: await this.writeRows(client, entry, prepared.write as JsonValue, version), state: prepared.state });
       }
-      for (const payload of encodeNotifications(this.hostId, written.map(({ entry, version }) => [entry.connector.name, entry.scopeKey, version]), origin)) {
-        await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, payload]);
-      }
+      notices = encodeNotifications(this.hostId, written.map(({ entry, version }) => [entry.connector.name, entry.scopeKey, version]), origin);
     } catch (error) {
       await this.endTransaction(client, 'ROLLBACK');
       throw this.failure(entries, error, 'was not saved and was undone');
     }
     try {
-      await this.endTransaction(client, 'COMMIT');
+      // the NOTIFY goes with the COMMIT (delivered when it commits): one round trip fewer before the other hosts hear of it
+      await this.endTransaction(client, 'COMMIT', notices);
     } catch (error) {
       // a COMMIT whose answer was lost may have been applied: the copies are loaded again before anyone builds on them
       for (const entry of entries) {
@@ -767,8 +784,7 @@ export class PostgresStore implements Store, HostStorageProvider {
   private async saveMigrated(entry: Entry, loaded: Loaded): Promise<Loaded> {
     const client = await this.pools.writes.connect();
     try {
-      await client.query('BEGIN');
-      const versions = await this.selectForUpdate(client, [entry]);
+      const versions = await this.beginAndLock(client, [entry]);
       if (versions.get(entry.id) !== loaded.version) {
         await this.endTransaction(client, 'ROLLBACK');
         const again = await this.fetch(entry, this.pools.reads);
