@@ -45,7 +45,7 @@ import { GLOBAL_SCOPE_KEY } from '../paths.js';
 import { PROBLEMS, StoreHealth, type StoreStatus } from '../health.js';
 import { createPools, describeDatabase, describeDbError, isUnreachable, loadPg, type Pools } from './connection.js';
 import { migrateSchema, SCHEMA_VERSION } from './schema.js';
-import { diffItems, isStoredItem, itemTexts, joinState, mergeRows, rememberItems, splitState, type ChangedRows } from './rows.js';
+import { commitTexts, diffItems, isStoredItem, itemTexts, joinState, mergeRows, rememberItems, splitState, type ChangedRows } from './rows.js';
 import { ChangeListener, CHANGES_CHANNEL, encodeNotifications, type ChangeNotice } from './listener.js';
 import type { HostStorage, HostStorageProvider } from '../../auth/host-storage.js';
 import type { TerminalInfo } from '../../host-types.js';
@@ -485,10 +485,13 @@ export class PostgresStore implements Store, HostStorageProvider {
             'so that its stored data is checked and never overwritten unseen',
         );
       }
-      const state = entry.connector.mode === 'whole' ? copySharingItems(change.state, where) : copyAsJson(change.state, where);
+      const whole = entry.connector.mode === 'whole';
+      // the items of the state this commit was built on: the ones it did not change are the same objects
+      const base = whole && isPlainRecord(entry.state) && Array.isArray(entry.state.items) && Object.isFrozen(entry.state.items) ? (entry.state.items as JsonValue[]) : null;
+      const state = whole ? copySharingItems(change.state, where, base) : copyAsJson(change.state, where);
       removeDerived(state, entry.connector.config.computed);
       // frozen now (readers get it frozen anyway): its items can be shared by the next commit and their texts remembered
-      if (entry.connector.mode === 'whole') deepFreeze(state);
+      if (whole) freezeSharing(state, base);
       const { journal } = entry.connector;
       const prepared = journal?.prepare ? journal.prepare(entry.scopeKey, entry.state as JsonValue, state) : { state, write: state };
       return { entry, prepared, seq: 0 };
@@ -512,12 +515,12 @@ export class PostgresStore implements Store, HostStorageProvider {
         throw this.failure(entries, error, 'was not saved');
       }
     }
-    const written: Array<{ entry: Entry; version: number; texts: string[] | null; state: JsonValue }> = [];
+    const written: Array<{ entry: Entry; version: number; texts: string[] | null; fresh: number[]; state: JsonValue }> = [];
     let notices: string[];
     try {
       for (const { entry, prepared } of plans) {
         const version = (versions.get(entry.id) ?? entry.dbVersion) + 1;
-        written.push({ entry, version, texts: await this.writeRows(client, entry, prepared.write as JsonValue, version), state: prepared.state });
+        written.push({ entry, version, ...(await this.writeRows(client, entry, prepared.write as JsonValue, version)), state: prepared.state });
       }
       notices = encodeNotifications(this.hostId, written.map(({ entry, version }) => [entry.connector.name, entry.scopeKey, version]), origin);
     } catch (error) {
@@ -535,18 +538,18 @@ export class PostgresStore implements Store, HostStorageProvider {
       }
       throw this.failure(entries, error, 'may not have been saved (the database did not confirm it)');
     }
-    for (const { entry, version, texts, state } of written) {
+    for (const { entry, version, texts, fresh, state } of written) {
       entry.dbVersion = version;
       entry.texts = texts;
       const items = texts && isPlainRecord(state) && Array.isArray(state.items) ? (state.items as JsonValue[]) : null;
       entry.rows = items && texts ? { version, items, texts } : null;
-      if (items && texts) rememberItems(items, texts);
+      if (items && texts) rememberItems(items, texts, fresh);
     }
     this.health.succeeded('database');
   }
 
-  /** Writes one state's rows at `version`; returns the item texts now stored (whole-state connectors). */
-  private async writeRows(client: PoolClient, entry: Entry, write: JsonValue, version: number): Promise<string[] | null> {
+  /** Writes one state's rows at `version`; returns the item texts now stored (whole-state connectors) and which were new. */
+  private async writeRows(client: PoolClient, entry: Entry, write: JsonValue, version: number): Promise<{ texts: string[] | null; fresh: number[] }> {
     const { name } = entry.connector;
     if (entry.connector.mode === 'journal') {
       const { from, records } = write as { from: number; records: JsonValue[] };
@@ -558,10 +561,11 @@ export class PostgresStore implements Store, HostStorageProvider {
          UPDATE serverokey_state SET version = $5, count = $6, updated_at = now() WHERE connector = $1 AND scope_key = $2`,
         [name, entry.scopeKey, records.map((_, index) => from + index), itemTexts(records), version, from + records.length],
       );
-      return null;
+      return { texts: null, fresh: [] };
     }
     const { head, items } = splitState(write);
-    const after = items ? itemTexts(items) : [];
+    // a migrated item's text is not its stored row's until written: with migrations every text is computed
+    const { texts: after, fresh } = items ? commitTexts(items, entry.connector.config.migrations?.length ? null : entry.rows) : { texts: [], fresh: [] };
     const { upsert, deleteFrom } = diffItems(entry.texts ?? [], after);
     await client.query(
       `WITH upserted AS (
@@ -575,7 +579,7 @@ export class PostgresStore implements Store, HostStorageProvider {
         WHERE connector = $1 AND scope_key = $2`,
       [name, entry.scopeKey, upsert.positions, upsert.texts, deleteFrom ?? NO_DELETE, version, JSON.stringify(head), items !== null, after.length],
     );
-    return items ? after : null;
+    return { texts: items ? after : null, fresh };
   }
 
   /** Every commit acknowledged so far is committed in the database. */
@@ -793,7 +797,7 @@ export class PostgresStore implements Store, HostStorageProvider {
       }
       const before = entry.texts;
       entry.texts = loaded.texts;
-      const texts = await this.writeRows(client, entry, loaded.state, loaded.version + 1);
+      const { texts } = await this.writeRows(client, entry, loaded.state, loaded.version + 1);
       entry.texts = before;
       await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, encodeNotifications(this.hostId, [[entry.connector.name, entry.scopeKey, loaded.version + 1]], undefined)[0]]);
       await this.endTransaction(client, 'COMMIT');
@@ -1010,15 +1014,28 @@ export type { Client };
  * copyAsJson for a whole state, except that items the store made itself (frozen, already plain JSON: the
  * unchanged items of the state the commit was built on) are shared instead of copied.
  */
-function copySharingItems(value: unknown, where: string): JsonValue {
+function copySharingItems(value: unknown, where: string, base: readonly JsonValue[] | null): JsonValue {
   if (!isPlainRecord(value) || !Array.isArray(value.items)) return copyAsJson(value, where);
   const { items } = value;
   const head = copyAsJson({ ...value, items: [] }, where) as Record<string, JsonValue>;
   const copied: JsonValue[] = new Array(items.length);
   for (let index = 0; index < items.length; index++) {
     const item: unknown = items[index];
-    copied[index] = isStoredItem(item) ? (item as JsonValue) : copyAsJson(item, where, `state.items[${index}]`);
+    // the same object at the same place as in the (frozen) state built on, or another the store made: shared
+    copied[index] = (base !== null && base[index] === item && item !== undefined) || isStoredItem(item) ? (item as JsonValue) : copyAsJson(item, where, `state.items[${index}]`);
   }
   head.items = copied;
   return head;
+}
+
+/** deepFreeze, skipping the items still at their place in the frozen state built on (50,000 checks fewer for a commit of one). */
+function freezeSharing(state: JsonValue, base: readonly JsonValue[] | null): void {
+  if (!isPlainRecord(state) || !Array.isArray(state.items) || !base) {
+    deepFreeze(state);
+    return;
+  }
+  const items = state.items as JsonValue[];
+  for (let index = 0; index < items.length; index++) if (base[index] !== items[index]) deepFreeze(items[index]);
+  Object.freeze(items);
+  deepFreeze(state); // the head (deepFreeze stops at the items, frozen already)
 }
