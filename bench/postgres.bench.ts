@@ -10,6 +10,8 @@
 //    search (page), sales of one unit (one product of 50,000 written), the sale's event on the other host,
 //    and each host's RSS.
 //
+// 3. Store to store (no HTTP): a commit on one store until the other has taken it in.
+//
 // PG_BENCH_BEFORE=DIR adds "PostgreSQL, 2 hosts (before)": the same two-host setup with the CLI of another
 // checkout (e.g. `git archive <commit> | tar -x -C DIR` with node_modules linked), interleaved with the rest.
 // Run: npm run bench -- postgres [--rounds 5] [--no-record]
@@ -21,6 +23,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { TestTerminal, type TestSocket } from '../test/helpers/http-client.js';
 import { startPostgres } from '../test/helpers/postgres.js';
+import type { Store } from '../server/store/index.js';
 import { parseFlags } from './lib/flags.js';
 import { mdTable, projectRoot, Report } from './lib/results.js';
 import { median, ms, summarize } from './lib/stats.js';
@@ -38,8 +41,11 @@ const PRODUCTS = 50_000;
 const LOOKUPS_PER_CLIENT = 40;
 const PAGES_PER_CLIENT = 15;
 const SELLERS = 4;
-const SALES_PER_SELLER = 20;
-const SALE_EVENTS = 20;
+const SALES_PER_SELLER = 10;
+const SALE_EVENTS = 15;
+const STORE_COMMITS = 200;
+/** PG_BENCH_ONLY=hosts or stores: one part only (default both) */
+const parts = new Set((process.env.PG_BENCH_ONLY ?? 'hosts,stores').split(','));
 
 interface Host {
   url: string;
@@ -111,10 +117,11 @@ async function timed(samples: number[], send: () => Promise<{ status: number; bo
 async function deliveryOf(samples: number[], subscriber: TestSocket, event: string, send: () => Promise<{ status: number; body: unknown }>): Promise<void> {
   const seen = subscriber.frames.length;
   const t0 = performance.now();
-  const arrived = subscriber.next((frame) => frame.event === event && subscriber.frames.indexOf(frame) >= seen, 5000).then(
+  // a sale on the file store's 50,000-product catalogue can take a second
+  const arrived = subscriber.next((frame) => frame.event === event && subscriber.frames.indexOf(frame) >= seen, 20_000).then(
     () => performance.now(),
     () => {
-      throw new Error(`no "${event}" event within 5 s`);
+      throw new Error(`no "${event}" event within 20 s`);
     },
   );
   const result = await send();
@@ -209,7 +216,82 @@ async function measureRound(prepared: Prepared, round: Round): Promise<void> {
 
 const emptyRound = (): Round => ({ writes: [], writeSeconds: 0, reads: [], readSeconds: 0, delivery: [], lookups: [], pages: [], sales: [], saleDelivery: [], rss: NaN });
 
+/**
+ * Store to store, no HTTP: a commit on store A until store B (another "host" on the same database) has taken it
+ * in and tells its listeners — the NOTIFY's way and B's read of what changed, without the hosts' request handling.
+ * With PG_BENCH_BEFORE, the same with the stores of that checkout, interleaved round by round.
+ */
+async function storeToStore(report: Report): Promise<void> {
+  const trees = [{ name: 'this checkout', root: projectRoot }, ...(before ? [{ name: 'before', root: path.resolve(before) }] : [])];
+  const log = { info() {}, warn: (message: string) => console.warn(message), error: (message: string) => console.error(message) };
+  const connectors = { stats: { type: 'lowdb' as const, initialState: { total: 0, count: 0 } } };
+  interface Opened {
+    name: string;
+    a: Store;
+    b: Store;
+    committed: number[][];
+    told: number[][];
+  }
+  const opened: Opened[] = [];
+  for (const tree of trees) {
+    const { createStore } = (await import(path.join(tree.root, 'server', 'store', 'index.ts'))) as typeof import('../server/store/index.js');
+    const database = await cluster.createDatabase();
+    const a = await createStore({ connectors, dataDir: '/nonexistent', log, database });
+    const b = await createStore({ connectors, dataDir: '/nonexistent', log, database });
+    opened.push({ name: tree.name, a, b, committed: [], told: [] });
+  }
+  const commitOnce = async (one: Opened, committed: number[], told: number[]) => {
+    const heard = new Promise<number>((resolve) => {
+      const stop = one.b.onRemoteCommit!(() => {
+        stop();
+        resolve(performance.now());
+      });
+    });
+    const t0 = performance.now();
+    const release = await one.a.lock([{ name: 'stats', scopeKey: 'global' }]);
+    const state = (await one.a.snapshot('stats', 'global', { latest: true })) as { total: number; count: number };
+    const durable = one.a.commit([{ name: 'stats', scopeKey: 'global', state: { total: state.total + 1, count: state.count + 1 } }]);
+    release();
+    await durable;
+    committed.push(performance.now() - t0);
+    told.push((await heard) - t0);
+  };
+  try {
+    for (const one of opened) for (let i = 0; i < 30; i++) await commitOnce(one, [], []);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const one of opened) {
+        const committed: number[] = [];
+        const told: number[] = [];
+        for (let i = 0; i < STORE_COMMITS; i++) await commitOnce(one, committed, told);
+        one.committed.push(committed);
+        one.told.push(told);
+      }
+    }
+  } finally {
+    for (const one of opened) await Promise.all([one.a.close(), one.b.close()]);
+  }
+  report.add('### Store to store: a commit on store A until store B has taken it in (ms, p50 / p99 per round)');
+  report.add(
+    mdTable(
+      ['round', ...opened.flatMap((one) => [`${one.name}: committed on A`, `${one.name}: told on B`])],
+      Array.from({ length: ROUNDS }, (_, round) => [
+        round + 1,
+        ...opened.flatMap((one) => [one.committed[round], one.told[round]].map((values) => {
+          const s = summarize(values);
+          return `${ms(s.p50)} / ${ms(s.p99)}`;
+        })),
+      ]),
+    ),
+  );
+  report.note(
+    `${STORE_COMMITS} sequential read-modify-write commits of one small state per round and checkout (after 30 unmeasured), timed ` +
+      'from lock() on store A to its durable commit, and to store B\'s onRemoteCommit (the moment a host hands the change to its ' +
+      'channels); both stores in the benchmark process, PostgreSQL fsync on.',
+  );
+}
+
 const cluster = await startPostgres({ fsync: true });
+const report = new Report('postgres — small states and a 50,000-product catalogue', flags.record);
 const folders: string[] = [];
 const folder = async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'pg-bench-'));
@@ -217,119 +299,121 @@ const folder = async () => {
   return dir;
 };
 try {
-  const twoHosts = async (root?: string): Promise<Pick<Setup, 'small' | 'catalogue'>> => {
-    const small = await cluster.createDatabase();
-    const catalogue = await cluster.createDatabase();
-    // the second host starts once the first has created the tables and the rows
-    const first = { small: await startHost(smallApp, small, await folder(), root), catalogue: await startHost(catalogueApp, catalogue, await folder(), root) };
-    return {
-      small: [first.small, await startHost(smallApp, small, await folder(), root)],
-      catalogue: [first.catalogue, await startHost(catalogueApp, catalogue, await folder(), root)],
+  if (parts.has('hosts')) {
+    const twoHosts = async (root?: string): Promise<Pick<Setup, 'small' | 'catalogue'>> => {
+      const small = await cluster.createDatabase();
+      const catalogue = await cluster.createDatabase();
+      // the second host starts once the first has created the tables and the rows
+      const first = { small: await startHost(smallApp, small, await folder(), root), catalogue: await startHost(catalogueApp, catalogue, await folder(), root) };
+      return {
+        small: [first.small, await startHost(smallApp, small, await folder(), root)],
+        catalogue: [first.catalogue, await startHost(catalogueApp, catalogue, await folder(), root)],
+      };
     };
-  };
-  const setups: Setup[] = [
-    { name: 'lowdb, 1 host', small: [await startHost(smallApp, undefined, await folder())], catalogue: [await startHost(catalogueApp, undefined, await folder())] },
-    {
-      name: 'PostgreSQL, 1 host',
-      small: [await startHost(smallApp, await cluster.createDatabase(), await folder())],
-      catalogue: [await startHost(catalogueApp, await cluster.createDatabase(), await folder())],
-    },
-    { name: 'PostgreSQL, 2 hosts', ...(await twoHosts()) },
-    ...(before ? [{ name: 'PostgreSQL, 2 hosts (before)', ...(await twoHosts(path.resolve(before))) }] : []),
-  ].map((setup) => ({ ...setup, rounds: [] }));
-  const prepared: Prepared[] = [];
-  for (const setup of setups) prepared.push(await prepare(setup));
-  // one unmeasured round warms every host up
-  for (const one of prepared) await measure(one, emptyRound());
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const one of prepared) {
-      const result = emptyRound();
-      await measure(one, result);
-      one.setup.rounds.push(result);
-      const d = summarize(result.delivery);
-      console.log(`round ${round + 1} ${one.setup.name}: delivery p99 ${ms(d.p99)} ms, lookup p99 ${ms(summarize(result.lookups).p99)} ms, page p99 ${ms(summarize(result.pages).p99)} ms`);
+    const setups: Setup[] = [
+      { name: 'lowdb, 1 host', small: [await startHost(smallApp, undefined, await folder())], catalogue: [await startHost(catalogueApp, undefined, await folder())] },
+      {
+        name: 'PostgreSQL, 1 host',
+        small: [await startHost(smallApp, await cluster.createDatabase(), await folder())],
+        catalogue: [await startHost(catalogueApp, await cluster.createDatabase(), await folder())],
+      },
+      { name: 'PostgreSQL, 2 hosts', ...(await twoHosts()) },
+      ...(before ? [{ name: 'PostgreSQL, 2 hosts (before)', ...(await twoHosts(path.resolve(before))) }] : []),
+    ].map((setup) => ({ ...setup, rounds: [] }));
+    const prepared: Prepared[] = [];
+    for (const setup of setups) prepared.push(await prepare(setup));
+    // one unmeasured round warms every host up
+    for (const one of prepared) await measure(one, emptyRound());
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const one of prepared) {
+        const result = emptyRound();
+        await measure(one, result);
+        one.setup.rounds.push(result);
+        const d = summarize(result.delivery);
+        console.log(`round ${round + 1} ${one.setup.name}: delivery p99 ${ms(d.p99)} ms, lookup p99 ${ms(summarize(result.lookups).p99)} ms, page p99 ${ms(summarize(result.pages).p99)} ms`);
+      }
     }
-  }
-  for (const one of prepared) {
-    one.socket.close();
-    one.catalogueSocket.close();
-  }
+    for (const one of prepared) {
+      one.socket.close();
+      one.catalogueSocket.close();
+    }
 
-  const all = (setup: Setup, pick: (round: Round) => number[]) => setup.rounds.flatMap(pick);
-  const p50p99 = (values: number[]) => {
-    const s = summarize(values);
-    return `${ms(s.p50)} / ${ms(s.p99)}`;
-  };
-  const medianOfRounds = (setup: Setup, pick: (round: Round) => number[]) => median(setup.rounds.map((round) => summarize(pick(round)).p99));
+    const all = (setup: Setup, pick: (round: Round) => number[]) => setup.rounds.flatMap(pick);
+    const p50p99 = (values: number[]) => {
+      const s = summarize(values);
+      return `${ms(s.p50)} / ${ms(s.p99)}`;
+    };
+    const medianOfRounds = (setup: Setup, pick: (round: Round) => number[]) => median(setup.rounds.map((round) => summarize(pick(round)).p99));
 
-  const report = new Report('postgres — small states and a 50,000-product catalogue', flags.record);
-  report.add('### Small states (test/fixtures/realtime-app), all rounds');
-  report.add(
-    mdTable(
-      ['setup', 'writes/s', 'write p50 / p99 ms', 'reads/s', 'read p50 / p99 ms', 'event delivery p50 / p99 / max ms', 'delivery p99, median of rounds ms'],
-      setups.map((setup) => {
-        const writes = all(setup, (r) => r.writes);
-        const reads = all(setup, (r) => r.reads);
-        const delivery = summarize(all(setup, (r) => r.delivery));
-        const seconds = (pick: (round: Round) => number) => setup.rounds.reduce((sum, round) => sum + pick(round), 0);
-        return [
-          setup.name,
-          Math.round(writes.length / seconds((r) => r.writeSeconds)),
-          p50p99(writes),
-          Math.round(reads.length / seconds((r) => r.readSeconds)),
-          p50p99(reads),
-          `${ms(delivery.p50)} / ${ms(delivery.p99)} / ${ms(delivery.max)}`,
-          ms(medianOfRounds(setup, (r) => r.delivery)),
-        ];
-      }),
-    ),
-  );
-  report.add('### Event delivery p99 per round (ms; each round runs every setup in turn)');
-  report.add(
-    mdTable(
-      ['round', ...setups.map((setup) => setup.name)],
-      Array.from({ length: ROUNDS }, (_, round) => [round + 1, ...setups.map((setup) => ms(summarize(setup.rounds[round].delivery).p99))]),
-    ),
-  );
-  report.add(`### ${PRODUCTS.toLocaleString('en')}-product catalogue (bench/fixtures/catalogue-app), all rounds`);
-  report.add(
-    mdTable(
-      ['setup', 'lookup p50 / p99 ms', 'page p50 / p99 ms', 'sale p50 / p99 ms', 'sale event delivery p50 / p99 ms', 'host RSS MB (largest, median of rounds)'],
-      setups.map((setup) => [
-        setup.name,
-        p50p99(all(setup, (r) => r.lookups)),
-        p50p99(all(setup, (r) => r.pages)),
-        p50p99(all(setup, (r) => r.sales)),
-        p50p99(all(setup, (r) => r.saleDelivery)),
-        Math.round(median(setup.rounds.map((round) => round.rss)) / 1024 / 1024),
-      ]),
-    ),
-  );
-  report.add('### Catalogue p99 per round (ms: lookup / page / sale / sale event)');
-  report.add(
-    mdTable(
-      ['round', ...setups.map((setup) => setup.name)],
-      Array.from({ length: ROUNDS }, (_, round) => [
-        round + 1,
-        ...setups.map((setup) => {
-          const r = setup.rounds[round];
-          return [r.lookups, r.pages, r.sales, r.saleDelivery].map((values) => ms(summarize(values).p99)).join(' / ');
+    report.add('### Small states (test/fixtures/realtime-app), all rounds');
+    report.add(
+      mdTable(
+        ['setup', 'writes/s', 'write p50 / p99 ms', 'reads/s', 'read p50 / p99 ms', 'event delivery p50 / p99 / max ms', 'delivery p99, median of rounds ms'],
+        setups.map((setup) => {
+          const writes = all(setup, (r) => r.writes);
+          const reads = all(setup, (r) => r.reads);
+          const delivery = summarize(all(setup, (r) => r.delivery));
+          const seconds = (pick: (round: Round) => number) => setup.rounds.reduce((sum, round) => sum + pick(round), 0);
+          return [
+            setup.name,
+            Math.round(writes.length / seconds((r) => r.writeSeconds)),
+            p50p99(writes),
+            Math.round(reads.length / seconds((r) => r.readSeconds)),
+            p50p99(reads),
+            `${ms(delivery.p50)} / ${ms(delivery.p99)} / ${ms(delivery.max)}`,
+            ms(medianOfRounds(setup, (r) => r.delivery)),
+          ];
         }),
-      ]),
-    ),
-  );
-  report.note(
-    `${ROUNDS} rounds, the setups interleaved in each (after one unmeasured round). Small states: writes ${CLIENTS} clients × ` +
-      `${WRITES_PER_CLIENT} read-modify-write actions on one shared state (stats-bump), clients alternating between the hosts of a ` +
-      `setup; reads ${CLIENTS} × ${READS_PER_CLIENT} actions that render the receipt component; event delivery ${EVENTS} sequential ` +
-      'writes by one client on the first host, timed from sending the action to the event\'s arrival at a subscriber on the last ' +
-      `host (with two hosts: through PostgreSQL NOTIFY). Catalogue: ${CLIENTS} clients × ${LOOKUPS_PER_CLIENT} lookups of a random ` +
-      `barcode (keyed), × ${PAGES_PER_CLIENT} searches (page of 20, "товар N"), ${SELLERS} × ${SALES_PER_SELLER} sales of one unit ` +
-      `of a random product (one item of ${PRODUCTS.toLocaleString('en')} written), ${SALE_EVENTS} sales on the first host timed to ` +
-      'their event on the last; RSS of the catalogue hosts after each round. Hosts: the CLI from the sources (tsx), one process ' +
-      'each; PostgreSQL 15 on this machine, fsync on; clients in the benchmark process.' +
-      (before ? ` "(before)": the CLI of ${before}.` : ''),
-  );
+      ),
+    );
+    report.add('### Event delivery p99 per round (ms; each round runs every setup in turn)');
+    report.add(
+      mdTable(
+        ['round', ...setups.map((setup) => setup.name)],
+        Array.from({ length: ROUNDS }, (_, round) => [round + 1, ...setups.map((setup) => ms(summarize(setup.rounds[round].delivery).p99))]),
+      ),
+    );
+    report.add(`### ${PRODUCTS.toLocaleString('en')}-product catalogue (bench/fixtures/catalogue-app), all rounds`);
+    report.add(
+      mdTable(
+        ['setup', 'lookup p50 / p99 ms', 'page p50 / p99 ms', 'sale p50 / p99 ms', 'sale event delivery p50 / p99 ms', 'host RSS MB (largest, median of rounds)'],
+        setups.map((setup) => [
+          setup.name,
+          p50p99(all(setup, (r) => r.lookups)),
+          p50p99(all(setup, (r) => r.pages)),
+          p50p99(all(setup, (r) => r.sales)),
+          p50p99(all(setup, (r) => r.saleDelivery)),
+          Math.round(median(setup.rounds.map((round) => round.rss)) / 1024 / 1024),
+        ]),
+      ),
+    );
+    report.add('### Catalogue p99 per round (ms: lookup / page / sale / sale event)');
+    report.add(
+      mdTable(
+        ['round', ...setups.map((setup) => setup.name)],
+        Array.from({ length: ROUNDS }, (_, round) => [
+          round + 1,
+          ...setups.map((setup) => {
+            const r = setup.rounds[round];
+            return [r.lookups, r.pages, r.sales, r.saleDelivery].map((values) => ms(summarize(values).p99)).join(' / ');
+          }),
+        ]),
+      ),
+    );
+    report.note(
+      `${ROUNDS} rounds, the setups interleaved in each (after one unmeasured round). Small states: writes ${CLIENTS} clients × ` +
+        `${WRITES_PER_CLIENT} read-modify-write actions on one shared state (stats-bump), clients alternating between the hosts of a ` +
+        `setup; reads ${CLIENTS} × ${READS_PER_CLIENT} actions that render the receipt component; event delivery ${EVENTS} sequential ` +
+        'writes by one client on the first host, timed from sending the action to the event\'s arrival at a subscriber on the last ' +
+        `host (with two hosts: through PostgreSQL NOTIFY). Catalogue: ${CLIENTS} clients × ${LOOKUPS_PER_CLIENT} lookups of a random ` +
+        `barcode (keyed), × ${PAGES_PER_CLIENT} searches (page of 20, "товар N"), ${SELLERS} × ${SALES_PER_SELLER} sales of one unit ` +
+        `of a random product (one item of ${PRODUCTS.toLocaleString('en')} written), ${SALE_EVENTS} sales on the first host timed to ` +
+        'their event on the last; RSS of the catalogue hosts after each round. Hosts: the CLI from the sources (tsx), one process ' +
+        'each; PostgreSQL 15 on this machine, fsync on; clients in the benchmark process.' +
+        (before ? ` "(before)": the CLI of ${before}.` : ''),
+    );
+  }
+  if (parts.has('stores')) await storeToStore(report);
   await report.save();
 } finally {
   for (const child of children) child.kill('SIGTERM');
