@@ -3,14 +3,13 @@
 // lookups and pages answer from the copy, reading nothing. Counted by the store's own read counters.
 import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
 import { createStore, type Store } from '../../../server/store/index.js';
 import { PostgresStore } from '../../../server/store/postgres/index.js';
 import type { ConnectorConfig } from '../../../server/manifest/types.js';
 import type { PageOf } from '../../../server/actions/expression/globals.js';
 import { GLOBAL_VALUES } from '../../../server/actions/expression/globals.js';
 import { captureLog, update } from './helpers.js';
-import { postgresSkipReason, startPostgres, type PostgresCluster } from '../../helpers/postgres.js';
+import { postgresSkipReason, queryDatabase as query, startPostgres, type PostgresCluster } from '../../helpers/postgres.js';
 
 const skip = postgresSkipReason();
 let cluster: PostgresCluster | undefined;
@@ -46,16 +45,6 @@ function nextRemoteCommit(store: Store): Promise<void> {
       resolve();
     });
   });
-}
-
-async function query<T extends pg.QueryResultRow>(database: string, sql: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: database });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, values)).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 test('a 50,000-item connector: a write of one item costs another host one row; its keyed lookup and page read no row', { skip, timeout: 120_000 }, async (t) => {

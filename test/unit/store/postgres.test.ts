@@ -2,11 +2,10 @@
 // schema version, items kept as rows (a commit rewrites only the rows that changed), journals as rows.
 import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
 import { createStore, type Store } from '../../../server/store/index.js';
 import type { ConnectorConfig } from '../../../server/manifest/types.js';
 import { captureLog, update } from './helpers.js';
-import { postgresSkipReason, startPostgres, type PostgresCluster } from '../../helpers/postgres.js';
+import { postgresSkipReason, queryDatabase as query, startPostgres, type PostgresCluster } from '../../helpers/postgres.js';
 
 const skip = postgresSkipReason();
 let cluster: PostgresCluster | undefined;
@@ -19,16 +18,6 @@ async function open(t: TestContext, database: string, connectors: Record<string,
   const store = await createStore({ connectors, dataDir: '/nonexistent', log, database });
   t.after(() => store.close());
   return store;
-}
-
-async function query<T extends pg.QueryResultRow>(database: string, sql: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: database });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, values)).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 test('a wrong password or an unreachable server stops start-up with the reason, never the password', { skip }, async () => {
