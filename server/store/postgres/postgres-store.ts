@@ -42,6 +42,7 @@ import { copyAsJson, isPlainRecord } from '../json-value.js';
 import { applyMigrations } from '../migrations.js';
 import { applyComputed, removeDerived } from '../computed.js';
 import { GLOBAL_SCOPE_KEY } from '../paths.js';
+import { listDerived } from '../item-index.js';
 import { PROBLEMS, StoreHealth, type StoreStatus } from '../health.js';
 import { createPools, describeDatabase, describeDbError, isUnreachable, loadPg, type Pools } from './connection.js';
 import { migrateSchema, SCHEMA_VERSION } from './schema.js';
@@ -112,6 +113,8 @@ interface Loaded {
   version: number;
   state: JsonValue;
   texts: string[] | null;
+  /** a row-level load: the items it was made from and the positions read (the lists' caches are carried over) */
+  derived?: { from: readonly JsonValue[]; changed: number[] };
 }
 
 /** The items of a stored version as this host holds them, with the JSON text of each row. */
@@ -491,7 +494,11 @@ export class PostgresStore implements Store, HostStorageProvider {
       const state = whole ? copySharingItems(change.state, where, base) : copyAsJson(change.state, where);
       removeDerived(state, entry.connector.config.computed);
       // frozen now (readers get it frozen anyway): its items can be shared by the next commit and their texts remembered
-      if (whole) freezeSharing(state, base);
+      if (whole) {
+        const changed = freezeSharing(state, base);
+        // the lookup index and search texts of the list built on are carried to the new one (only the changed items cost)
+        if (base && changed && isPlainRecord(state)) listDerived(base, state.items as JsonValue[], changed);
+      }
       const { journal } = entry.connector;
       const prepared = journal?.prepare ? journal.prepare(entry.scopeKey, entry.state as JsonValue, state) : { state, write: state };
       return { entry, prepared, seq: 0 };
@@ -646,6 +653,7 @@ export class PostgresStore implements Store, HostStorageProvider {
     entry.rows = items && loaded.texts ? { version: loaded.version, items, texts: loaded.texts } : null;
     if (items && loaded.texts && entry.connector.mode === 'whole') {
       deepFreeze(loaded.state);
+      if (loaded.derived) listDerived(loaded.derived.from, items, loaded.derived.changed);
       // a migrated item's text is not its row's until saved: only remembered when no migration may have changed it
       if (!entry.connector.config.migrations?.length) rememberItems(items, loaded.texts);
     }
@@ -724,7 +732,7 @@ export class PostgresStore implements Store, HostStorageProvider {
       if (merged) {
         const state = joinState(row.state, merged.items);
         applyMigrations({ items: row.changed.map(([, item]) => item) }, config.migrations);
-        return { version, state, texts: merged.texts };
+        return { version, state, texts: merged.texts, derived: { from: base.items, changed: row.changed.map(([position]) => position) } };
       }
       // a row the copy lacks and no newer write stamped: read it whole
     }
@@ -1028,14 +1036,23 @@ function copySharingItems(value: unknown, where: string, base: readonly JsonValu
   return head;
 }
 
-/** deepFreeze, skipping the items still at their place in the frozen state built on (50,000 checks fewer for a commit of one). */
-function freezeSharing(state: JsonValue, base: readonly JsonValue[] | null): void {
+/**
+ * deepFreeze, skipping the items still at their place in the frozen state built on (50,000 checks fewer for a
+ * commit of one); returns the positions of the other items (null when there is no list built on).
+ */
+function freezeSharing(state: JsonValue, base: readonly JsonValue[] | null): number[] | null {
   if (!isPlainRecord(state) || !Array.isArray(state.items) || !base) {
     deepFreeze(state);
-    return;
+    return null;
   }
   const items = state.items as JsonValue[];
-  for (let index = 0; index < items.length; index++) if (base[index] !== items[index]) deepFreeze(items[index]);
+  const changed: number[] = [];
+  for (let index = 0; index < items.length; index++) {
+    if (base[index] === items[index] && index < base.length) continue;
+    deepFreeze(items[index]);
+    changed.push(index);
+  }
   Object.freeze(items);
   deepFreeze(state); // the head (deepFreeze stops at the items, frozen already)
+  return changed;
 }

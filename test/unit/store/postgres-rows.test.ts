@@ -9,6 +9,7 @@ import type { ConnectorConfig } from '../../../server/manifest/types.js';
 import type { PageOf } from '../../../server/actions/expression/globals.js';
 import { GLOBAL_VALUES } from '../../../server/actions/expression/globals.js';
 import { captureLog, update } from './helpers.js';
+import { fieldIndex } from '../../../server/store/item-index.js';
 import { postgresSkipReason, queryDatabase as query, startPostgres, type PostgresCluster } from '../../helpers/postgres.js';
 
 const skip = postgresSkipReason();
@@ -54,7 +55,9 @@ test('a 50,000-item connector: a write of one item costs another host one row; i
   // each host read the catalogue once, when it started
   assert.deepEqual(b.reads, { itemRows: PRODUCTS, wholeLoads: 1, rowLoads: 0 });
   const before = { ...b.reads };
-  const untouched = (b.peek('products', 'global') as Catalogue).items[7];
+  const oldItems = (b.peek('products', 'global') as Catalogue).items;
+  const untouched = oldItems[7];
+  keyed(oldItems, 'barcode').get('4600000000007'); // host B's index of its copy
 
   // host A sells one unit of product 31337
   let heard = nextRemoteCommit(b);
@@ -68,6 +71,7 @@ test('a 50,000-item connector: a write of one item costs another host one row; i
   const items = (b.peek('products', 'global') as Catalogue).items;
   assert.equal(items.length, PRODUCTS);
   assert.equal(items[7], untouched, 'an unchanged item was replaced instead of shared');
+  assert.equal(fieldIndex(items, 'barcode'), fieldIndex(oldItems, 'barcode'), 'the barcode index was built again, not carried over');
   assert.equal((keyed(items, 'barcode').get('4600000031337') as Product).stock, 9);
   const found = page(items, { page: 1, size: 20, search: { text: 'товар 3133', fields: ['name'] } });
   assert.equal(found.total, 11); // 3133 and 31330…31339
