@@ -28,7 +28,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'runner', file: 'runner.bench.ts', seconds: 25, what: 'durable read-modify-write actions/s on a 100-line receipt, alone and beside a 10 MB connector' },
   { name: 'render', file: 'render.bench.ts', seconds: 8, what: 'rendering a 100-line receipt component, engine vs template string' },
   { name: 'store', file: 'store.bench.ts', seconds: 20, recordOutput: true, what: 'the store alone: durable commits and journal appends (prints a table)' },
-  { name: 'postgres', file: 'postgres.bench.ts', seconds: 90, what: 'lowdb host vs PostgreSQL host vs two PostgreSQL hosts: writes, reads, event delivery (interleaved)' },
+  { name: 'postgres', file: 'postgres.bench.ts', seconds: 400, what: 'lowdb host vs PostgreSQL host vs two PostgreSQL hosts: writes, reads, event delivery; a 50,000-product catalogue: lookup, page, sale, RSS (interleaved)' },
   { name: 'soak-kill', file: 'soak-kill.bench.ts', seconds: 30, what: 'kill -9 during write streams: no acknowledged write lost' },
   { name: 'soak-flood', file: 'soak-flood.bench.ts', seconds: 30, what: '1,000 WebSocket connections sending garbage: the host keeps serving' },
   { name: 'shop', file: 'shop.bench.ts', seconds: 320, what: '20 tills (own identities, loopback) each selling every 2 s, their customer displays and a manager dashboard: action p99, every event delivered, memory (--seconds, default 300)' },

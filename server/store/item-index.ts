@@ -69,6 +69,44 @@ export function fieldIndex(list: readonly unknown[], field: string): FieldIndex 
   return index;
 }
 
+/** Caches other modules keep beside a frozen list (page()'s search texts), carried to a new version of it. */
+export type ListCarry = (before: readonly unknown[], after: readonly unknown[], changed: readonly number[]) => void;
+const carriers: ListCarry[] = [];
+
+export function onListDerived(carry: ListCarry): void {
+  carriers.push(carry);
+}
+
+/** Whether an item gives `field` the same place in an index: both records holding the same value (or list of values). */
+function sameFieldValue(before: unknown, after: unknown, field: string): boolean {
+  if (!isPlainRecord(before) || !isPlainRecord(after)) return false;
+  const was = before[field];
+  const is = after[field];
+  if (was === is) return true;
+  if (!Array.isArray(was) || !Array.isArray(is) || was.length !== is.length) return false;
+  return was.every((member, index) => member === is[index]);
+}
+
+/**
+ * A store made `after` from `before` (both frozen), changing only the items at `changed` (positions; new ones
+ * included when the list grew): what is kept beside `before` is carried over instead of built again for
+ * `after` — an index whose field no changed item touches is the same index (a sale changes a product's stock,
+ * not its barcode), and the search texts are copied with the changed items' recomputed. A write of one
+ * product of 50,000 then costs its lookups and pages one item, not 50,000.
+ */
+export function listDerived(before: readonly unknown[], after: readonly unknown[], changed: readonly number[]): void {
+  if (before === after || !Object.isFrozen(before) || !Object.isFrozen(after)) return;
+  const byField = indexes.get(before);
+  if (byField && before.length === after.length && !indexes.has(after)) {
+    const carried = new Map<string, FieldIndex>();
+    for (const [field, index] of byField) {
+      if (changed.every((position) => sameFieldValue(before[position], after[position], field))) carried.set(field, index);
+    }
+    if (carried.size > 0) indexes.set(after, carried);
+  }
+  for (const carry of carriers) carry(before, after, changed);
+}
+
 // Immer's own per-draft record (a registered symbol, stable across its versions): whether a draft changed,
 // and which draft session (scope) it belongs to.
 const DRAFT_STATE = Symbol.for('immer-state');

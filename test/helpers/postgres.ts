@@ -123,6 +123,17 @@ export async function startPostgres(options: { fsync?: boolean } = {}): Promise<
   };
 }
 
+/** One statement on a database of the cluster (its own connection, closed after): the rows it returns. */
+export async function queryDatabase<T extends pg.QueryResultRow>(database: string, sql: string, values: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: database });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
 /** A global connector's state as stored in the database (rows joined back), as JSON text; '' when none is stored. */
 export async function storedStateText(database: string, connector: string): Promise<string> {
   const client = new pg.Client({ connectionString: database });

@@ -3,7 +3,7 @@
 // Array.from/of, which construct whatever `this` they are called with).
 import { ExpressionError } from './errors.js';
 import { forbiddenOwnKey, isProtectedTarget, protectObject } from './guards.js';
-import { indexableBase, itemAt, keyedPositionOf, NOT_INDEXED } from '../../store/item-index.js';
+import { indexableBase, itemAt, keyedPositionOf, NOT_INDEXED, onListDerived } from '../../store/item-index.js';
 
 /** The source is filled in by CompiledExpression.evaluate, which knows which expression ran. */
 function helperError(message: string): ExpressionError {
@@ -125,6 +125,22 @@ function textsOf(list: readonly unknown[], fields: readonly string[]): string[] 
   }
   return texts;
 }
+
+// a new version of a stored list keeps its search texts: the unchanged items' are copied, the changed ones' made again
+onListDerived((before, after, changed) => {
+  const byFields = searchTexts.get(before);
+  if (!byFields || searchTexts.has(after)) return;
+  const carried = new Map<string, string[]>();
+  for (const [key, texts] of byFields) {
+    const fields = key.split('\u0000');
+    const next = texts.slice(0, after.length);
+    for (const position of changed) if (position < after.length) next[position] = itemText(after[position], fields);
+    let complete = next.length === after.length;
+    for (let i = texts.length; complete && i < after.length; i++) complete = next[i] !== undefined;
+    if (complete) carried.set(key, next);
+  }
+  if (carried.size > 0) searchTexts.set(after, carried);
+});
 
 function searchOption(value: unknown): { needle: string; fields: string[] } | null {
   if (value === undefined || value === null) return null;

@@ -15,9 +15,9 @@
 // the other hosts reload those states and tell their subscribers (see onRemoteCommit). A host that loses
 // its LISTEN connection reconnects, compares the versions of everything it holds, and reloads and
 // announces what it missed.
-import { EntryTable, entryIdOf, frozenView, initialStateOf, scopeText, VALID_SCOPES } from '../entries.js';
+import { deepFreeze, EntryTable, entryIdOf, frozenView, initialStateOf, scopeText, VALID_SCOPES } from '../entries.js';
 import { randomBytes } from 'node:crypto';
-import type { Client, Pool, PoolClient } from 'pg';
+import type { Client, Pool, PoolClient, QueryResult } from 'pg';
 import type { ConnectorConfig, ConnectorScope } from '../../manifest/types.js';
 import type {
   Change,
@@ -44,11 +44,12 @@ import { copyAsJson, isPlainRecord } from '../json-value.js';
 import { applyMigrations } from '../migrations.js';
 import { applyComputed, removeDerived } from '../computed.js';
 import { GLOBAL_SCOPE_KEY } from '../paths.js';
+import { listDerived } from '../item-index.js';
 import { PROBLEMS, StoreHealth, type StoreStatus } from '../health.js';
 import { createPools, describeDatabase, describeDbError, isUnreachable, loadPg, type Pools } from './connection.js';
 import { createJournalFieldIndexes, fieldText, migrateSchema, SCHEMA_VERSION } from './schema.js';
 import { conditionsOf, indexFieldsOf, JournalQueryError, orderOf, pageSizeOf, pageWindow, type JournalCondition } from '../journal-query.js';
-import { diffItems, itemTexts, joinState, splitState } from './rows.js';
+import { commitTexts, diffItems, isStoredItem, itemTexts, joinState, mergeRows, rememberItems, splitState, type ChangedRows } from './rows.js';
 import { ChangeListener, CHANGES_CHANNEL, encodeNotifications, type ChangeNotice } from './listener.js';
 import type { HostStorage, HostStorageProvider } from '../../auth/host-storage.js';
 import type { TerminalInfo } from '../../host-types.js';
@@ -98,6 +99,8 @@ interface Entry {
   dbVersion: number;
   /** whole-state connectors with items as rows: the JSON text of each stored item row of `durable` */
   texts: string[] | null;
+  /** the newest version whose item rows this host knows (objects and texts): what row-level loads build on */
+  rows: RowsBase | null;
   version: number;
   latestVersion: number;
   /** latestVersion of the commit `durable` came from (commits finishing out of order never go back) */
@@ -113,6 +116,25 @@ interface Loaded {
   version: number;
   state: JsonValue;
   texts: string[] | null;
+  /** a row-level load: the items it was made from and the positions read (the lists' caches are carried over) */
+  derived?: { from: readonly JsonValue[]; changed: number[] };
+}
+
+/** The items of a stored version as this host holds them, with the JSON text of each row. */
+interface RowsBase {
+  version: number;
+  items: readonly JsonValue[];
+  texts: readonly string[];
+}
+
+/** What the store has read from the database since it opened (tests and the bench check that big collections are not read whole). */
+export interface ReadCounters {
+  /** item rows read, by whole loads and by row-level ones */
+  itemRows: number;
+  /** loads of a whole items-as-rows state (every row) */
+  wholeLoads: number;
+  /** loads of only the rows written since this host's copy */
+  rowLoads: number;
 }
 
 /** A lock(): one transaction holding the rows' locks until its commit (or the release) ends it. */
@@ -123,6 +145,12 @@ interface Held {
   committing: boolean;
   /** the locked rows' versions when locked */
   versions: Map<string, number>;
+}
+
+interface LockedRow {
+  connector: string;
+  scope_key: string;
+  version: string;
 }
 
 interface Plan {
@@ -154,6 +182,7 @@ export class PostgresStore implements Store, HostStorageProvider {
     durable: undefined,
     dbVersion: 0,
     texts: null,
+    rows: null,
     version: 0,
     latestVersion: 0,
     durableSeq: 0,
@@ -170,6 +199,8 @@ export class PostgresStore implements Store, HostStorageProvider {
   private readonly log: Logger;
   private readonly where: string;
   readonly health: StoreHealth;
+  /** what was read so far (see ReadCounters) */
+  readonly reads: ReadCounters = { itemRows: 0, wholeLoads: 0, rowLoads: 0 };
   private pools!: Pools;
   private listener: ChangeListener | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -360,11 +391,10 @@ export class PostgresStore implements Store, HostStorageProvider {
   private async lockRows(entries: Entry[]): Promise<Held> {
     const client = await this.connect(entries);
     try {
-      await client.query('BEGIN');
-      const versions = await this.selectForUpdate(client, entries);
+      const versions = await this.beginAndLock(client, entries);
       for (const entry of entries) {
         const version = versions.get(entry.id);
-        if (version !== undefined && version !== entry.dbVersion) this.applyLoaded(entry, await this.fetch(entry, client), true);
+        if (version !== undefined && version !== entry.dbVersion) this.applyLoaded(entry, await this.fetchNewer(entry, client), true);
         // nothing of this host is in flight on it any more: the latest state is the committed one
         entry.state = entry.durable;
         entry.latestVersion++;
@@ -377,16 +407,27 @@ export class PostgresStore implements Store, HostStorageProvider {
     }
   }
 
-  private async selectForUpdate(client: PoolClient, entries: Entry[]): Promise<Map<string, number>> {
-    const result = await client.query<{ connector: string; scope_key: string; version: string }>(
-      `SELECT connector, scope_key, version FROM serverokey_state
-        WHERE (connector, scope_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-        ORDER BY connector COLLATE "C", scope_key COLLATE "C"
-        FOR UPDATE`,
-      [entries.map((entry) => entry.connector.name), entries.map((entry) => entry.scopeKey)],
-    );
+  /**
+   * BEGIN and the row locks in one round trip (a simple query of two statements, the names as escaped
+   * literals): every round trip of a writer is time its commit, and the other hosts' events, wait for.
+   */
+  private async beginAndLock(client: PoolClient, entries: Entry[]): Promise<Map<string, number>> {
+    const results = (await client.query(`BEGIN; ${this.lockStatement(client, entries)}`)) as unknown as Array<QueryResult<LockedRow>>;
+    return this.lockedVersions(entries, results[1].rows);
+  }
+
+  /** The rows of `entries` locked in one order on every host (so two actions never wait on each other in a cycle). */
+  private lockStatement(client: PoolClient, entries: Entry[]): string {
+    const pairs = entries.map((entry) => `(${client.escapeLiteral(entry.connector.name)}, ${client.escapeLiteral(entry.scopeKey)})`);
+    return `SELECT connector, scope_key, version FROM serverokey_state
+             WHERE (connector, scope_key) IN (${pairs.join(', ')})
+             ORDER BY connector COLLATE "C", scope_key COLLATE "C"
+             FOR UPDATE`;
+  }
+
+  private lockedVersions(entries: Entry[], rows: LockedRow[]): Map<string, number> {
     const versions = new Map<string, number>();
-    for (const row of result.rows) versions.set(this.entryId(this.connector(row.connector), row.scope_key), Number(row.version));
+    for (const row of rows) versions.set(this.entryId(this.connector(row.connector), row.scope_key), Number(row.version));
     const missing = entries.filter((entry) => !versions.has(entry.id));
     if (missing.length > 0) {
       throw new Error(
@@ -397,9 +438,11 @@ export class PostgresStore implements Store, HostStorageProvider {
     return versions;
   }
 
-  private async endTransaction(client: PoolClient, statement: 'ROLLBACK' | 'COMMIT'): Promise<void> {
+  /** ROLLBACK, or COMMIT (preceded by the commit's NOTIFYs, in the same round trip); the client goes back to the pool. */
+  private async endTransaction(client: PoolClient, statement: 'ROLLBACK' | 'COMMIT', notify: string[] = []): Promise<void> {
+    const notifies = notify.map((payload) => `SELECT pg_notify('${CHANGES_CHANNEL}', ${client.escapeLiteral(payload)}); `).join('');
     try {
-      await client.query(statement);
+      await client.query(notifies + statement);
       client.release();
     } catch (error) {
       client.release(error as Error);
@@ -480,8 +523,17 @@ export class PostgresStore implements Store, HostStorageProvider {
             'so that its stored data is checked and never overwritten unseen',
         );
       }
-      const state = copyAsJson(change.state, where);
+      const whole = entry.connector.mode === 'whole';
+      // the items of the state this commit was built on: the ones it did not change are the same objects
+      const base = whole && isPlainRecord(entry.state) && Array.isArray(entry.state.items) && Object.isFrozen(entry.state.items) ? (entry.state.items as JsonValue[]) : null;
+      const state = whole ? copySharingItems(change.state, where, base) : copyAsJson(change.state, where);
       removeDerived(state, entry.connector.config.computed);
+      // frozen now (readers get it frozen anyway): its items can be shared by the next commit and their texts remembered
+      if (whole) {
+        const changed = freezeSharing(state, base);
+        // the lookup index and search texts of the list built on are carried to the new one (only the changed items cost)
+        if (base && changed && isPlainRecord(state)) listDerived(base, state.items as JsonValue[], changed);
+      }
       const { journal } = entry.connector;
       const prepared = journal?.prepare ? journal.prepare(entry.scopeKey, entry.state as JsonValue, state) : { state, write: state };
       return { entry, prepared, seq: 0 };
@@ -499,42 +551,47 @@ export class PostgresStore implements Store, HostStorageProvider {
     } else {
       client = await this.connect(entries);
       try {
-        await client.query('BEGIN');
-        versions = await this.selectForUpdate(client, entries);
+        versions = await this.beginAndLock(client, entries);
       } catch (error) {
         client.release(error as Error);
         throw this.failure(entries, error, 'was not saved');
       }
     }
-    const written: Array<{ entry: Entry; version: number; texts: string[] | null }> = [];
+    const written: Array<{ entry: Entry; version: number; texts: string[] | null; fresh: number[]; state: JsonValue }> = [];
+    let notices: string[];
     try {
       for (const { entry, prepared } of plans) {
         const version = (versions.get(entry.id) ?? entry.dbVersion) + 1;
-        written.push({ entry, version, texts: await this.writeRows(client, entry, prepared.write as JsonValue, version) });
+        written.push({ entry, version, ...(await this.writeRows(client, entry, prepared.write as JsonValue, version)), state: prepared.state });
       }
-      for (const payload of encodeNotifications(this.hostId, written.map(({ entry, version }) => [entry.connector.name, entry.scopeKey, version]), origin)) {
-        await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, payload]);
-      }
+      notices = encodeNotifications(this.hostId, written.map(({ entry, version }) => [entry.connector.name, entry.scopeKey, version]), origin);
     } catch (error) {
       await this.endTransaction(client, 'ROLLBACK');
       throw this.failure(entries, error, 'was not saved and was undone');
     }
     try {
-      await this.endTransaction(client, 'COMMIT');
+      // the NOTIFY goes with the COMMIT (delivered when it commits): one round trip fewer before the other hosts hear of it
+      await this.endTransaction(client, 'COMMIT', notices);
     } catch (error) {
       // a COMMIT whose answer was lost may have been applied: the copies are loaded again before anyone builds on them
-      for (const entry of entries) entry.dbVersion = -1;
+      for (const entry of entries) {
+        entry.dbVersion = -1;
+        entry.rows = null;
+      }
       throw this.failure(entries, error, 'may not have been saved (the database did not confirm it)');
     }
-    for (const { entry, version, texts } of written) {
+    for (const { entry, version, texts, fresh, state } of written) {
       entry.dbVersion = version;
       entry.texts = texts;
+      const items = texts && isPlainRecord(state) && Array.isArray(state.items) ? (state.items as JsonValue[]) : null;
+      entry.rows = items && texts ? { version, items, texts } : null;
+      if (items && texts) rememberItems(items, texts, fresh);
     }
     this.health.succeeded('database');
   }
 
-  /** Writes one state's rows at `version`; returns the item texts now stored (whole-state connectors). */
-  private async writeRows(client: PoolClient, entry: Entry, write: JsonValue, version: number): Promise<string[] | null> {
+  /** Writes one state's rows at `version`; returns the item texts now stored (whole-state connectors) and which were new. */
+  private async writeRows(client: PoolClient, entry: Entry, write: JsonValue, version: number): Promise<{ texts: string[] | null; fresh: number[] }> {
     const { name } = entry.connector;
     if (entry.connector.mode === 'journal') {
       const { from, records } = write as { from: number; records: JsonValue[] };
@@ -546,16 +603,17 @@ export class PostgresStore implements Store, HostStorageProvider {
          UPDATE serverokey_state SET version = $5, count = $6, updated_at = now() WHERE connector = $1 AND scope_key = $2`,
         [name, entry.scopeKey, records.map((_, index) => from + index), itemTexts(records), version, from + records.length],
       );
-      return null;
+      return { texts: null, fresh: [] };
     }
     const { head, items } = splitState(write);
-    const after = items ? itemTexts(items) : [];
+    // a migrated item's text is not its stored row's until written: with migrations every text is computed
+    const { texts: after, fresh } = items ? commitTexts(items, entry.connector.config.migrations?.length ? null : entry.rows) : { texts: [], fresh: [] };
     const { upsert, deleteFrom } = diffItems(entry.texts ?? [], after);
     await client.query(
       `WITH upserted AS (
-         INSERT INTO serverokey_items (connector, scope_key, position, item)
-         SELECT $1, $2, u.p, u.i::json FROM unnest($3::int[], $4::text[]) AS u(p, i)
-         ON CONFLICT (connector, scope_key, position) DO UPDATE SET item = EXCLUDED.item
+         INSERT INTO serverokey_items (connector, scope_key, position, item, version)
+         SELECT $1, $2, u.p, u.i::json, $6 FROM unnest($3::int[], $4::text[]) AS u(p, i)
+         ON CONFLICT (connector, scope_key, position) DO UPDATE SET item = EXCLUDED.item, version = EXCLUDED.version
        ), deleted AS (
          DELETE FROM serverokey_items WHERE connector = $1 AND scope_key = $2 AND position >= $5
        )
@@ -563,7 +621,7 @@ export class PostgresStore implements Store, HostStorageProvider {
         WHERE connector = $1 AND scope_key = $2`,
       [name, entry.scopeKey, upsert.positions, upsert.texts, deleteFrom ?? NO_DELETE, version, JSON.stringify(head), items !== null, after.length],
     );
-    return items ? after : null;
+    return { texts: items ? after : null, fresh };
   }
 
   /** Every commit acknowledged so far is committed in the database. */
@@ -626,6 +684,14 @@ export class PostgresStore implements Store, HostStorageProvider {
     if (entry.state !== undefined && loaded.version <= entry.dbVersion && entry.dbVersion !== -1) return false;
     entry.dbVersion = loaded.version;
     entry.texts = loaded.texts;
+    const items = loaded.texts && isPlainRecord(loaded.state) && Array.isArray(loaded.state.items) ? (loaded.state.items as JsonValue[]) : null;
+    entry.rows = items && loaded.texts ? { version: loaded.version, items, texts: loaded.texts } : null;
+    if (items && loaded.texts && entry.connector.mode === 'whole') {
+      deepFreeze(loaded.state);
+      if (loaded.derived) listDerived(loaded.derived.from, items, loaded.derived.changed);
+      // a migrated item's text is not its row's until saved: only remembered when no migration may have changed it
+      if (!entry.connector.config.migrations?.length) rememberItems(items, loaded.texts);
+    }
     const followLatest = latestToo || entry.state === entry.durable;
     entry.durable = loaded.state;
     entry.version++;
@@ -665,7 +731,49 @@ export class PostgresStore implements Store, HostStorageProvider {
     );
     const row = result.rows[0];
     if (!row) return null;
-    return { version: Number(row.version), state: joinState(row.state, row.items), texts: row.items ? itemTexts(row.items) : null };
+    if (row.items) {
+      this.reads.itemRows += row.items.length;
+      this.reads.wholeLoads++;
+    }
+    return { version: Number(row.version), state: joinState(row.state, row.items), texts: row.items ? row.items.map((item) => JSON.stringify(item)) : null };
+  }
+
+  /**
+   * The stored state, for a copy this host holds already (a notification or a lock found it older): only the
+   * item rows written after the copy's version are read (row-level invalidation; a write of one product of
+   * 50,000 costs the other hosts one row), the rest is shared with the copy. The whole state when this host
+   * knows no rows of it. Migrations applied.
+   */
+  private async fetchNewer(entry: Entry, db: Pool | PoolClient): Promise<Loaded | null> {
+    const base = entry.rows;
+    const { name, config } = entry.connector;
+    if (entry.connector.mode === 'whole' && base) {
+      const result = await db.query<{ version: string; state: JsonValue; count: string; changed: ChangedRows | null }>(
+        `SELECT s.version, s.state, s.count,
+                CASE WHEN s.items_as_rows THEN
+                  (SELECT coalesce(json_agg(json_build_array(i.position, i.item) ORDER BY i.position), '[]'::json) FROM serverokey_items i
+                    WHERE i.connector = s.connector AND i.scope_key = s.scope_key AND i.version > $3)
+                END AS changed
+           FROM serverokey_state s WHERE s.connector = $1 AND s.scope_key = $2`,
+        [name, entry.scopeKey, base.version],
+      );
+      const row = result.rows[0];
+      if (!row) return null;
+      const version = Number(row.version);
+      if (row.changed === null) return { version, state: row.state, texts: null };
+      this.reads.itemRows += row.changed.length;
+      this.reads.rowLoads++;
+      const merged = mergeRows(base, row.changed, Number(row.count));
+      if (merged) {
+        const state = joinState(row.state, merged.items);
+        applyMigrations({ items: row.changed.map(([, item]) => item) }, config.migrations);
+        return { version, state, texts: merged.texts, derived: { from: base.items, changed: row.changed.map(([position]) => position) } };
+      }
+      // a row the copy lacks and no newer write stamped: read it whole
+    }
+    const loaded = await this.fetch(entry, db);
+    if (loaded && entry.connector.mode === 'whole') applyMigrations(loaded.state, config.migrations);
+    return loaded;
   }
 
   /** The first read of a scope: its row (initialState, a journal's initial records) is created, once among all hosts. */
@@ -701,8 +809,8 @@ export class PostgresStore implements Store, HostStorageProvider {
         );
         if (inserted.rowCount && texts.length > 0) {
           await client.query(
-            `INSERT INTO serverokey_items (connector, scope_key, position, item)
-             SELECT $1, $2, u.p, u.i::json FROM unnest($3::int[], $4::text[]) AS u(p, i)`,
+            `INSERT INTO serverokey_items (connector, scope_key, position, item, version)
+             SELECT $1, $2, u.p, u.i::json, 1 FROM unnest($3::int[], $4::text[]) AS u(p, i)`,
             [name, entry.scopeKey, texts.map((_, index) => index), texts],
           );
         }
@@ -723,8 +831,7 @@ export class PostgresStore implements Store, HostStorageProvider {
   private async saveMigrated(entry: Entry, loaded: Loaded): Promise<Loaded> {
     const client = await this.pools.writes.connect();
     try {
-      await client.query('BEGIN');
-      const versions = await this.selectForUpdate(client, [entry]);
+      const versions = await this.beginAndLock(client, [entry]);
       if (versions.get(entry.id) !== loaded.version) {
         await this.endTransaction(client, 'ROLLBACK');
         const again = await this.fetch(entry, this.pools.reads);
@@ -733,7 +840,7 @@ export class PostgresStore implements Store, HostStorageProvider {
       }
       const before = entry.texts;
       entry.texts = loaded.texts;
-      const texts = await this.writeRows(client, entry, loaded.state, loaded.version + 1);
+      const { texts } = await this.writeRows(client, entry, loaded.state, loaded.version + 1);
       entry.texts = before;
       await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, encodeNotifications(this.hostId, [[entry.connector.name, entry.scopeKey, loaded.version + 1]], undefined)[0]]);
       await this.endTransaction(client, 'COMMIT');
@@ -776,8 +883,7 @@ export class PostgresStore implements Store, HostStorageProvider {
 
   /** Loads a copy again (outside any lock); the latest follows unless this host has a commit of it on the way. */
   private async refresh(entry: Entry): Promise<boolean> {
-    const loaded = await this.fetch(entry, this.pools.reads);
-    if (loaded && entry.connector.mode === 'whole') applyMigrations(loaded.state, entry.connector.config.migrations);
+    const loaded = await this.fetchNewer(entry, this.pools.reads);
     if (this.heldBy.has(entry.id) || entry.pending) {
       // the writer holding it has the newest state already (its lock loaded it)
       return false;
@@ -982,4 +1088,43 @@ export function journalWhere(conditions: JournalCondition[], params: unknown[]):
     clauses.push(`EXISTS (SELECT 1 FROM ${values} AS v(x) WHERE ${test})`);
   }
   return { sql: clauses.join(' AND '), params };
+}
+
+/**
+ * copyAsJson for a whole state, except that items the store made itself (frozen, already plain JSON: the
+ * unchanged items of the state the commit was built on) are shared instead of copied.
+ */
+function copySharingItems(value: unknown, where: string, base: readonly JsonValue[] | null): JsonValue {
+  if (!isPlainRecord(value) || !Array.isArray(value.items)) return copyAsJson(value, where);
+  const { items } = value;
+  const head = copyAsJson({ ...value, items: [] }, where) as Record<string, JsonValue>;
+  const copied: JsonValue[] = new Array(items.length);
+  for (let index = 0; index < items.length; index++) {
+    const item: unknown = items[index];
+    // the same object at the same place as in the (frozen) state built on, or another the store made: shared
+    copied[index] = (base !== null && base[index] === item && item !== undefined) || isStoredItem(item) ? (item as JsonValue) : copyAsJson(item, where, `state.items[${index}]`);
+  }
+  head.items = copied;
+  return head;
+}
+
+/**
+ * deepFreeze, skipping the items still at their place in the frozen state built on (50,000 checks fewer for a
+ * commit of one); returns the positions of the other items (null when there is no list built on).
+ */
+function freezeSharing(state: JsonValue, base: readonly JsonValue[] | null): number[] | null {
+  if (!isPlainRecord(state) || !Array.isArray(state.items) || !base) {
+    deepFreeze(state);
+    return null;
+  }
+  const items = state.items as JsonValue[];
+  const changed: number[] = [];
+  for (let index = 0; index < items.length; index++) {
+    if (base[index] === items[index] && index < base.length) continue;
+    deepFreeze(items[index]);
+    changed.push(index);
+  }
+  Object.freeze(items);
+  deepFreeze(state); // the head (deepFreeze stops at the items, frozen already)
+  return changed;
 }

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
 
 /** The layout this engine writes. Bump it with a new entry in MIGRATIONS. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** pg_advisory_xact_lock key for creating and migrating the tables ("serverokey" as a number). */
 const SCHEMA_LOCK = 0x5345_5256;
@@ -48,6 +48,12 @@ const MIGRATIONS: readonly string[] = [
     name  text  PRIMARY KEY,
     value bytea NOT NULL
   );
+  `,
+  // 1 → 2: each item row says which commit of its state last wrote it, so a host whose copy is at version v
+  // loads only the rows written after v (row-level invalidation) instead of the whole collection
+  `
+  ALTER TABLE serverokey_items ADD COLUMN version bigint NOT NULL DEFAULT 0;
+  CREATE INDEX serverokey_items_written ON serverokey_items (connector, scope_key, version);
   `,
 ];
 

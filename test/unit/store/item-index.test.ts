@@ -2,7 +2,8 @@
 // Array.prototype.find finds (=== and the loose == with its conversions), or declines and lets the walk run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NOT_INDEXED, positionOf } from '../../../server/store/item-index.js';
+import { fieldIndex, listDerived, NOT_INDEXED, positionOf } from '../../../server/store/item-index.js';
+import { GLOBAL_VALUES, type PageOf } from '../../../server/actions/expression/globals.js';
 import { compileExpression } from '../../../server/actions/expression.js';
 import { scopeFromObject } from '../../../server/actions/expression/scope.js';
 
@@ -68,4 +69,38 @@ test('find by one field on a stored list reads one item once the list is indexed
   reads = 0;
   walk.evaluate(scopeFromObject({ data: { items: counted }, body: { code: 'c9876' } }));
   assert.ok(reads > 9000, 'a predicate the index cannot answer must walk the list');
+});
+
+test('a new version of a stored list keeps the index and search texts of the old one: only its changed items are read', () => {
+  const before = deepFreeze(Array.from({ length: 10_000 }, (_, n) => ({ id: n, code: `c${n}`, name: `item ${n}`, stock: 5 })));
+  const keyed = GLOBAL_VALUES.get('keyed') as (list: unknown, field: string) => { get(value: unknown): unknown };
+  const page = GLOBAL_VALUES.get('page') as (list: unknown, options: unknown) => PageOf;
+  const search = { page: 1, size: 20, search: { text: 'renamed', fields: ['name'] } };
+  keyed(before, 'code').get('c1'); // built once for the old list
+  assert.equal(page(before, search).total, 0);
+  // a sale (stock) of item 7 and a rename of item 9, as a store makes the next version: the other items shared
+  const target = before.slice() as Array<(typeof before)[number]>;
+  target[7] = deepFreeze({ ...before[7], stock: 4 });
+  target[9] = deepFreeze({ ...before[9], name: 'renamed 9' });
+  let reads = 0;
+  const after = new Proxy(Object.freeze(target), {
+    get(list, key, receiver) {
+      if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+      return Reflect.get(list, key, receiver);
+    },
+  });
+  listDerived(before, after, [7, 9]);
+  assert.equal(fieldIndex(after, 'code'), fieldIndex(before, 'code'), 'the code index was not carried over');
+  assert.deepEqual(keyed(after, 'code').get('c7'), { id: 7, code: 'c7', name: 'item 7', stock: 4 });
+  const found = page(after, search);
+  assert.deepEqual(found.items, [{ id: 9, code: 'c9', name: 'renamed 9', stock: 5 }]);
+  // the carry reads the 2 changed items twice (index, texts), the lookup and the page one item each: not the 10,000
+  assert.ok(reads <= 6, `carrying over, the lookup and the page read ${reads} items`);
+
+  // a changed key: that index is built again for the new list (never a stale position)
+  const moved = Object.freeze([...target.slice(0, 3), deepFreeze({ ...target[3], code: 'c0' }), ...target.slice(4)]);
+  listDerived(after, moved, [3]);
+  assert.notEqual(fieldIndex(moved, 'code'), fieldIndex(after, 'code'));
+  assert.equal((keyed(moved, 'code').get('c3') as unknown) ?? null, null);
+  assert.equal((keyed(moved, 'code').get('c0') as { id: number }).id, 0);
 });

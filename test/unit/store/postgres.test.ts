@@ -2,13 +2,12 @@
 // schema version, items kept as rows (a commit rewrites only the rows that changed), journals as rows.
 import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
 import { createStore, type Store } from '../../../server/store/index.js';
 import type { ConnectorConfig } from '../../../server/manifest/types.js';
 import { captureLog, update } from './helpers.js';
 import { journalWhere } from '../../../server/store/postgres/postgres-store.js';
 import { conditionsOf } from '../../../server/store/journal-query.js';
-import { postgresSkipReason, startPostgres, type PostgresCluster } from '../../helpers/postgres.js';
+import { postgresSkipReason, queryDatabase as query, startPostgres, type PostgresCluster } from '../../helpers/postgres.js';
 
 const skip = postgresSkipReason();
 let cluster: PostgresCluster | undefined;
@@ -21,16 +20,6 @@ async function open(t: TestContext, database: string, connectors: Record<string,
   const store = await createStore({ connectors, dataDir: '/nonexistent', log, database });
   t.after(() => store.close());
   return store;
-}
-
-async function query<T extends pg.QueryResultRow>(database: string, sql: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: database });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, values)).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 test('a wrong password or an unreachable server stops start-up with the reason, never the password', { skip }, async () => {
@@ -58,18 +47,18 @@ test('the tables are created with a schema version; a database of a newer versio
   const database = await cluster!.createDatabase();
   const log = captureLog();
   const store = await open(t, database, { a: { type: 'lowdb' } }, log);
-  assert.match(log.text('info'), /created the engine's tables in postgres:\/\/postgres:\*\*\*@.* \(schema version 1\)/);
+  assert.match(log.text('info'), /created the engine's tables in postgres:\/\/postgres:\*\*\*@.* \(schema version 2\)/);
   await store.close();
   const tables = (await query<{ tablename: string }>(database, "SELECT tablename FROM pg_tables WHERE tablename LIKE 'serverokey_%' ORDER BY 1")).map((row) => row.tablename);
   assert.deepEqual(tables, ['serverokey_items', 'serverokey_journal', 'serverokey_schema', 'serverokey_secrets', 'serverokey_state', 'serverokey_terminals']);
-  assert.deepEqual(await query(database, 'SELECT version FROM serverokey_schema'), [{ version: 1 }]);
+  assert.deepEqual(await query(database, 'SELECT version FROM serverokey_schema'), [{ version: 2 }]);
 
   const again = captureLog();
   await open(t, database, { a: { type: 'lowdb' } }, again);
   assert.doesNotMatch(again.text(), /created|migrated/);
 
   await query(database, 'UPDATE serverokey_schema SET version = 99');
-  await assert.rejects(open(t, database, { a: { type: 'lowdb' } }), /schema version 99, written by a newer engine \(this one knows version 1\)/);
+  await assert.rejects(open(t, database, { a: { type: 'lowdb' } }), /schema version 99, written by a newer engine \(this one knows version 2\)/);
 });
 
 test('items are rows: a commit rewrites only the rows that changed', { skip }, async (t) => {
