@@ -12,7 +12,7 @@ import { TestTerminal } from '../helpers/http-client.js';
 const products = Array.from({ length: 250 }, (_, k) => ({
   id: k + 1,
   barcode: `CODE-${k + 1}`,
-  barcodes: [`CODE-${k + 1}`],
+  barcodes: k === 4 ? [`CODE-${k + 1}`, 'EXTRA-5'] : [`CODE-${k + 1}`],
   name: k % 2 === 0 ? `Чай сорт ${k + 1}` : `Кофе сорт ${k + 1}`,
   price: 1000 + k,
   vat: '20',
@@ -46,4 +46,32 @@ test('the till lists one page of the search, never the whole catalogue', async (
   const archived = await till.action('/action/filterPositions', { query: 'CODE-249' });
   assert.deepEqual(listed(archived.body.html), []);
   assert.match(archived.body.html, /Ничего не найдено по запросу «CODE-249»/);
+});
+
+test('Enter in the till search adds the product the query names, by any barcode, through page() and keyed()', async (t) => {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sok-till-enter-'));
+  await writeFile(path.join(dataDir, 'positions.json'), JSON.stringify({ items: products }));
+  const host = await startHost(path.join(projectRoot, 'apps', 'kassa'), { dataDir });
+  t.after(() => host.stop());
+  const till = new TestTerminal(host.url);
+  await till.login('kassir', '123');
+  const lines = (html: string) => [...html.matchAll(/data-id="(\d+)"/g)].map((m) => Number(m[1]));
+
+  // a product's second barcode (the old scan of the whole list only knew the first one)
+  const second = await till.action('/action/addSearchMatch', { query: 'EXTRA-5' });
+  assert.equal(second.status, 200, JSON.stringify(second.body));
+  assert.ok(lines(second.body.html).includes(5), 'product 5 is on the receipt');
+  // several matches: how many (the archived one not counted), nothing added
+  const many = await till.action('/action/addSearchMatch', { query: 'кофе сорт 24' });
+  assert.equal(many.status, 422);
+  assert.match(JSON.stringify(many.body), /Найдено товаров: 6/);
+  // an exact number among many matches, and an archived product's code is not sold
+  const byNumber = await till.action('/action/addSearchMatch', { query: '7' });
+  assert.equal(byNumber.status, 200);
+  assert.ok(lines(byNumber.body.html).includes(7));
+  const archived = await till.action('/action/addSearchMatch', { query: 'CODE-249' });
+  assert.equal(archived.status, 422);
+  assert.match(JSON.stringify(archived.body), /Ничего не найдено по запросу «CODE-249»/);
+  const empty = await till.action('/action/addSearchMatch', { query: '  ' });
+  assert.equal(empty.status, 422);
 });

@@ -47,6 +47,15 @@ const findSale = (source) => [
   },
 ];
 
+/**
+ * The catalogue's unit of each line of an old sale that did not record its own (a piece line sold before units
+ * were kept), as [id, unit] pairs into context.productUnits: a fraction of a piece line is refused (app/lib/returns.js).
+ */
+const productUnits = {
+  set: 'context.productUnits',
+  to: "context.sale ? context.sale.lines.filter(l => !l.unit && typeof l.grams !== 'number').map(l => [l.id, (keyed(data.positions.items, 'id').get(l.id) || {}).unit]) : []",
+};
+
 /** Refusals of a code that names no sale, beside the sale field. */
 const refuseNoSale = [
   refuseIf("context.code === ''", t.returns.errors.saleEmpty, {}, { field: 'sale' }),
@@ -58,11 +67,12 @@ module.exports = {
   'GET /returns': {
     type: 'view',
     layout: 'mainLayout',
-    reads: ['sales', 'returns', 'shift'],
+    reads: ['sales', 'returns', 'shift', 'positions'],
     title: t.titles.returns,
     inject: { pageContent: 'returnsPage' },
     steps: [
       ...findSale('query'),
+      productUnits,
       { run: 'showReturnable' },
       {
         set: 'context.recent',
@@ -82,11 +92,12 @@ module.exports = {
 
   'POST /action/returns/complete': {
     type: 'action',
-    reads: ['sales', 'returns', 'shift', 'daily', 'stock', 'user'],
+    reads: ['sales', 'returns', 'shift', 'daily', 'stock', 'user', 'positions'],
     writes: ['returns', 'shift', 'daily', 'stock'],
     steps: [
       ...findSale('body'),
       ...refuseNoSale,
+      productUnits,
       // the refund leaves this till's drawer: its shift must be open, and be this cashier's (or a manager's here)
       refuseIf('!data.shift.open', t.returns.errors.noShift, {}, { status: 409 }),
       refuseIf(
