@@ -21,6 +21,8 @@ module.exports = {
   customerDisplay: { template: 'customer-display.html', style: 'customer-display.css' },
   printLayout: { template: 'print-layout.html', style: 'print-layout.css' },
   saleReceipt: { template: 'sale-receipt.html', style: 'sale-receipt.css' },
+  // the slip printed after a return (routes/returns.js, GET /print/return): the receipt's own look, marked as a return
+  returnSlip: { template: 'return-slip.html', style: 'sale-receipt.css' },
   // the manager's catalogue (routes/catalogue.js)
   cataloguePage: { template: 'catalogue-page.html', style: 'catalogue.css', title: t.titles.catalogue },
   catalogueList: { template: 'catalogue-list.html', style: 'catalogue.css' },

@@ -79,7 +79,24 @@ module.exports = {
         to: `data.sales.items.slice(-${RECENT}).reverse().map(s => ({ id: s.id, number: s.number, shift: s.shift, terminal: s.terminal.name, time: s.timeText, finalTotal: s.finalTotal, method: s.payment.method }))`,
       },
       { set: 'context.done', to: "query.done ? keyed(data.returns.items, 'id').get(String(query.done)) : undefined" },
+      { set: 'context.doneId', to: "context.done ? encodeURIComponent(context.done.id) : ''" },
       { set: 'context.isManager', to: `!!user && user.role === ${JSON.stringify(t.roles.manager)}` },
+    ],
+  },
+
+  // the return slip: the till's receipt layout (80 mm, or ?width=58), marked «ВОЗВРАТ» and naming the sale it
+  // returns; printed from the returns page right after the return, or later by its number (any return, however old)
+  'GET /print/return': {
+    type: 'view',
+    layout: 'printLayout',
+    reads: ['returns'],
+    inject: { paper: 'returnSlip' },
+    steps: [
+      { set: 'context.id', to: "String(query.id ?? '').slice(0, 200)" },
+      refuseIf("context.id === ''", t.returnSlip.notFound, { id: 'context.id' }, { status: 404 }),
+      { 'journal:read': { journal: 'returns', where: { id: 'context.id' }, size: 1, saveTo: 'context.found' } },
+      { set: 'context.slip', to: 'context.found.items[0]' },
+      refuseIf('!context.slip', t.returnSlip.notFound, { id: 'context.id.slice(0, 40)' }, { status: 404 }),
     ],
   },
 
