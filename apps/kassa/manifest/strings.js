@@ -240,6 +240,7 @@ module.exports = {
     kind: 'Возврат прихода',
     number: 'Возврат №',
     ofSale: 'По чеку',
+    saleCode: 'Код чека продажи',
     confirmedBy: 'Подтвердил',
     total: 'ИТОГ ВОЗВРАТА',
     cash: 'Выдано наличными',
