@@ -15,8 +15,10 @@ import {
   kassaInChromium,
   kassaTerminals,
   loginByKeyboard,
+  openSaleForReturn,
   openShiftByKeyboard,
   scanLikeAScanner,
+  scanUntilTotals,
   type KassaInChromium,
 } from '../helpers/kassa-keyboard.js';
 import { projectRoot } from '../helpers/host.js';
@@ -91,10 +93,7 @@ describe('kassa in Chromium: the back office, end to end (issue 16 acceptance)',
     await loginByKeyboard(till, 'kassir', '123');
     await openShiftByKeyboard(till, '1000');
     await till.locator('#scan-input:focus').waitFor();
-    for (const total of ['123.45', '246.90', '370.35']) {
-      await scanLikeAScanner(till, NEW_CODE);
-      await till.locator('.receipt-pane .totals .total', { hasText: total }).waitFor();
-    }
+    await scanUntilTotals(till, NEW_CODE, ['123.45', '246.90', '370.35']);
     assert.match(await text(till, `.receipt-pane .line[data-id="${newId}"] .unit`), /123\.45 ₽ × 3/);
   });
 
@@ -141,12 +140,7 @@ describe('kassa in Chromium: the back office, end to end (issue 16 acceptance)',
   });
 
   it('a partial return of 1, confirmed by the manager’s PIN (half a piece refused first), and its slip', async () => {
-    await till.bringToFront();
-    await till.keyboard.press('Alt+R');
-    await till.waitForURL((url) => url.pathname === '/returns');
-    await till.locator('#return-sale:focus').waitFor();
-    await scanLikeAScanner(till, saleCode);
-    await till.waitForURL((url) => url.searchParams.get('sale') === saleCode);
+    await openSaleForReturn(till, saleCode);
     const line = till.locator(`tr.return-line[data-id="${newId}"]`);
     assert.equal(await line.locator('.returnable').innerText(), '3');
     await line.locator('input.qty').fill('0,5');

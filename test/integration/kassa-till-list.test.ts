@@ -1,7 +1,7 @@
 // The till's product list at a large catalogue: the page and every keystroke of the search show one page
 // (100 products) and say how many more match, never the whole catalogue; a product number puts that product
 // first; archived products are not listed.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -22,13 +22,19 @@ const products = Array.from({ length: 250 }, (_, k) => ({
 }));
 const listed = (html: string) => [...html.matchAll(/class="product" name="id" value="(\d+)"/g)].map((m) => Number(m[1]));
 
-test('the till lists one page of the search, never the whole catalogue', async (t) => {
+/** The till on a host whose catalogue is `products`, the cashier logged in. */
+async function tillWithCatalogue(t: TestContext): Promise<TestTerminal> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sok-till-list-'));
   await writeFile(path.join(dataDir, 'positions.json'), JSON.stringify({ items: products }));
   const host = await startHost(path.join(projectRoot, 'apps', 'kassa'), { dataDir });
   t.after(() => host.stop());
   const till = new TestTerminal(host.url);
   await till.login('kassir', '123');
+  return till;
+}
+
+test('the till lists one page of the search, never the whole catalogue', async (t) => {
+  const till = await tillWithCatalogue(t);
 
   const page = await till.get('/');
   assert.equal(listed(page.text).length, 100);
@@ -49,12 +55,7 @@ test('the till lists one page of the search, never the whole catalogue', async (
 });
 
 test('Enter in the till search adds the product the query names, by any barcode, through page() and keyed()', async (t) => {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sok-till-enter-'));
-  await writeFile(path.join(dataDir, 'positions.json'), JSON.stringify({ items: products }));
-  const host = await startHost(path.join(projectRoot, 'apps', 'kassa'), { dataDir });
-  t.after(() => host.stop());
-  const till = new TestTerminal(host.url);
-  await till.login('kassir', '123');
+  const till = await tillWithCatalogue(t);
   const lines = (html: string) => [...html.matchAll(/data-id="(\d+)"/g)].map((m) => Number(m[1]));
 
   // a product's second barcode (the old scan of the whole list only knew the first one)

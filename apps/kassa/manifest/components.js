@@ -20,6 +20,8 @@ module.exports = {
   displayLayout: { template: 'display-layout.html', style: 'display-layout.css' },
   customerDisplay: { template: 'customer-display.html', style: 'customer-display.css' },
   printLayout: { template: 'print-layout.html', style: 'print-layout.css' },
+  // the shop's name, company, address and INN at the top of every printed paper (injected as shopHead)
+  shopHead: { template: 'shop-head.html', style: 'shop-head.css' },
   saleReceipt: { template: 'sale-receipt.html', style: 'sale-receipt.css' },
   // the slip printed after a return (routes/returns.js, GET /print/return): the receipt's own look, marked as a return
   returnSlip: { template: 'return-slip.html', style: 'sale-receipt.css' },

@@ -90,7 +90,7 @@ module.exports = {
     type: 'view',
     layout: 'printLayout',
     reads: ['returns'],
-    inject: { paper: 'returnSlip' },
+    inject: { paper: 'returnSlip', shopHead: 'shopHead' },
     steps: [
       { set: 'context.id', to: "String(query.id ?? '').slice(0, 200)" },
       refuseIf("context.id === ''", t.returnSlip.notFound, { id: 'context.id' }, { status: 404 }),
