@@ -5,6 +5,7 @@ import type { ActionRoute, Manifest, Step } from '../manifest/types.js';
 import type { Logger } from '../log.js';
 import type { JournalPage, JournalQuery } from '../store/journal-query.js';
 import type { AppDatabase } from '../database/app-database.js';
+import type { StoredView } from './stored.js';
 
 /**
  * The names every expression sees: the variables an action's steps run with (built in actions/runner.ts)
@@ -25,6 +26,8 @@ export type Vars = Record<string, unknown> & {
   body: unknown;
   query: Record<string, string>;
   context: Record<string, unknown>;
+  /** handlers only (not an expression name): a value reached through `data` as the store holds it (actions/stored.ts) */
+  stored?: StoredView;
 };
 
 export interface ActionServices {

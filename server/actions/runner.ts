@@ -15,6 +15,7 @@ import type { ActionServices, ExpressionName, RunState, Vars } from './context.j
 import { routePath } from './paths.js';
 import { runSteps } from './run-steps.js';
 import { collectWrites } from './reachable.js';
+import { addStoredView } from './stored.js';
 
 export interface Requester {
   /** the logged-in user as steps and templates see it (secrets removed), or null */
@@ -215,6 +216,8 @@ export class ActionRunner {
         zod: z,
         require: this.services.require,
       } satisfies Record<ExpressionName, unknown>;
+      // handlers read a whole connector as stored, without its drafts (actions/stored.ts)
+      addStoredView(vars);
       state = {
         vars,
         routeKey: input.routeKey,

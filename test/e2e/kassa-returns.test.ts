@@ -3,7 +3,15 @@
 // number from the printed receipt on the returns page and returns 1, confirmed by the manager's PIN (a wrong
 // PIN is refused first); cash in and cash out; the Z report shows sales, returns, net and the expected cash,
 // and they add up; the stock is what was received, minus what was sold, plus what came back.
-import { cashMoveOnShiftPage, kassaInChromium, loginByKeyboard, openShiftByKeyboard, scanLikeAScanner, type KassaInChromium } from '../helpers/kassa-keyboard.js';
+import {
+  cashMoveOnShiftPage,
+  kassaInChromium,
+  loginByKeyboard,
+  openSaleForReturn,
+  openShiftByKeyboard,
+  scanUntilTotals,
+  type KassaInChromium,
+} from '../helpers/kassa-keyboard.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -56,10 +64,7 @@ describe('kassa in Chromium: stock and a partial return confirmed by a managerâ€
     await loginByKeyboard(till, 'kassir', '123');
     await openShiftByKeyboard(till, '1000');
     await till.locator('#scan-input:focus').waitFor();
-    for (const total of ['250.75', '501.50', '752.25']) {
-      await scanLikeAScanner(till, CHEESE);
-      await till.locator('.totals .total', { hasText: total }).waitFor();
-    }
+    await scanUntilTotals(till, CHEESE, ['250.75', '501.50', '752.25']);
     await till.keyboard.press('F9');
     await till.locator('#tendered:focus').waitFor();
     await till.keyboard.press('Enter'); // exact cash
@@ -75,12 +80,7 @@ describe('kassa in Chromium: stock and a partial return confirmed by a managerâ€
   });
 
   it('returns 1 of 3: the sale found by a scan of its number, a wrong PIN refused, the managerâ€™s PIN confirms', async () => {
-    await till.bringToFront();
-    await till.keyboard.press('Alt+R');
-    await till.waitForURL((url) => url.pathname === '/returns');
-    await till.locator('#return-sale:focus').waitFor();
-    await scanLikeAScanner(till, saleCode);
-    await till.waitForURL((url) => url.searchParams.get('sale') === saleCode);
+    await openSaleForReturn(till, saleCode);
     const line = till.locator('tr.return-line[data-id="3"]');
     assert.equal(await line.locator('.returnable').innerText(), '3');
     await line.locator('input.qty').focus();

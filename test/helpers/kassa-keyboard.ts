@@ -32,6 +32,24 @@ export async function scanLikeAScanner(page: Page, code: string, delayMs = 5): P
   await page.keyboard.press('Enter');
 }
 
+/** Scans `code` once per expected total, each time waiting until the receipt's total reads it. */
+export async function scanUntilTotals(page: Page, code: string, totals: readonly string[]): Promise<void> {
+  for (const total of totals) {
+    await scanLikeAScanner(page, code);
+    await page.locator('.receipt-pane .totals .total', { hasText: total }).waitFor();
+  }
+}
+
+/** Alt+R on the till, then the sale's number scanned into the returns page (as from its receipt's QR code): the sale is open. */
+export async function openSaleForReturn(page: Page, saleCode: string): Promise<void> {
+  await page.bringToFront();
+  await page.keyboard.press('Alt+R');
+  await page.waitForURL((url) => url.pathname === '/returns');
+  await page.locator('#return-sale:focus').waitFor();
+  await scanLikeAScanner(page, saleCode);
+  await page.waitForURL((url) => url.searchParams.get('sale') === saleCode);
+}
+
 /** `count` windows, each its own terminal (browser context) at the till's usual size; dialogs are accepted. */
 export async function kassaTerminals(browser: Browser, baseURL: string, count: number): Promise<Page[]> {
   const pages: Page[] = [];

@@ -187,6 +187,10 @@ describe('kassa: stock, goods receipts and returns', () => {
     const wrongPin = await till.action('/action/returns/complete', { sale: saleId, q_3: '1', pin: '0000' });
     assert.equal(wrongPin.status, 403);
     assert.deepEqual(wrongPin.body.error.fields, { pin: 'Неверный PIN менеджера: возврат не оформлен' });
+    // cheese is sold by the piece: half a piece cannot come back (a weighed line could)
+    const half = await till.action('/action/returns/complete', { sale: saleId, q_3: '0,5', pin: '4321' });
+    assert.equal(half.status, 422);
+    assert.deepEqual(half.body.error.fields, { q_3: 'Количество «0,5»: штучный товар возвращается целыми штуками' });
     const badMethod = await till.action('/action/returns/complete', { sale: saleId, q_3: '1', method: 'gold', pin: '4321' });
     assert.deepEqual(Object.keys(badMethod.body.error.fields), ['method']);
     assert.equal(await stored(), before);
@@ -215,6 +219,41 @@ describe('kassa: stock, goods receipts and returns', () => {
     const dashboard = await office.get('/dashboard');
     assert.equal(figure(dashboard.text, 'day-returns'), '−225.67 ₽');
     assert.equal(figure(dashboard.text, 'day-net'), '538.20 ₽');
+  });
+
+  it('prints a return slip right after the return, and the accountant’s exports carry returns and goods receipts', async () => {
+    const [record] = await journal('returns');
+    const done = await till.get(`/returns?done=${encodeURIComponent(record.id)}`);
+    const printPath = `/print/return?id=${encodeURIComponent(record.id)}`;
+    assert.ok(done.text.includes(`atom-print="${printPath}&amp;width=80"`), 'the 80 mm slip is offered beside the done notice');
+    assert.ok(done.text.includes(`atom-print="${printPath}&amp;width=58"`));
+    const slip = await till.get(`${printPath}&width=58`);
+    assert.equal(slip.status, 200);
+    const text = slip.text.replaceAll('&#x2F;', '/');
+    assert.match(text, /<div class="paper" data-width="58">/);
+    assert.equal(text.match(/class="copy-mark return-mark">ВОЗВРАТ</g)?.length, 2, 'marked as a return above and below');
+    assert.match(text, /Возврат прихода/);
+    assert.equal(/class="return-id">([^<]*)</.exec(text)?.[1], record.id);
+    assert.equal(/class="sale-id">([^<]*)</.exec(text)?.[1], saleId, 'it points to the sale');
+    assert.match(text, /class="p-refund">=225\.67</);
+    assert.match(text, /class="p-method-cash">=225\.67</);
+    assert.match(text, /Сыр Российский[\s\S]*1 × 250\.75/);
+    assert.equal((await till.get('/print/return?id=web-nope%2F1%2FR9')).status, 404);
+
+    const page = await office.get('/reports/export');
+    assert.match(page.text, /action="\/__export\/returns"/);
+    assert.match(page.text, /action="\/__export\/goodsReceipts"/);
+    const returnsCsv = await office.get('/__export/returns?format=csv');
+    assert.equal(returnsCsv.status, 200);
+    const [header, row] = returnsCsv.text.replace(/^\uFEFF/, '').split('\r\n');
+    assert.match(header, /^Код возврата;Дата и время;День;Смена №;Терминал;Кассир;Подтвердил;Код чека продажи;Чек №;Сумма возврата;/);
+    assert.ok(row.startsWith(`${record.id};`));
+    assert.ok(row.includes(`;${saleId};`) && row.includes(';225,67;cash;cash;'), row);
+    const goodsCsv = await office.get('/__export/goodsReceipts?format=csv');
+    assert.equal(goodsCsv.status, 200);
+    assert.match(goodsCsv.text, /^\uFEFF?Приход №;Дата и время;День;Поставщик;Накладная;Оформил;/);
+    assert.match(goodsCsv.text, /\r\n1;[^;]*;[^;]*;ООО «Сыры»;ТН-1;/);
+    assert.equal((await till.get('/__export/returns?format=csv')).status, 403, 'cashiers do not export');
   });
 
   it('what was returned is not returnable again; a return’s number is not a sale', async () => {

@@ -20,7 +20,11 @@ module.exports = {
   displayLayout: { template: 'display-layout.html', style: 'display-layout.css' },
   customerDisplay: { template: 'customer-display.html', style: 'customer-display.css' },
   printLayout: { template: 'print-layout.html', style: 'print-layout.css' },
+  // the shop's name, company, address and INN at the top of every printed paper (injected as shopHead)
+  shopHead: { template: 'shop-head.html', style: 'shop-head.css' },
   saleReceipt: { template: 'sale-receipt.html', style: 'sale-receipt.css' },
+  // the slip printed after a return (routes/returns.js, GET /print/return): the receipt's own look, marked as a return
+  returnSlip: { template: 'return-slip.html', style: 'sale-receipt.css' },
   // the manager's catalogue (routes/catalogue.js)
   cataloguePage: { template: 'catalogue-page.html', style: 'catalogue.css', title: t.titles.catalogue },
   catalogueList: { template: 'catalogue-list.html', style: 'catalogue.css' },

@@ -234,11 +234,34 @@ module.exports = {
     noVat: 'Сумма без НДС',
   },
 
+  // the printed return slip (routes/returns.js GET /print/return, return-slip.html)
+  returnSlip: {
+    mark: 'ВОЗВРАТ',
+    kind: 'Возврат прихода',
+    number: 'Возврат №',
+    ofSale: 'По чеку',
+    saleCode: 'Код чека продажи',
+    confirmedBy: 'Подтвердил',
+    total: 'ИТОГ ВОЗВРАТА',
+    cash: 'Выдано наличными',
+    card: 'Возвращено на карту',
+    signature: 'Подпись покупателя',
+    print80: 'Печать 80 мм',
+    print58: '58 мм',
+    notFound: 'Возврат «{id}» не найден',
+  },
+
   exportPage: {
     title: 'Выгрузка для бухгалтерии',
     hint: 'Файл CSV открывается в Excel и LibreOffice как есть (разделитель «;», суммы в рублях с запятой). Пустые даты — весь журнал.',
     sales: 'Продажи',
     zReports: 'Z-отчёты',
+    returns: 'Возвраты',
+    goodsReceipts: 'Приход товара',
+    // the forms of the export page, one per journal of manifest/exports.js
+    get journals() {
+      return ['sales', 'zReports', 'returns', 'goodsReceipts'].map((name) => ({ name, title: this[name] }));
+    },
     from: 'С даты',
     to: 'По дату',
     format: 'Формат',
@@ -251,6 +274,10 @@ module.exports = {
       method: 'Оплата', tendered: 'Получено', change: 'Сдача', coupon: 'Купон', id: 'Код чека',
       opened: 'Открыта', closed: 'Закрыта', salesCount: 'Чеков', gross: 'Выручка', net: 'Итого',
       cash: 'Наличными', card: 'Картой', float: 'Размен', cashExpected: 'В кассе',
+      // returns and goods receipts (exports.js)
+      returnId: 'Код возврата', confirmedBy: 'Подтвердил', saleId: 'Код чека продажи', refund: 'Сумма возврата',
+      originalMethod: 'Оплата продажи', lines: 'Строки (JSON)', receiptNumber: 'Приход №', supplier: 'Поставщик',
+      document: 'Накладная', postedBy: 'Оформил',
     },
   },
 
@@ -498,6 +525,7 @@ module.exports = {
       unknownSale: 'Чек «{code}» не найден среди продаж',
       ofReturn: '«{code}» — это возврат, а не продажа: вернуть возврат нельзя',
       quantity: 'Количество «{text}»: введите число от 0',
+      wholePieces: 'Количество «{text}»: штучный товар возвращается целыми штуками',
       tooMany: 'Вернуть можно не больше {returnable} (продано {sold}, уже возвращено {returned})',
       nothing: 'Укажите, сколько вернуть хотя бы по одной строке',
       method: 'Выберите, как вернуть деньги: наличными или на карту',

@@ -63,7 +63,7 @@ export const stock = load('./app/lib/stock.js') as {
 
 export interface SaleForReturn {
   id: string;
-  lines: Array<{ id: number; name: string; price: number; quantity: number; sum: number }>;
+  lines: Array<{ id: number; name: string; price: number; quantity: number; sum: number; unit?: string; grams?: number }>;
   finalTotal: number;
   payment: { method: string };
 }
@@ -83,9 +83,10 @@ export interface ReturnableLine {
 export const returns = load('./app/lib/returns.js') as {
   paidShares(sale: SaleForReturn): number[];
   returnedQuantities(records: ReturnRecord[], saleId: string): Map<number, number>;
-  returnableLines(sale: SaleForReturn, records: ReturnRecord[]): ReturnableLine[];
+  unitOf(line: SaleForReturn['lines'][number], units?: Map<number, string>): string;
+  returnableLines(sale: SaleForReturn, records: ReturnRecord[], units?: Map<number, string>): ReturnableLine[];
   refundFor(line: ReturnableLine, quantity: number): number;
-  readReturn(body: unknown, sale: SaleForReturn, records: ReturnRecord[]): { lines: Array<{ id: number; quantity: number; sum: number }>; amount: number; method: string };
+  readReturn(body: unknown, sale: SaleForReturn, records: ReturnRecord[], units?: Map<number, string>): { lines: Array<{ id: number; quantity: number; sum: number }>; amount: number; method: string };
 };
 export const managerPin = load('./app/lib/manager-pin.js') as {
   confirmingManager(input: {

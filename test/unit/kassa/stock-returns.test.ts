@@ -156,4 +156,25 @@ describe('kassa manager confirmation', () => {
     assert.equal(refusalOf(attempt('4321', 'fresh', start + 100)).status, 429);
     assert.equal(managerPin.confirmingManager({ user: { login: 'admin', name: 'Петрова', role }, people, pin: '', terminalId: 'fresh', managerRole: role, now: start + 100 }).by, 'login');
   });
+
+  it('returns pieces whole and weighed lines in part; an old sale line without its unit takes the product’s', () => {
+    const weighed: SaleForReturn = {
+      id: 'web-a/1/2',
+      lines: [
+        { id: 3, name: 'Сыр', price: 25075, quantity: 2, sum: 50150, unit: 'шт' },
+        { id: 40, name: 'Яблоки', price: 9000, quantity: 1, sum: 4608, unit: 'кг', grams: 512 },
+        { id: 7, name: 'Морковь', price: 5000, quantity: 1, sum: 5000 },
+      ],
+      finalTotal: 59758,
+      payment: { method: 'cash' },
+    };
+    const half = refusalOf(() => returns.readReturn({ q_3: '0,5' }, weighed, []));
+    assert.equal(half.status, 422);
+    assert.deepEqual(half.fields, { q_3: 'Количество «0,5»: штучный товар возвращается целыми штуками' });
+    // a line recorded without a unit (an old sale): the product's unit today decides
+    assert.ok(refusalOf(() => returns.readReturn({ q_7: '0.5' }, weighed, [])).fields.q_7);
+    assert.deepEqual(returns.readReturn({ q_7: '0.5' }, weighed, [], new Map([[7, 'кг']])).lines.map((l) => [l.id, l.quantity, l.sum]), [[7, 0.5, 2500]]);
+    assert.deepEqual(returns.readReturn({ q_40: '0,5', q_3: '1' }, weighed, []).lines.map((l) => [l.id, l.quantity]), [[3, 1], [40, 0.5]]);
+    assert.deepEqual(weighed.lines.map((line) => returns.unitOf(line)), ['шт', 'кг', 'шт']);
+  });
 });

@@ -6,8 +6,6 @@ const clock = require('../lib/clock.js');
 const { checkImport, applyImport } = require('../lib/catalogue-csv.js');
 const { fill } = require('../lib/text.js');
 const t = require('../../manifest/strings.js');
-// The check reads the catalogue as stored; only the products the file changes are touched in the draft.
-const { asStored } = require('../lib/stored.js');
 
 const conflict = (message) => Object.assign(new Error(message), { status: 409 });
 
@@ -15,7 +13,8 @@ module.exports = function applyCatalogueCsv(context) {
   const { data, user } = context;
   const pending = data.catalogueImport;
   if (!pending || !pending.text) throw conflict(t.catalogueCsv.errors.noPreview);
-  const stored = asStored(data.positions.items);
+  // the check reads the catalogue as stored (context.stored); only the products the file changes are touched in the draft
+  const stored = context.stored(data.positions.items);
   const checked = checkImport(pending.text, stored);
   if (checked.fatal || checked.bad.length > 0) throw conflict(t.catalogueCsv.errors.stale);
   const by = user?.name ?? user?.login ?? '';

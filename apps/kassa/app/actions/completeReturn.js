@@ -17,7 +17,7 @@ module.exports = function completeReturn(context, body) {
   const { data, user, terminal } = context;
   const sale = context.context.sale;
   const shift = data.shift;
-  const form = returns.readReturn(body, sale, context.context.saleReturns);
+  const form = returns.readReturn(body, sale, context.context.saleReturns, new Map(context.context.productUnits));
   if (form.method === 'cash' && form.amount > cash.expectedCash(shift)) {
     throw refusal('method', fill(t.returns.errors.drawer, { available: money.format(cash.expectedCash(shift)), amount: money.format(form.amount) }));
   }

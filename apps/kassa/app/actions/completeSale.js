@@ -45,7 +45,8 @@ module.exports = function completeSale(context) {
       price,
       quantity,
       sum,
-      ...(unit === 'кг' ? { unit, grams, weightText: money.formatWeight(grams) } : {}),
+      // the unit is kept, so a return knows pieces from kilograms however the catalogue changes later
+      ...(unit === 'кг' ? { unit, grams, weightText: money.formatWeight(grams) } : { unit: 'шт' }),
       // the line's VAT rate and the VAT in what is paid for it (app/lib/vat.js)
       vat: lineVat.lines[index].vat,
       vatLabel: lineVat.lines[index].vatLabel,

@@ -1,8 +1,8 @@
 'use strict';
-// GET /catalogue/export.csv: the catalogue as the CSV file's text (app/lib/catalogue-csv.js).
+// GET /catalogue/export.csv: the catalogue as the CSV file's text (app/lib/catalogue-csv.js), read as stored
+// (context.stored: no draft per product).
 const { exportCsv } = require('../lib/catalogue-csv.js');
-const { asStored } = require('../lib/stored.js');
 
 module.exports = function exportCatalogueCsv(context) {
-  context.context.csv = exportCsv(asStored(context.data.positions.items));
+  context.context.csv = exportCsv(context.stored(context.data.positions.items));
 };

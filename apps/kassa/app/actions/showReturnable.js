@@ -6,7 +6,7 @@ const returns = require('../lib/returns.js');
 module.exports = function showReturnable(context) {
   const sale = context.context.sale;
   if (!sale) return;
-  const lines = returns.returnableLines(sale, context.context.saleReturns);
+  const lines = returns.returnableLines(sale, context.context.saleReturns, new Map(context.context.productUnits));
   context.context.lines = lines.map((line) => ({ ...line, field: `q_${line.id}` }));
   context.context.anyLeft = lines.some((line) => line.returnable > 0);
   context.context.pastReturns = context.context.saleReturns;

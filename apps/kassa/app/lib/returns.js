@@ -14,6 +14,18 @@ const t = require('../../manifest/strings.js');
 
 const errors = t.returns.errors;
 const METHODS = ['cash', 'card'];
+const KG = 'кг';
+const PIECE = 'шт';
+
+/**
+ * A sale line's unit: recorded on the line (sales since units were recorded; weighed lines always had it and
+ * their grams), else the product's unit today (`units`: Map product id → unit, looked up by the route), else шт.
+ */
+function unitOf(line, units) {
+  if (line.unit === KG || line.unit === PIECE) return line.unit;
+  if (typeof line.grams === 'number') return KG;
+  return units?.get(line.id) === KG ? KG : PIECE;
+}
 
 /** The kopecks each line of the sale was paid with after the discount; they sum to sale.finalTotal. */
 function paidShares(sale) {
@@ -42,8 +54,8 @@ function returnedQuantities(returns, saleId) {
   return returned;
 }
 
-/** The sale's lines with sold, returned, returnable and paid (kopecks) for each. */
-function returnableLines(sale, returns) {
+/** The sale's lines with sold, returned, returnable, paid (kopecks) and unit for each (`units`: see unitOf). */
+function returnableLines(sale, returns, units) {
   const returned = returnedQuantities(returns, sale.id);
   const shares = paidShares(sale);
   return sale.lines.map((line, index) => {
@@ -52,6 +64,7 @@ function returnableLines(sale, returns) {
       id: line.id,
       name: line.name,
       price: line.price,
+      unit: unitOf(line, units),
       // a weighed line: its weight, so the stock gets back kilograms (stock.unitsOf)
       ...(typeof line.grams === 'number' ? { grams: line.grams } : {}),
       sold: line.quantity,
@@ -77,12 +90,12 @@ function readReturnQuantity(text) {
 
 /**
  * The return form for a sale → { lines: [{ id, name, price, quantity, sum }], amount, method }, or a
- * refusal beside the field: q_<line id> for a quantity (unreadable, or above what is returnable),
+ * refusal beside the field: q_<line id> for a quantity (unreadable, a fraction of a piece line, or above what is returnable),
  * method for the refund method (default: how the sale was paid). `all` returns everything returnable.
  */
-function readReturn(body, sale, returns) {
+function readReturn(body, sale, returns, units) {
   const form = body && typeof body === 'object' ? body : {};
-  const lines = returnableLines(sale, returns);
+  const lines = returnableLines(sale, returns, units);
   const wantsAll = form.all === '1' || form.all === true || form.all === 'on';
   const chosen = [];
   for (const line of lines) {
@@ -92,6 +105,8 @@ function readReturn(body, sale, returns) {
     else {
       quantity = readReturnQuantity(form[field]);
       if (quantity === null) throw refusal(field, fill(errors.quantity, { text: String(form[field]).slice(0, 20) }));
+      // pieces come back whole; a weighed line (one weighing, quantity 1) may come back in part
+      if (line.unit !== KG && !Number.isInteger(quantity)) throw refusal(field, fill(errors.wholePieces, { text: String(form[field]).slice(0, 20) }));
     }
     if (quantity > line.returnable) {
       throw refusal(field, fill(errors.tooMany, { returnable: line.returnable, sold: line.sold, returned: line.returned }));
@@ -107,4 +122,4 @@ function readReturn(body, sale, returns) {
   return { lines: chosen, amount: chosen.reduce((sum, line) => sum + line.sum, 0), method };
 }
 
-module.exports = { paidShares, returnedQuantities, returnableLines, refundFor, readReturnQuantity, readReturn, METHODS };
+module.exports = { unitOf, paidShares, returnedQuantities, returnableLines, refundFor, readReturnQuantity, readReturn, METHODS };

@@ -95,7 +95,7 @@ module.exports = {
     type: 'view',
     layout: 'printLayout',
     auth: manager,
-    inject: { paper: 'saleReceipt' },
+    inject: { paper: 'saleReceipt', shopHead: 'shopHead' },
     steps: [...findSale, { set: 'context.copy', to: 'true' }],
   },
 };

@@ -41,7 +41,7 @@ module.exports = {
     type: 'view',
     layout: 'printLayout',
     reads: ['lastSale'],
-    inject: { paper: 'saleReceipt' },
+    inject: { paper: 'saleReceipt', shopHead: 'shopHead' },
     // the sale's number as a QR code on the paper, for a return (app/lib/sale-code.js)
     steps: [{ set: 'context.sale', to: 'data.lastSale.sale' }, { run: 'receiptCode' }],
   },

@@ -8,7 +8,7 @@ const settings = require('../settings.js');
 const money = require('../../app/lib/money.js');
 const { message, refuseIf } = require('../expr.js');
 const { emptyReceipt } = require('../connectors.js');
-const { tillListSteps } = require('../till-list.js');
+const { tillListSteps, searchMatchSteps } = require('../till-list.js');
 
 const recalc = { 'action:run': { name: 'recalculateReceiptLogic' } };
 const receiptAction = (steps, reads = ['receipt']) => ({
@@ -239,6 +239,7 @@ module.exports = {
   // Enter in the catalogue search adds the product the query names (its only match).
   'POST /action/addSearchMatch': receiptAction(
     [
+      ...searchMatchSteps('body.query'),
       { run: 'pickSearchMatch' },
       { if: 'context.refusal', then: [{ fail: 'context.refusal', status: 422, field: 'query' }] },
       { 'action:run': { name: 'addProductLine' } },

@@ -47,6 +47,15 @@ const findSale = (source) => [
   },
 ];
 
+/**
+ * The catalogue's unit of each line of an old sale that did not record its own (a piece line sold before units
+ * were kept), as [id, unit] pairs into context.productUnits: a fraction of a piece line is refused (app/lib/returns.js).
+ */
+const productUnits = {
+  set: 'context.productUnits',
+  to: "context.sale ? context.sale.lines.filter(l => !l.unit && typeof l.grams !== 'number').map(l => [l.id, (keyed(data.positions.items, 'id').get(l.id) || {}).unit]) : []",
+};
+
 /** Refusals of a code that names no sale, beside the sale field. */
 const refuseNoSale = [
   refuseIf("context.code === ''", t.returns.errors.saleEmpty, {}, { field: 'sale' }),
@@ -58,18 +67,36 @@ module.exports = {
   'GET /returns': {
     type: 'view',
     layout: 'mainLayout',
-    reads: ['sales', 'returns', 'shift'],
+    reads: ['sales', 'returns', 'shift', 'positions'],
     title: t.titles.returns,
     inject: { pageContent: 'returnsPage' },
     steps: [
       ...findSale('query'),
+      productUnits,
       { run: 'showReturnable' },
       {
         set: 'context.recent',
         to: `data.sales.items.slice(-${RECENT}).reverse().map(s => ({ id: s.id, number: s.number, shift: s.shift, terminal: s.terminal.name, time: s.timeText, finalTotal: s.finalTotal, method: s.payment.method }))`,
       },
       { set: 'context.done', to: "query.done ? keyed(data.returns.items, 'id').get(String(query.done)) : undefined" },
+      { set: 'context.doneId', to: "context.done ? encodeURIComponent(context.done.id) : ''" },
       { set: 'context.isManager', to: `!!user && user.role === ${JSON.stringify(t.roles.manager)}` },
+    ],
+  },
+
+  // the return slip: the till's receipt layout (80 mm, or ?width=58), marked «ВОЗВРАТ» and naming the sale it
+  // returns; printed from the returns page right after the return, or later by its number (any return, however old)
+  'GET /print/return': {
+    type: 'view',
+    layout: 'printLayout',
+    reads: ['returns'],
+    inject: { paper: 'returnSlip', shopHead: 'shopHead' },
+    steps: [
+      { set: 'context.id', to: "String(query.id ?? '').slice(0, 200)" },
+      refuseIf("context.id === ''", t.returnSlip.notFound, { id: 'context.id' }, { status: 404 }),
+      { 'journal:read': { journal: 'returns', where: { id: 'context.id' }, size: 1, saveTo: 'context.found' } },
+      { set: 'context.slip', to: 'context.found.items[0]' },
+      refuseIf('!context.slip', t.returnSlip.notFound, { id: 'context.id.slice(0, 40)' }, { status: 404 }),
     ],
   },
 
@@ -82,11 +109,12 @@ module.exports = {
 
   'POST /action/returns/complete': {
     type: 'action',
-    reads: ['sales', 'returns', 'shift', 'daily', 'stock', 'user'],
+    reads: ['sales', 'returns', 'shift', 'daily', 'stock', 'user', 'positions'],
     writes: ['returns', 'shift', 'daily', 'stock'],
     steps: [
       ...findSale('body'),
       ...refuseNoSale,
+      productUnits,
       // the refund leaves this till's drawer: its shift must be open, and be this cashier's (or a manager's here)
       refuseIf('!data.shift.open', t.returns.errors.noShift, {}, { status: 409 }),
       refuseIf(
