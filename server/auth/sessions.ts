@@ -20,6 +20,8 @@ export interface SessionRecord {
 const DEFAULT_IDLE_MINUTES = 12 * 60;
 const DEFAULT_ABSOLUTE_HOURS = 24;
 const PERSIST_LAST_SEEN_MS = 60_000;
+const MISSED_LOOKUP_MS = 1_000;
+const MISSED_LOOKUP_LIMIT = 10_000;
 
 export class SessionManager {
   readonly connector: string;
@@ -30,6 +32,8 @@ export class SessionManager {
   /** logins and logouts of this host not stored yet (a shared store: what is stored may be another host's) */
   private readonly createdHere = new Set<string>();
   private readonly endedHere = new Set<string>();
+  /** tokens (hashed) resolveShared looked up in the database in vain, and when */
+  private readonly missedLookups = new Map<string, number>();
 
   constructor(
     private readonly store: Store,
@@ -89,6 +93,30 @@ export class SessionManager {
     }
     record.lastSeen = now;
     if (now - (this.persistedLastSeen.get(id) ?? 0) > PERSIST_LAST_SEEN_MS) this.persistInBackground();
+    return record;
+  }
+
+  /**
+   * resolve, and on a store several hosts share, one more look in the database for a token this host has not
+   * heard of: a login stored by another host a moment ago (before its notification came) is a login here too,
+   * so a client may send its next request to any host. A token looked up in vain is not looked up again for
+   * a second (a stale cookie sent with every request costs the database one query a second, not one each).
+   */
+  async resolveShared(token: string | undefined, terminalId: string | null): Promise<SessionRecord | null> {
+    const found = this.resolve(token, terminalId);
+    if (found || !token || !this.store.shared || !this.store.catchUp) return found;
+    const id = sha256(token);
+    if (this.byId.has(id)) return null; // known here: expired, or another terminal's
+    const now = this.now();
+    const missedAt = this.missedLookups.get(id);
+    if (missedAt !== undefined && now - missedAt < MISSED_LOOKUP_MS) return null;
+    await this.store.catchUp(this.connector, 'global');
+    this.follow(this.store.peek(this.connector, 'global'));
+    const record = this.resolve(token, terminalId);
+    if (!record && !this.byId.has(id)) {
+      if (this.missedLookups.size >= MISSED_LOOKUP_LIMIT) this.missedLookups.clear();
+      this.missedLookups.set(id, now);
+    }
     return record;
   }
 

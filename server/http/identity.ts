@@ -93,7 +93,7 @@ export async function identify(
     setCookies.push(serializeCookie(TERMINAL_COOKIE, terminalCookie, { maxAgeSeconds: 10 * 365 * 86400, secure: isSecure(req) }));
   }
   const sessionToken = cookies[SESSION_COOKIE] ?? null;
-  const session = engine.sessions?.resolve(sessionToken ?? undefined, terminal?.id ?? null) ?? null;
+  const session = (await engine.sessions?.resolveShared(sessionToken ?? undefined, terminal?.id ?? null)) ?? null;
   const storedUser = session ? await findUser(engine, session.userKey) : null;
   return {
     cookies,

@@ -85,6 +85,11 @@ export class RoutedStore implements Store {
     return this.database.onRemoteCommit?.(listener) ?? (() => {});
   }
 
+  async catchUp(name: string, scopeKey: string): Promise<void> {
+    const store = this.storeOf(name);
+    await store.catchUp?.(name, scopeKey);
+  }
+
   status(): StoreStatus {
     const files = this.files.status();
     return files.ok ? this.database.status() : files;

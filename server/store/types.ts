@@ -154,6 +154,13 @@ export interface Store {
    * store's own copies of the changed states are brought up to date (peek/read show them).
    */
   onRemoteCommit?(listener: (commit: RemoteCommit) => void): () => void;
+  /**
+   * Only stores several hosts share: brings this host's copy of a state up to date with the database now,
+   * for a value another host stored a moment ago whose notification has not arrived yet (a login on host A
+   * used on host B by the client's very next request). Resolves once peek/read show it; a database that
+   * cannot be reached leaves the copy as it was (the caller goes on with what it holds).
+   */
+  catchUp?(name: string, scopeKey: string): Promise<void>;
   /** true for a store several hosts share (PostgreSQL); such a host needs no data-folder lock */
   readonly shared?: boolean;
   /** Whether writing works; a full disk or a read-only folder makes it fail until that is fixed. */

@@ -881,6 +881,21 @@ export class PostgresStore implements Store, HostStorageProvider {
     if (changes.length > 0) this.tell({ changes, origin: notice.origin });
   }
 
+  async catchUp(name: string, scopeKey: string): Promise<void> {
+    this.assertOpen();
+    const entry = this.entry(name, scopeKey);
+    if (entry.connector.mode === 'memory') return;
+    try {
+      if (entry.state === undefined) await this.load(entry);
+      else {
+        if (entry.loading) await entry.loading.catch(() => {});
+        await this.refresh(entry);
+      }
+    } catch (error) {
+      this.log.warn(`store: could not bring connector "${name}" up to date: ${describeDbError(error)}`);
+    }
+  }
+
   /** Loads a copy again (outside any lock); the latest follows unless this host has a commit of it on the way. */
   private async refresh(entry: Entry): Promise<boolean> {
     const loaded = await this.fetchNewer(entry, this.pools.reads);
