@@ -8,6 +8,8 @@ import { DamagedFileError, StoreWriteError } from './types.js';
 import { describeError, errorCode, fsyncDir, openCreatingFolder, writeAll } from './fs-durable.js';
 import { nodeFileSystem, type StoreFileSystem } from './file-system.js';
 const NEWLINE = 0x0a;
+/** how much of a journal file start-up reads at a time */
+const SCAN_CHUNK_BYTES = 1 << 20;
 
 interface Waiter {
   target: number;
@@ -39,39 +41,36 @@ export class JournalFile {
   /** The newest `last` records and the total, or null when the file does not exist yet. */
   async load(last: number): Promise<JournalState | null> {
     await this.flush();
-    const scanned = await this.scan();
+    const scanned = await this.scan(last);
     if (!scanned) return null;
-    const { bytes, end, count } = scanned;
+    const { tail, count } = scanned;
 
+    const lines = tail.length === 0 ? [] : tail.subarray(0, tail.length - 1).toString('utf8').split('\n');
     const items: JsonValue[] = [];
-    let lineEnd = end - 1;
-    for (let taken = 0; taken < Math.min(last, count); taken++) {
-      const lineStart = lineEnd === 0 ? 0 : bytes.lastIndexOf(NEWLINE, lineEnd - 1) + 1;
-      const text = bytes.subarray(lineStart, lineEnd).toString('utf8');
+    lines.forEach((text, index) => {
       try {
         items.push(JSON.parse(text) as JsonValue);
       } catch (error) {
         throw new DamagedFileError(
           this.path,
-          `${this.path}: record ${count - taken} of ${count} is damaged (${describeError(error)}). ` +
+          `${this.path}: record ${count - lines.length + index + 1} of ${count} is damaged (${describeError(error)}). ` +
             'Start-up stopped so that nothing is appended after it. Repair or remove that line ' +
             '(the file is JSON Lines: one record per line), or restore the file from a backup.',
         );
       }
-      lineEnd = lineStart - 1;
-    }
-    items.reverse();
+    });
     return { items, count };
   }
 
   /**
-   * Reads the file, drops a cut-off last line, and takes its whole records as the durable ones. Null when
-   * there is no file yet.
+   * Reads the file a chunk at a time (a 100,000-sale journal is never held whole: start-up memory stays
+   * the chunk's and the tail's), counts its records, drops a cut-off last line, and takes its whole records
+   * as the durable ones. Answers the bytes of the newest `last` records; null when there is no file yet.
    */
-  private async scan(): Promise<{ bytes: Buffer; end: number; count: number } | null> {
-    let bytes: Buffer;
+  private async scan(last = 0): Promise<{ tail: Buffer; count: number } | null> {
+    let fd: number;
     try {
-      bytes = await this.fs.readFile(this.path);
+      fd = this.fs.open(this.path, 'r');
     } catch (error) {
       if (errorCode(error) === 'ENOENT') {
         this.count = this.durable = this.durableBytes = 0;
@@ -79,20 +78,44 @@ export class JournalFile {
       }
       throw new Error(`could not read ${this.path}: ${describeError(error)}`, { cause: error });
     }
-    let end = bytes.length;
-    if (end > 0 && bytes[end - 1] !== NEWLINE) end = await this.dropTornRecord(bytes);
-    let count = 0;
-    for (let at = bytes.indexOf(NEWLINE); at !== -1 && at < end; at = bytes.indexOf(NEWLINE, at + 1)) count++;
-    this.count = count;
-    this.durable = count;
-    this.durableBytes = end;
-    return { bytes, end, count };
+    try {
+      // where each of the newest `keep` records starts: record i at starts[i % keep]
+      const keep = Math.max(last, 1);
+      const starts = new Array<number>(keep);
+      let count = 0;
+      let recordStart = 0;
+      let position = 0;
+      for (;;) {
+        const chunk = await this.fs.readAt(fd, SCAN_CHUNK_BYTES, position);
+        if (chunk.length === 0) break;
+        for (let at = chunk.indexOf(NEWLINE); at !== -1; at = chunk.indexOf(NEWLINE, at + 1)) {
+          starts[count % keep] = recordStart;
+          count++;
+          recordStart = position + at + 1;
+        }
+        position += chunk.length;
+      }
+      // recordStart is now just past the last newline: the end of the whole records
+      const end = recordStart;
+      if (position > end) await this.dropTornRecord(position, end);
+      this.count = count;
+      this.durable = count;
+      this.durableBytes = end;
+      const shown = Math.min(last, count);
+      const tailStart = shown === 0 ? end : starts[(count - shown) % keep];
+      const tail = end > tailStart ? await this.fs.readAt(fd, end - tailStart, tailStart) : Buffer.alloc(0);
+      return { tail, count };
+    } catch (error) {
+      if (error instanceof DamagedFileError) throw error;
+      throw new Error(`could not read ${this.path}: ${describeError(error)}`, { cause: error });
+    } finally {
+      this.fs.close(fd);
+    }
   }
 
   // A crash in the middle of an append leaves a last line without its newline. That record was never
   // acknowledged (acknowledgement waits for the fsync of whole lines), so it is cut off and reported.
-  private async dropTornRecord(bytes: Buffer): Promise<number> {
-    const end = bytes.lastIndexOf(NEWLINE) + 1;
+  private async dropTornRecord(length: number, end: number): Promise<void> {
     const fd = this.fs.open(this.path, 'r+');
     try {
       this.fs.truncate(fd, end);
@@ -101,10 +124,9 @@ export class JournalFile {
       this.fs.close(fd);
     }
     this.log.warn(
-      `store: ${this.path}: the last record was cut off (${bytes.length - end} bytes, a crash while saving it) ` +
+      `store: ${this.path}: the last record was cut off (${length - end} bytes, a crash while saving it) ` +
         'and was removed. It had not been confirmed to anyone; every complete record is intact.',
     );
-    return end;
   }
 
   /** Appends `records` as record numbers from..from+n-1; resolves once they are durable. */
