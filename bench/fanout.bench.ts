@@ -260,7 +260,9 @@ async function interleaved(rounds: number): Promise<void> {
   const clients = await SplitFanout.start(Math.max(1, Math.round(flags.clients ?? 3)));
   try {
     for (let round = 1; round <= rounds; round++) {
-      for (const variant of variants) {
+      // the order rotates from round to round: the first server after a pause was seen to fare worse
+      const order = variants.map((_, i) => variants[(i + round - 1) % variants.length]);
+      for (const variant of order) {
         const kind: ServerKind = variant === 'baseline' ? 'baseline' : 'engine';
         const env = variant === 'engine+push ws.send' ? { SERVEROKEY_PREFRAMED: 'off' } : undefined;
         const server = await startServer({ kind, ...serverOptions(profile), from: flags.from, env });
@@ -340,7 +342,7 @@ async function interleaved(rounds: number): Promise<void> {
     ])}`,
   );
   report.note(
-    `Each round starts every server afresh, in the order ${variants.join(', ')}${flags.compareFraming ? ' (engine+push: event frames framed once per payload and written to each socket, server/realtime/preframed.ts; engine+push ws.send: the same engine with SERVEROKEY_PREFRAMED=off, every frame through ws.send)' : ''}; per run 10 delivery rounds and 5 storm rounds (after one unmeasured round of each). ` +
+    `Each round starts every server afresh, in the order ${variants.join(', ')} rotated by one each round (round 2 starts with the second)${flags.compareFraming ? ' (engine+push: event frames framed once per payload and written to each socket, server/realtime/preframed.ts; engine+push ws.send: the same engine with SERVEROKEY_PREFRAMED=off, every frame through ws.send)' : ''}; per run 10 delivery rounds and 5 storm rounds (after one unmeasured round of each). ` +
       `Load generator: the 300 subscribers are split over ${clients.count} helper processes (bench/lib/fanout-child.ts; ${clients.count === 1 ? 'all of them' : `${Math.ceil(SUBS / clients.count)} each`}), separate from the server process and from this driver; the first also holds the initiating window and sends the actions, the others start each round on its event and report when they are done, and the next round starts once all are (bench/README.md, "Fan-out: the load generator"). ` +
       'An event counts as arrived once its window has decoded and parsed the frame; in a storm a window is done when its refreshed HTML is there (a pushed refresh on arrival, else the answer of its HTTP refresh). ' +
       `Engine from ${flags.from}/.`,

@@ -151,6 +151,7 @@ async function runSideOnLan(kind: ServerKind, runSeconds: number, network: Lan):
         result.dashboardPushed = dashboard.dashboardPushed;
         result.errors.push(...dashboard.errors);
       }
+      if (kind === 'engine') result.pairedTerminals = await server.pairedTerminals();
       return { result, rss };
     } finally {
       clearInterval(sampler);
@@ -208,7 +209,7 @@ report.add(
       `${ms(warmActions.p50)} / ${ms(warmActions.p99)} / ${ms(warmActions.max)}`,
       `${ms(sales.p50)} / ${ms(sales.p99)}`,
       `${result.displayEvents} / ${result.expectedDisplayEvents}`,
-      `${result.dashboardEvents} / ${result.sales} (${result.dashboardPushed})`,
+      `${result.dashboardEvents} / ${result.sales} (${result.dashboardPushed})${result.pairedTerminals !== undefined ? `; ${result.pairedTerminals} paired devices` : ''}`,
       `${mb(early)} / ${mb(late)} / ${mb(Math.max(...rss.map((s) => s.bytes)))}`,
     ]],
   ),
@@ -257,8 +258,9 @@ async function interleaved(rounds: number, sideSeconds: number): Promise<void> {
     ratios.push(es.p99 / bs.p99);
     engineP99.push(es.p99);
     for (const [kind, r] of [['engine', e], ['baseline', b]] as const) {
-      if (r.failed || r.errors.length || r.displayEvents !== r.expectedDisplayEvents) {
-        problems.push(`round ${round} ${kind}: ${r.failed} failed, displays ${r.displayEvents}/${r.expectedDisplayEvents}${r.errors.length ? `, ${r.errors.join('; ').slice(0, 200)}` : ''}`);
+      const dashboardShort = kind === 'engine' && r.dashboardEvents !== r.sales;
+      if (r.failed || r.errors.length || r.displayEvents !== r.expectedDisplayEvents || dashboardShort || r.echoed) {
+        problems.push(`round ${round} ${kind}: ${r.failed} failed, displays ${r.displayEvents}/${r.expectedDisplayEvents}${kind === 'engine' ? `, dashboard ${r.dashboardEvents}/${r.sales}` : ''}, echoes ${r.echoed}${r.errors.length ? `, ${r.errors.join('; ').slice(0, 200)}` : ''}`);
       }
     }
     rows.push([
@@ -267,7 +269,7 @@ async function interleaved(rounds: number, sideSeconds: number): Promise<void> {
       `${ms(es.p50)} / ${ms(es.p99)} / ${ms(es.max)}`,
       `${ms(bs.p50)} / ${ms(bs.p99)} / ${ms(bs.max)}`,
       ratio(es.p99, bs.p99),
-      `${e.displayEvents}/${e.expectedDisplayEvents}, ${e.dashboardEvents}/${e.sales}`,
+      `${e.displayEvents}/${e.expectedDisplayEvents}, ${e.dashboardEvents}/${e.sales}${e.pairedTerminals !== undefined ? ` (${e.pairedTerminals} paired devices)` : ''}`,
       `${b.displayEvents}/${b.expectedDisplayEvents}`,
       rssFigures(engineRss),
     ]);

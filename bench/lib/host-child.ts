@@ -28,7 +28,7 @@ interface Running {
   url: string;
   close(): Promise<void>;
   /** the engine's pairing code (LAN mode) */
-  terminals?: { pairingCode(): { code: string } };
+  terminals?: { pairingCode(): { code: string }; list(): Array<{ revoked?: boolean }> };
 }
 
 async function start(args: HostChildArgs): Promise<Running> {
@@ -88,6 +88,7 @@ process.stdout.write(`READY ${running.url}\n`);
 process.on('message', async (message: { type?: string }) => {
   if (message?.type === 'memory') send({ type: 'memory', usage: process.memoryUsage() });
   if (message?.type === 'syncs') send({ type: 'syncs', times: syncTimes });
+  if (message?.type === 'terminals') send({ type: 'terminals', count: running.terminals?.list().filter((t) => !t.revoked).length ?? 0 });
   if (message?.type === 'pairing-code') send({ type: 'pairing-code', code: running.terminals?.pairingCode().code ?? '' });
   if (message?.type === 'close') {
     await running.close();

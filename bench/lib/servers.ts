@@ -27,6 +27,8 @@ export interface ServerHandle {
   syncTimes(): Promise<number[]>;
   /** a fresh single-use pairing code of the engine in LAN mode (what its terminals page shows) */
   pairingCode(): Promise<string>;
+  /** the engine's paired LAN terminals (LAN mode) */
+  pairedTerminals(): Promise<number>;
   stop(): Promise<void>;
   /** SIGKILL, no cleanup: what a power cut or a crash leaves behind */
   kill9(): Promise<void>;
@@ -161,6 +163,9 @@ export async function startServer(options: StartOptions): Promise<ServerHandle> 
     },
     async pairingCode() {
       return (await request<{ code: string }>(child, 'pairing-code', 'pairing-code')).code;
+    },
+    async pairedTerminals() {
+      return (await request<{ count: number }>(child, 'terminals', 'terminals')).count;
     },
     async syncTimes() {
       return (await request<{ times: number[] }>(child, 'syncs', 'syncs')).times;

@@ -56,6 +56,8 @@ export interface ShopResult {
   /** initiating windows that heard their own change */
   echoed: number;
   errors: string[];
+  /** LAN devices the engine had paired when the run ended (network namespaces only) */
+  pairedTerminals?: number;
 }
 
 function open(session: SessionInfo, channel: string, onEvent: (frame: Record<string, unknown>) => void, refresh?: unknown[]): Promise<{ ws: WebSocket; id: string }> {
