@@ -5,6 +5,7 @@
 // loopback and says so). Everything made here is removed again: at the end, on failure, on SIGINT/SIGTERM,
 // and (for runs killed outright) by the next run, which removes what a process that no longer exists left.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { processAlive } from '../../server/data-lock.js';
 
 const PREFIX = 'sokb';
 
@@ -46,27 +47,18 @@ export function netnsUnavailable(): string | null {
   return null;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Namespaces and bridges an earlier run left behind when it was killed outright (its pid is gone). */
 function removeLeftovers(): void {
   const owner = new RegExp(`^${PREFIX}(\\d+)`);
   for (const line of ip('netns', 'list').split('\n')) {
     const name = line.split(' ')[0];
     const match = owner.exec(name);
-    if (match && !alive(Number(match[1]))) quietly('netns', 'del', name);
+    if (match && !processAlive(Number(match[1]))) quietly('netns', 'del', name);
   }
   for (const line of ip('-o', 'link', 'show', 'type', 'bridge').split('\n')) {
     const name = /^\d+:\s+([^:@\s]+)/.exec(line)?.[1] ?? '';
     const match = owner.exec(name);
-    if (match && !alive(Number(match[1]))) quietly('link', 'del', name);
+    if (match && !processAlive(Number(match[1]))) quietly('link', 'del', name);
   }
 }
 
