@@ -73,17 +73,29 @@ const selected = BENCHMARKS.filter((b) => names.includes(b.name));
 await prepareBuild(flags.from);
 
 let current: number | undefined;
+let currentExited: Promise<void> | undefined;
+
+/**
+ * Stops a benchmark's process group (its servers and helpers too): SIGTERM first, so a benchmark can undo
+ * what it made outside its processes (the shop's network namespaces), then SIGKILL after a grace period.
+ */
+async function stopGroup(pid: number, exited: Promise<void> | undefined): Promise<void> {
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, name);
+    } catch {
+      // already gone
+    }
+  };
+  signal('SIGTERM');
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+  signal('SIGKILL');
+}
+
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    // benchmarks run in their own process group (so a time limit stops their servers too): stop it
-    if (current) {
-      try {
-        process.kill(-current, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-    process.exit(130);
+    if (current) void stopGroup(current, currentExited).then(() => process.exit(130));
+    else process.exit(130);
   });
 }
 
@@ -98,6 +110,7 @@ function runOne(bench: Benchmark): Promise<{ code: number | null; timedOut: bool
       detached: true,
     });
     current = child.pid;
+    currentExited = new Promise((resolve) => child.once('exit', () => resolve()));
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
@@ -107,11 +120,7 @@ function runOne(bench: Benchmark): Promise<{ code: number | null; timedOut: bool
     const timer = setTimeout(() => {
       timedOut = true;
       console.error(`\n${bench.name}: still running after ${Math.round(limitMs / 1000)} s — stopped`);
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
+      void stopGroup(child.pid!, currentExited);
     }, limitMs);
     child.on('exit', (code) => {
       clearTimeout(timer);

@@ -1,6 +1,5 @@
-// A 20-till shop (issue 18, item 3) on apps/kassa: 20 terminals with their own identities (each a fresh
-// cookie jar, so the host gives each its own terminal; all on loopback — this machine has no network
-// namespaces to spare for the helpers), each with a customer display, logged in and with its shift open,
+// A 20-till shop (issue 18, item 3) on apps/kassa: 20 terminals with their own identities, each with a
+// customer display, logged in and with its shift open,
 // completing a sale (two items, pay by card) every 2 s; a manager's dashboard follows the sales (its soft
 // refresh pushed by the host). Action p99, every event delivered, host memory over the run.
 //   npm run bench -- shop [--seconds 300]
@@ -8,13 +7,23 @@
 // baseline has no shifts, sales or journal: its tills run the same cadence with add, add, clear the receipt,
 // their displays on its receipt channel, no dashboard — the same requests and fan-out per cycle on this stack
 // without the engine, which tells the engine's tail from the machine's.
+// Where the tills are: by default (or --netns) each till is a LAN device in a network namespace of its own
+// (bench/lib/netns.ts: a bridge with the host's address, a veth and an address per device), the host in LAN
+// mode bound to the bridge's address, every device paired with a code from the host as a real device is,
+// its client process (main window, customer display) run inside its namespace; the manager's dashboard is
+// a device too. Where the machine does not allow namespaces (not root, no `ip netns`), or with --loopback,
+// the tills are cookie jars on loopback in one client process (each its own terminal), and the result says
+// so and why.
 import { appLabel, parseFlags } from './lib/flags.js';
 import { HelperProcess } from './lib/load.js';
+import { createLan, netnsUnavailable, type Lan } from './lib/netns.js';
+import type { DeviceJob } from './lib/shop-device.js';
 import { loadProfile, serverOptions } from './lib/profile.js';
 import { checkList, mdTable, Report } from './lib/results.js';
 import { startServer, type ServerKind } from './lib/servers.js';
 import { BenchClient } from './lib/session.js';
 import { mb, median, ms, ratio, summarize } from './lib/stats.js';
+import type { SessionInfo } from './lib/session.js';
 import type { ShopResult, ShopSpec } from './lib/shop-core.js';
 
 const TILLS = 20;
@@ -25,6 +34,21 @@ const flags = parseFlags();
 const seconds = flags.seconds ?? 300;
 const profile = await loadProfile(flags.app);
 if (!profile.sale) throw new Error(`${appLabel(flags.app)} has no sales (POST /action/completeSale): the shop benchmark needs apps/kassa`);
+// the devices' network: namespaces when the machine allows them (or --netns insists), else loopback and why
+const netnsProblem = flags.network === 'loopback' ? 'loopback asked for (--loopback)' : netnsUnavailable();
+if (flags.network === 'netns' && netnsProblem) throw new Error(`--netns: ${netnsProblem}`);
+const lan: Lan | undefined = netnsProblem ? undefined : createLan(TILLS + 1);
+const where = lan
+  ? `${TILLS} tills and the manager as LAN devices, each in its own network namespace with its own address (${lan.devices[0].address}–${lan.devices[TILLS].address}, veth into bridge ${lan.bridge}; host bound to ${lan.hostAddress}, the engine in LAN mode, every device paired with a code from the host), each device's client process (main window and customer display, or the dashboard) inside its namespace`
+  : `${TILLS} tills on loopback (own cookies, so own terminal identities and sessions; not in network namespaces: ${netnsProblem}), all clients in one helper process (bench/lib/shop-child.ts)`;
+console.log(lan ? `shop: tills in network namespaces (bridge ${lan.bridge}, host ${lan.hostAddress})` : `shop: tills on loopback — ${netnsProblem}`);
+/** One client process per device, in its namespace, for the whole run (each side pairs and logs in afresh). */
+const devices: HelperProcess[] = lan ? await Promise.all(lan.devices.map((d) => HelperProcess.start('shop-device', { netns: d.netns }))) : [];
+const closeDevices = () => {
+  for (const device of devices) device.close();
+  lan?.remove();
+};
+process.on('exit', closeDevices);
 const report = new Report(
   flags.rounds !== undefined
     ? `shop (${TILLS} tills) vs baseline, interleaved — ${appLabel(flags.app)}`
@@ -32,8 +56,11 @@ const report = new Report(
   flags.record,
 );
 
+type RssSamples = Array<{ at: number; bytes: number }>;
+
 /** One side's run: a fresh server, its tills logged in with their shifts open, the clients' run, RSS samples. */
-async function runSide(kind: ServerKind, runSeconds: number): Promise<{ result: ShopResult; rss: Array<{ at: number; bytes: number }> }> {
+async function runSide(kind: ServerKind, runSeconds: number): Promise<{ result: ShopResult; rss: RssSamples }> {
+  if (lan) return runSideOnLan(kind, runSeconds, lan);
   const server = await startServer({ kind, ...serverOptions(profile), from: flags.from });
   const client = await HelperProcess.start('shop-child');
   const rss: Array<{ at: number; bytes: number }> = [];
@@ -52,19 +79,7 @@ async function runSide(kind: ServerKind, runSeconds: number): Promise<{ result: 
       if (login.status !== 200) throw new Error(`manager login answered ${login.status}`);
       await manager.get('/dashboard');
     }
-    const spec: ShopSpec = {
-      tills,
-      manager: manager?.info(),
-      // the baseline has one channel (the receipt's): the customer display listens to it too
-      channels: kind === 'engine' ? { main: 'receipt-updates', display: 'display-updates' } : { main: profile.channel, display: profile.channel },
-      seconds: runSeconds,
-      periodMs: PERIOD_MS,
-      items: [String(profile.productIds[0]), String(profile.productIds[1])],
-      // the baseline has no sales: its cycle ends by clearing the receipt (a write the displays hear too)
-      sale: kind === 'engine' ? { path: profile.sale!.path, body: JSON.stringify(profile.sale!.body) } : { path: profile.clear!.path, body: '{}' },
-      addPath: profile.addItem.path,
-      dashboardRefresh: '/action/soft-refresh-dashboard',
-    };
+    const spec = shopSpec(kind, tills, manager?.info(), runSeconds);
     const started = Date.now();
     const sampler = setInterval(() => void server.rss().then((bytes) => rss.push({ at: (Date.now() - started) / 1000, bytes })), SAMPLE_MS);
     try {
@@ -76,6 +91,91 @@ async function runSide(kind: ServerKind, runSeconds: number): Promise<{ result: 
     client.close();
     await server.stop();
   }
+}
+
+/** What a side's tills do per cycle, and which channels their windows hear (both network setups). */
+function shopSpec(kind: ServerKind, tills: SessionInfo[], manager: SessionInfo | undefined, runSeconds: number): ShopSpec {
+  return {
+    tills,
+    manager,
+    // the baseline has one channel (the receipt's): the customer display listens to it too
+    channels: kind === 'engine' ? { main: 'receipt-updates', display: 'display-updates' } : { main: profile.channel, display: profile.channel },
+    seconds: runSeconds,
+    periodMs: PERIOD_MS,
+    items: [String(profile.productIds[0]), String(profile.productIds[1])],
+    // the baseline has no sales: its cycle ends by clearing the receipt (a write the displays hear too)
+    sale: kind === 'engine' ? { path: profile.sale!.path, body: JSON.stringify(profile.sale!.body) } : { path: profile.clear!.path, body: '{}' },
+    addPath: profile.addItem.path,
+    dashboardRefresh: '/action/soft-refresh-dashboard',
+  };
+}
+
+/**
+ * A side with every device in its namespace: the server bound to the bridge's address (the engine in LAN
+ * mode), each device paired (engine) and logged in from its own address, then every device's run on one
+ * schedule (a shared start on the wall clock, the tills staggered across the period), results merged.
+ */
+async function runSideOnLan(kind: ServerKind, runSeconds: number, network: Lan): Promise<{ result: ShopResult; rss: RssSamples }> {
+  const server = await startServer({ kind, ...serverOptions(profile), from: flags.from, bindHost: network.hostAddress, lan: kind === 'engine' });
+  const rss: RssSamples = [];
+  try {
+    const setup = async (device: HelperProcess, role: 'till' | 'manager', name: string) => {
+      // a pairing code is single use: one at a time, as a manager pairs devices one after another
+      const pairCode = kind === 'engine' ? await server.pairingCode() : undefined;
+      const job: DeviceJob = { kind: 'setup', url: server.url, role, pairCode, name, plan: profile.loginPlan };
+      return device.run<SessionInfo>(job, 60_000);
+    };
+    const tills: SessionInfo[] = [];
+    for (let i = 0; i < TILLS; i++) tills.push(await setup(devices[i], 'till', `Касса ${i + 1}`));
+    const managerDevice = devices[TILLS];
+    const manager = kind === 'engine' ? await setup(managerDevice, 'manager', 'Менеджер') : undefined;
+    // a start far enough ahead for every device to open its sockets first
+    const startAt = performance.timeOrigin + performance.now() + 2000;
+    const started = Date.now() + 2000;
+    const sampler = setInterval(() => void server.rss().then((bytes) => rss.push({ at: (Date.now() - started) / 1000, bytes })), SAMPLE_MS);
+    try {
+      const timeout = (runSeconds + 60) * 1000;
+      const managerRun = manager
+        ? managerDevice.run<ShopResult>({ kind: 'run', spec: { ...shopSpec(kind, [], manager, runSeconds), startAt } } satisfies DeviceJob, timeout + 10_000)
+        : undefined;
+      const tillRuns = await Promise.all(
+        tills.map((till, i) =>
+          devices[i].run<ShopResult>({ kind: 'run', spec: { ...shopSpec(kind, [till], undefined, runSeconds), startAt, offsetsMs: [(i * PERIOD_MS) / TILLS] } } satisfies DeviceJob, timeout),
+        ),
+      );
+      const result = mergeResults(tillRuns);
+      if (managerRun) {
+        managerDevice.post({ type: 'sales-total', sales: result.sales });
+        const dashboard = await managerRun;
+        result.dashboardEvents = dashboard.dashboardEvents;
+        result.dashboardPushed = dashboard.dashboardPushed;
+        result.errors.push(...dashboard.errors);
+      }
+      if (kind === 'engine') result.pairedTerminals = await server.pairedTerminals();
+      return { result, rss };
+    } finally {
+      clearInterval(sampler);
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+/** The devices' results as one shop's (action times on the shared schedule, counts summed). */
+function mergeResults(parts: ShopResult[]): ShopResult {
+  const merged: ShopResult = { actionMs: [], actionAt: [], saleMs: [], failed: 0, sales: 0, expectedDisplayEvents: 0, displayEvents: 0, dashboardEvents: 0, dashboardPushed: 0, echoed: 0, errors: [] };
+  for (const part of parts) {
+    merged.actionMs.push(...part.actionMs);
+    merged.actionAt.push(...part.actionAt);
+    merged.saleMs.push(...part.saleMs);
+    merged.failed += part.failed;
+    merged.sales += part.sales;
+    merged.expectedDisplayEvents += part.expectedDisplayEvents;
+    merged.displayEvents += part.displayEvents;
+    merged.echoed += part.echoed;
+    merged.errors.push(...part.errors.slice(0, 5 - Math.min(5, merged.errors.length)));
+  }
+  return merged;
 }
 
 if (flags.rounds !== undefined) {
@@ -109,7 +209,7 @@ report.add(
       `${ms(warmActions.p50)} / ${ms(warmActions.p99)} / ${ms(warmActions.max)}`,
       `${ms(sales.p50)} / ${ms(sales.p99)}`,
       `${result.displayEvents} / ${result.expectedDisplayEvents}`,
-      `${result.dashboardEvents} / ${result.sales} (${result.dashboardPushed})`,
+      `${result.dashboardEvents} / ${result.sales} (${result.dashboardPushed})${result.pairedTerminals !== undefined ? `; ${result.pairedTerminals} paired devices` : ''}`,
       `${mb(early)} / ${mb(late)} / ${mb(Math.max(...rss.map((s) => s.bytes)))}`,
     ]],
   ),
@@ -122,12 +222,19 @@ report.add(
   ])}`,
 );
 report.note(
-  `${TILLS} terminals on loopback (own cookies, so own terminal identities and sessions; no network namespaces on this shared machine), each with its main window and a customer display socket, ` +
+  `${where}; each till with its main window and a customer display socket, ` +
     `one sale (2 × addItem, completeSale by card) every ${PERIOD_MS / 1000} s per till, staggered; a manager dashboard socket subscribed with its soft refresh (pushed by the host). ` +
-    `Clients in one helper process (bench/lib/shop-child.ts), the host in its own; RSS sampled every ${SAMPLE_MS / 1000} s. ` +
+    `The host in its own process; RSS sampled every ${SAMPLE_MS / 1000} s. ` +
     (result.errors.length ? `Errors: ${result.errors.join('; ').slice(0, 400)}` : 'No errors.'),
 );
 await report.save();
+process.exit(0);
+
+/** The engine's RSS over a side: the first sample, the last and the peak (MB). */
+function rssFigures(samples: RssSamples): string {
+  if (samples.length === 0) return '–';
+  return `${mb(samples[0].bytes)} / ${mb(samples[samples.length - 1].bytes)} / ${mb(Math.max(...samples.map((x) => x.bytes)))}`;
+}
 
 /** Engine and baseline in alternating order per round, each on a fresh server; per-round p99 and their ratio. */
 async function interleaved(rounds: number, sideSeconds: number): Promise<void> {
@@ -138,7 +245,12 @@ async function interleaved(rounds: number, sideSeconds: number): Promise<void> {
   for (let round = 1; round <= rounds; round++) {
     const order: ServerKind[] = round % 2 === 1 ? ['engine', 'baseline'] : ['baseline', 'engine'];
     const got: Partial<Record<ServerKind, ShopResult>> = {};
-    for (const kind of order) got[kind] = (await runSide(kind, sideSeconds)).result;
+    let engineRss: RssSamples = [];
+    for (const kind of order) {
+      const side = await runSide(kind, sideSeconds);
+      got[kind] = side.result;
+      if (kind === 'engine') engineRss = side.rss;
+    }
     const e = got.engine!;
     const b = got.baseline!;
     const es = summarize(e.actionMs);
@@ -146,8 +258,9 @@ async function interleaved(rounds: number, sideSeconds: number): Promise<void> {
     ratios.push(es.p99 / bs.p99);
     engineP99.push(es.p99);
     for (const [kind, r] of [['engine', e], ['baseline', b]] as const) {
-      if (r.failed || r.errors.length || r.displayEvents !== r.expectedDisplayEvents) {
-        problems.push(`round ${round} ${kind}: ${r.failed} failed, displays ${r.displayEvents}/${r.expectedDisplayEvents}${r.errors.length ? `, ${r.errors.join('; ').slice(0, 200)}` : ''}`);
+      const dashboardShort = kind === 'engine' && r.dashboardEvents !== r.sales;
+      if (r.failed || r.errors.length || r.displayEvents !== r.expectedDisplayEvents || dashboardShort || r.echoed) {
+        problems.push(`round ${round} ${kind}: ${r.failed} failed, displays ${r.displayEvents}/${r.expectedDisplayEvents}${kind === 'engine' ? `, dashboard ${r.dashboardEvents}/${r.sales}` : ''}, echoes ${r.echoed}${r.errors.length ? `, ${r.errors.join('; ').slice(0, 200)}` : ''}`);
       }
     }
     rows.push([
@@ -156,14 +269,15 @@ async function interleaved(rounds: number, sideSeconds: number): Promise<void> {
       `${ms(es.p50)} / ${ms(es.p99)} / ${ms(es.max)}`,
       `${ms(bs.p50)} / ${ms(bs.p99)} / ${ms(bs.max)}`,
       ratio(es.p99, bs.p99),
-      `${e.displayEvents}/${e.expectedDisplayEvents}, ${e.dashboardEvents}/${e.sales}`,
+      `${e.displayEvents}/${e.expectedDisplayEvents}, ${e.dashboardEvents}/${e.sales}${e.pairedTerminals !== undefined ? ` (${e.pairedTerminals} paired devices)` : ''}`,
       `${b.displayEvents}/${b.expectedDisplayEvents}`,
+      rssFigures(engineRss),
     ]);
     process.stdout.write(`  round ${round}: engine p99 ${ms(es.p99)} ms, baseline p99 ${ms(bs.p99)} ms\n`);
   }
   report.add(
     mdTable(
-      ['round', 'order', 'engine action p50 / p99 / max ms', 'baseline action p50 / p99 / max ms', 'p99 engine / baseline', 'engine displays, dashboard got / expected', 'baseline displays got / expected'],
+      ['round', 'order', 'engine action p50 / p99 / max ms', 'baseline action p50 / p99 / max ms', 'p99 engine / baseline', 'engine displays, dashboard got / expected', 'baseline displays got / expected', 'engine RSS first / last / peak MB'],
       rows,
     ) + `\n\nmedian of the per-round p99 ratios: ${median(ratios).toFixed(2)}×; engine p99, median of rounds: ${ms(median(engineP99))} ms`,
   );
@@ -174,10 +288,10 @@ async function interleaved(rounds: number, sideSeconds: number): Promise<void> {
     ])}`,
   );
   report.note(
-    `${rounds} rounds, ${sideSeconds} s per side per round, each side on a fresh server, the order alternating. ${TILLS} tills on loopback (own cookies), one cycle every ${PERIOD_MS / 1000} s per till, staggered: ` +
+    `${rounds} rounds, ${sideSeconds} s per side per round, each side on a fresh server, the order alternating. ${where}. One cycle every ${PERIOD_MS / 1000} s per till, staggered: ` +
       'engine — addItem, addItem, completeSale by card, a customer display per till and the manager dashboard (its refresh pushed); ' +
       "baseline — addItem, addItem, clearReceipt (it has no sales), each till's display on its receipt channel, no dashboard. " +
-      'Clients in one helper process, each server in its own; engine from ' + flags.from + '/ with the launch flags of npm start (bench/README.md).',
+      `Each server in its own process (the baseline bound where the engine is); engine RSS sampled every ${SAMPLE_MS / 1000} s (first sample, last, peak); engine from ${flags.from}/ with the launch flags of npm start (bench/README.md).`,
   );
   await report.save();
 }

@@ -13,7 +13,8 @@ export interface DataLockInfo {
   startedAt: string;
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this id runs (one of another user counts: it exists). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -35,7 +36,7 @@ export function readDataLock(dataDir: string): DataLockInfo | null {
   }
   if (typeof info?.pid !== 'number') return null;
   if (info.pid === process.pid) return heldHere.has(file) ? info : null;
-  return alive(info.pid) ? info : null;
+  return processAlive(info.pid) ? info : null;
 }
 
 export class DataFolderBusyError extends Error {

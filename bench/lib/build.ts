@@ -16,6 +16,7 @@ export const childEntries = {
   'fanout-child': path.join(benchDir, 'lib', 'fanout-child.ts'),
   'flood-child': path.join(benchDir, 'lib', 'flood-child.ts'),
   'shop-child': path.join(benchDir, 'lib', 'shop-child.ts'),
+  'shop-device': path.join(benchDir, 'lib', 'shop-device.ts'),
   baseline: path.join(benchDir, 'baseline', 'server.ts'),
 } as const;
 

@@ -21,6 +21,10 @@ export interface BenchFlags {
   rounds: number | undefined;
   /** client processes the fan-out load generator is split over (fanout --rounds) */
   clients: number | undefined;
+  /** fanout --rounds: compare the hub's framed-once sends with ws.send (engine+push both ways, baseline) */
+  compareFraming: boolean;
+  /** shop: tills as LAN devices in network namespaces (netns), on loopback, or namespaces when the machine allows (auto) */
+  network: 'auto' | 'netns' | 'loopback';
   rest: string[];
 }
 
@@ -35,7 +39,10 @@ export const FLAG_HELP = `flags (all optional):
   --cycles N           kill -9 cycles in soak-kill (default 5)
   --connections N      WebSocket connections in soak-flood (default 1000)
   --rounds N           fanout: compare interleaved (engine with push, engine without, baseline; N rounds, ≥ 5)
-  --clients N          fanout --rounds: client processes the 300 subscribers are split over (default 3)`;
+  --clients N          fanout --rounds: client processes the 300 subscribers are split over (default 3)
+  --compare-framing    fanout --rounds: engine+push with event frames framed once vs through ws.send, and baseline
+  --netns | --loopback shop: tills as LAN devices in network namespaces (needs root and ip netns) or on
+                       loopback; default: namespaces when the machine allows them, else loopback (reason printed)`;
 
 function defaultApp(): string {
   const kassa = path.join(projectRoot, 'apps', 'kassa');
@@ -65,6 +72,9 @@ export function parseFlags(argv = process.argv.slice(2)): BenchFlags {
       connections: { type: 'string' },
       rounds: { type: 'string' },
       clients: { type: 'string' },
+      'compare-framing': { type: 'boolean' },
+      netns: { type: 'boolean' },
+      loopback: { type: 'boolean' },
     },
   });
   const from = values.from ?? 'dist';
@@ -82,6 +92,8 @@ export function parseFlags(argv = process.argv.slice(2)): BenchFlags {
     connections: positive('connections', values.connections),
     rounds: positive('rounds', values.rounds),
     clients: positive('clients', values.clients),
+    compareFraming: Boolean(values['compare-framing']),
+    network: values.netns ? 'netns' : values.loopback ? 'loopback' : 'auto',
     rest: positionals,
   };
 }

@@ -18,21 +18,30 @@ export interface HostChildArgs {
   scope: 'global' | 'terminal';
   markup: 'original' | 'kassa';
   products?: Array<{ id: number | string; name: string; price: string | number; barcode?: string }>;
+  /** address to bind (default 127.0.0.1): a bridge's, for clients in network namespaces */
+  bindHost?: string;
+  /** the engine in LAN mode (devices pair) */
+  lan?: boolean;
 }
 
 interface Running {
   url: string;
   close(): Promise<void>;
+  /** the engine's pairing code (LAN mode) */
+  terminals?: { pairingCode(): { code: string }; list(): Array<{ revoked?: boolean }> };
 }
 
 async function start(args: HostChildArgs): Promise<Running> {
   if (args.kind === 'baseline') {
     const mod = (await import(pathToFileURL(path.join(args.root, 'bench', 'out', 'baseline.mjs')).href)) as typeof import('../baseline/server.js');
-    return mod.createBaseline({ dataDir: args.dataDir, port: 0, scope: args.scope, markup: args.markup, products: args.products, appDir: args.appDir });
+    const baseline = await mod.createBaseline({ dataDir: args.dataDir, port: 0, host: args.bindHost, scope: args.scope, markup: args.markup, products: args.products, appDir: args.appDir });
+    return args.bindHost ? { ...baseline, url: `http://${args.bindHost}:${baseline.port}` } : baseline;
   }
   const file = args.from === 'dist' ? path.join(args.root, 'dist', 'server', 'host.js') : path.join(args.root, 'server', 'host.ts');
   const mod = (await import(pathToFileURL(file).href)) as typeof import('../../server/host.js');
-  return mod.createHost({ appDir: args.appDir, dataDir: args.dataDir, port: 0, quiet: true });
+  const host = await mod.createHost({ appDir: args.appDir, dataDir: args.dataDir, port: 0, quiet: true, host: args.bindHost, lan: args.lan });
+  // the host names 127.0.0.1 when bound to every interface; the devices connect to the address it is bound to
+  return args.bindHost ? Object.assign(host, { url: `http://${args.bindHost}:${host.port}` }) : host;
 }
 
 // When each fsync finished (wall-clock ms, comparable across processes): the fan-out benchmark takes the
@@ -79,6 +88,8 @@ process.stdout.write(`READY ${running.url}\n`);
 process.on('message', async (message: { type?: string }) => {
   if (message?.type === 'memory') send({ type: 'memory', usage: process.memoryUsage() });
   if (message?.type === 'syncs') send({ type: 'syncs', times: syncTimes });
+  if (message?.type === 'terminals') send({ type: 'terminals', count: running.terminals?.list().filter((t) => !t.revoked).length ?? 0 });
+  if (message?.type === 'pairing-code') send({ type: 'pairing-code', code: running.terminals?.pairingCode().code ?? '' });
   if (message?.type === 'close') {
     await running.close();
     send({ type: 'closed' });

@@ -10,9 +10,11 @@ export class HelperProcess {
 
   private constructor(private readonly child: ChildProcess) {}
 
-  static async start(name: ChildName): Promise<HelperProcess> {
+  /** options.netns: run the helper inside that network namespace (`ip netns exec`; its IPC channel is inherited). */
+  static async start(name: ChildName, options: { netns?: string } = {}): Promise<HelperProcess> {
     await buildChildren();
-    const child = fork(childFile(name), [], { cwd: projectRoot, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const inNamespace = options.netns ? { execPath: 'ip', execArgv: ['netns', 'exec', options.netns, process.execPath] } : {};
+    const child = fork(childFile(name), [], { cwd: projectRoot, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], ...inNamespace });
     await new Promise<void>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`${name} exited (code ${code}) before it was ready`)));
       child.on('message', (m: { type?: string }) => m?.type === 'ready' && resolve());

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { loadManifest } from '../../server/manifest/load.js';
 import type { Manifest } from '../../server/manifest/types.js';
 import { BenchClient } from './session.js';
+import { loginTill, openShift, type LoginPlan } from './till-login.js';
 
 export interface AppProfile {
   appDir: string;
@@ -20,6 +21,8 @@ export interface AppProfile {
   productIds: Array<string | number>;
   /** the catalogue as the app seeds it (given to the baseline) */
   products: Array<{ id: number | string; name: string; price: string | number; barcode?: string }>;
+  /** how a till logs in and opens its shift (for client processes that log in themselves) */
+  loginPlan: LoginPlan;
   /** a logged-in till (registering the cashier first when the app has no seeded user) */
   login(url: string): Promise<BenchClient>;
   /** opens a shift when the app needs one for sales; a no-op otherwise */
@@ -66,6 +69,7 @@ export async function loadProfile(appDir: string): Promise<AppProfile> {
   const productIds = positions.map((p) => p.id);
 
   const journalEntry = Object.entries(manifest.connectors).find(([, c]) => c.type === 'journal');
+  const loginPlan: LoginPlan = { app: path.basename(appDir), register: hasRegister, shiftPath: shiftKey ? routePath(shiftKey) : undefined };
 
   return {
     appDir,
@@ -78,30 +82,14 @@ export async function loadProfile(appDir: string): Promise<AppProfile> {
     event: channelConfig.emit.event,
     productIds,
     products: positions,
+    loginPlan,
     async login(url) {
       const client = new BenchClient(url);
-      await client.get('/login');
-      let answer = await client.post('/auth/login', { login: 'kassir', password: '123' });
-      const failed = () => typeof answer.body?.redirect === 'string' && answer.body.redirect.includes('error');
-      if (failed() && hasRegister) {
-        await client.must('/auth/register', { name: 'Иванов И.И.', login: 'kassir', password: '123' });
-        await client.get('/login');
-        answer = await client.post('/auth/login', { login: 'kassir', password: '123' });
-      }
-      if (answer.status !== 200 || failed() || !client.cookies.size) {
-        throw new Error(`${path.basename(appDir)}: logging in as kassir/123 failed: ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`);
-      }
-      const page = await client.get('/');
-      if (page.status !== 200) throw new Error(`after login, GET / answered ${page.status}`);
+      await loginTill(client, loginPlan);
       return client;
     },
     async openShift(client) {
-      if (!shiftKey) return;
-      const answer = await client.post(routePath(shiftKey), { float: '0' });
-      const message = JSON.stringify(answer.body);
-      if (answer.status >= 400 && !/уже открыта|already open/i.test(message)) {
-        throw new Error(`opening a shift (${shiftKey}) answered ${answer.status}: ${message.slice(0, 200)}`);
-      }
+      await openShift(client, loginPlan);
     },
     itemCount(html) {
       const match = /class="count">\s*(\d+)\s*</.exec(html);

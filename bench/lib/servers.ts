@@ -25,6 +25,10 @@ export interface ServerHandle {
   memory(): Promise<NodeJS.MemoryUsage>;
   /** wall-clock times (performance.timeOrigin + now(), ms) at which the server's recent fsyncs finished */
   syncTimes(): Promise<number[]>;
+  /** a fresh single-use pairing code of the engine in LAN mode (what its terminals page shows) */
+  pairingCode(): Promise<string>;
+  /** the engine's paired LAN terminals (LAN mode) */
+  pairedTerminals(): Promise<number>;
   stop(): Promise<void>;
   /** SIGKILL, no cleanup: what a power cut or a crash leaves behind */
   kill9(): Promise<void>;
@@ -41,6 +45,12 @@ export interface StartOptions {
   /** reuse a data folder (restarts); otherwise a fresh temporary one, removed on stop() */
   dataDir?: string;
   keepData?: boolean;
+  /** extra environment of the server process (e.g. SERVEROKEY_PREFRAMED=off) */
+  env?: Record<string, string>;
+  /** address to bind instead of 127.0.0.1 (a bridge's, for tills in network namespaces) */
+  bindHost?: string;
+  /** the engine in LAN mode: other devices pair with a code (pairingCode()) */
+  lan?: boolean;
 }
 
 let prepared = false;
@@ -104,10 +114,13 @@ export async function startServer(options: StartOptions): Promise<ServerHandle> 
     scope: options.scope ?? 'terminal',
     markup: options.markup ?? 'kassa',
     products: options.products,
+    bindHost: options.bindHost,
+    lan: options.lan,
   };
   const started = performance.now();
   const child = fork(childFile('host-child'), [JSON.stringify(args)], {
     cwd: projectRoot,
+    env: { ...process.env, ...options.env },
     execArgv: [
       ...(options.kind === 'engine' && from === 'source' ? ['--import', 'tsx'] : []),
       // launched as `npm start` launches the host (server/heap-tuning.ts); the baseline runs with V8's defaults
@@ -147,6 +160,12 @@ export async function startServer(options: StartOptions): Promise<ServerHandle> 
     },
     async memory() {
       return (await request<{ usage: NodeJS.MemoryUsage }>(child, 'memory', 'memory')).usage;
+    },
+    async pairingCode() {
+      return (await request<{ code: string }>(child, 'pairing-code', 'pairing-code')).code;
+    },
+    async pairedTerminals() {
+      return (await request<{ count: number }>(child, 'terminals', 'terminals')).count;
     },
     async syncTimes() {
       return (await request<{ times: number[] }>(child, 'syncs', 'syncs')).times;

@@ -22,6 +22,21 @@ export interface ShopSpec {
   sale: { path: string; body: string };
   addPath: string;
   dashboardRefresh: string;
+  /**
+   * when the run starts (wall clock: performance.timeOrigin + now(), shared by every process of the
+   * machine), so tills in separate processes (devices in their own namespaces) keep one schedule; default now
+   */
+  startAt?: number;
+  /** each till's first sale after the start, ms; default staggered evenly across the period */
+  offsetsMs?: number[];
+}
+
+export interface ShopHooks {
+  /**
+   * The sales the dashboard must have heard of, once every till is done: for a manager's process that has
+   * no tills of its own (the driver tells it); default the sales of this process's tills
+   */
+  dashboardOwed?(): Promise<number>;
 }
 
 export interface ShopResult {
@@ -41,6 +56,8 @@ export interface ShopResult {
   /** initiating windows that heard their own change */
   echoed: number;
   errors: string[];
+  /** LAN devices the engine had paired when the run ended (network namespaces only) */
+  pairedTerminals?: number;
 }
 
 function open(session: SessionInfo, channel: string, onEvent: (frame: Record<string, unknown>) => void, refresh?: unknown[]): Promise<{ ws: WebSocket; id: string }> {
@@ -60,7 +77,7 @@ function open(session: SessionInfo, channel: string, onEvent: (frame: Record<str
   });
 }
 
-export async function runShop(spec: ShopSpec): Promise<ShopResult> {
+export async function runShop(spec: ShopSpec, hooks: ShopHooks = {}): Promise<ShopResult> {
   const result: ShopResult = { actionMs: [], actionAt: [], saleMs: [], failed: 0, sales: 0, expectedDisplayEvents: 0, displayEvents: 0, dashboardEvents: 0, dashboardPushed: 0, echoed: 0, errors: [] };
   const sockets: WebSocket[] = [];
   const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
@@ -80,7 +97,7 @@ export async function runShop(spec: ShopSpec): Promise<ShopResult> {
       sockets.push(main.ws, display.ws);
       windows.push(main.id);
     }
-    const startedAt = performance.now();
+    const startedAt = spec.startAt !== undefined ? spec.startAt - performance.timeOrigin : performance.now();
     const endAt = startedAt + spec.seconds * 1000;
     const act = async (till: SessionInfo, socketId: string, path: string, body: string, sale: boolean) => {
       const started = performance.now();
@@ -103,7 +120,7 @@ export async function runShop(spec: ShopSpec): Promise<ShopResult> {
     };
     const runTill = async (index: number) => {
       const till = spec.tills[index];
-      let next = performance.now() + (index * spec.periodMs) / spec.tills.length;
+      let next = startedAt + (spec.offsetsMs?.[index] ?? (index * spec.periodMs) / spec.tills.length);
       while (next < endAt) {
         await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - performance.now())));
         next += spec.periodMs;
@@ -112,10 +129,10 @@ export async function runShop(spec: ShopSpec): Promise<ShopResult> {
       }
     };
     await Promise.all(spec.tills.map((_, index) => runTill(index)));
+    const dashboardOwed = spec.manager ? (hooks.dashboardOwed ? await hooks.dashboardOwed() : result.sales) : 0;
     // the last events are sent once their commits are durable: give them a moment to arrive
     const settleUntil = performance.now() + 3000;
-    const dashboardOwed = () => (spec.manager ? result.sales : 0);
-    while (performance.now() < settleUntil && (result.displayEvents < result.expectedDisplayEvents || result.dashboardEvents < dashboardOwed())) {
+    while (performance.now() < settleUntil && (result.displayEvents < result.expectedDisplayEvents || result.dashboardEvents < dashboardOwed)) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   } catch (error) {

@@ -11,10 +11,16 @@ import type { Channel } from './channels.js';
 import { projectPayload } from './channels.js';
 import { encodeFrame } from './event-frame.js';
 import { RefreshPushes, type RefreshPlan, type RefreshRenderer } from './refresh-push.js';
+import { FramedPayloads, writeFramed } from './preframed.js';
 
 export const MAX_FRAME_BYTES = 64 * 1024;
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 const HEARTBEAT_MS = 15_000;
+/**
+ * Event frames are framed once per payload and written to each socket's stream (preframed.ts);
+ * SERVEROKEY_PREFRAMED=off sends each through ws.send as before (the fan-out benchmark compares both).
+ */
+const PREFRAMED = process.env.SERVEROKEY_PREFRAMED !== 'off';
 /**
  * Open sockets one terminal may hold (one per window or tab). A till has a few windows; the fan-out
  * benchmark opens 300 of one till. Past it, a new socket is closed at once with CLOSE_TOO_MANY_SOCKETS,
@@ -318,6 +324,16 @@ export class RealtimeHub {
   private async sendPrepared(events: PreparedEvent[], initiator: Initiator | undefined): Promise<void> {
     const isInitiator = (sub: Subscriber) =>
       initiator !== undefined && sub.id === initiator.socketId && sub.principal.terminalId === initiator.terminalId;
+    // one notification reaches many windows of few logins: each login's liveness is looked up once
+    const ended = new Map<string, boolean>();
+    const sessionEnded = (sub: Subscriber) => {
+      const { session } = sub.principal;
+      if (!session) return false;
+      let gone = ended.get(session);
+      if (gone === undefined) ended.set(session, (gone = this.sessionEnded(sub)));
+      return gone;
+    };
+    const framed = PREFRAMED ? new FramedPayloads() : undefined;
     for (const event of events) {
       const { channel, change, frame, refreshes } = event;
       try {
@@ -325,7 +341,7 @@ export class RealtimeHub {
         for (const sub of this.sockets.values()) {
           if (isInitiator(sub) || !sub.channels.has(channel.name) || !this.inScope(change, sub.principal)) continue;
           // a socket outliving its login (logout elsewhere, expiry) gets nothing more; it reconnects as what it now is
-          if (this.sessionEnded(sub)) {
+          if (sessionEnded(sub)) {
             this.endSocket(sub, CLOSE_SESSION_CHANGED, 'session ended');
             continue;
           }
@@ -333,14 +349,14 @@ export class RealtimeHub {
         }
         if (recipients.length === 0) continue;
         if (this.perUser(channel)) {
-          await this.sendPerUser(event, recipients);
+          await this.sendPerUser(event, recipients, framed);
           continue;
         }
         let encoded = frame ?? this.encodeEvent(channel, change);
         // `await` only for a promise: awaiting anything else would still wait for the microtask queue
         if (encoded instanceof Promise) encoded = await encoded;
-        if (refreshes) for (const sub of recipients) this.sendRaw(sub, refreshes.frameFor(sub, encoded));
-        else for (const sub of recipients) this.sendRaw(sub, encoded);
+        if (refreshes) for (const sub of recipients) this.sendRaw(sub, refreshes.frameFor(sub, encoded), framed);
+        else for (const sub of recipients) this.sendRaw(sub, encoded, framed);
       } catch (error) {
         this.options.log.warn(`channel "${channel.name}": notification failed: ${(error as Error).message}`);
       }
@@ -364,11 +380,11 @@ export class RealtimeHub {
   }
 
   /** A per-user fragment: each recipient gets the frame rendered for its own user. */
-  private async sendPerUser(event: PreparedEvent, recipients: Subscriber[]): Promise<void> {
+  private async sendPerUser(event: PreparedEvent, recipients: Subscriber[], framed: FramedPayloads | undefined): Promise<void> {
     for (const sub of recipients) {
       let encoded = this.frameForUser(event, sub.principal.userKey);
       if (encoded instanceof Promise) encoded = await encoded;
-      this.sendRaw(sub, encoded);
+      this.sendRaw(sub, encoded, framed);
     }
   }
 
@@ -464,8 +480,8 @@ export class RealtimeHub {
     this.sendRaw(sub, JSON.stringify(frame));
   }
 
-  /** A text frame: a string, or its UTF-8 bytes. */
-  private sendRaw(sub: Subscriber, encoded: string | Buffer): void {
+  /** A text frame: a string, or its UTF-8 bytes (framed once for every recipient when `framed` is given). */
+  private sendRaw(sub: Subscriber, encoded: string | Buffer, framed?: FramedPayloads): void {
     if (sub.ws.readyState !== sub.ws.OPEN) return;
     if (sub.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       // a subscriber that cannot keep up is dropped; it resyncs on reconnect instead of growing host memory
@@ -475,6 +491,7 @@ export class RealtimeHub {
       return;
     }
     this.counters.delivered++;
+    if (framed && typeof encoded !== 'string' && writeFramed(sub.ws, framed.of(encoded))) return;
     sub.ws.send(encoded, { binary: false });
   }
 
