@@ -15,7 +15,7 @@
 // PG_BENCH_BEFORE=DIR adds "PostgreSQL, 2 hosts (before)": the same two-host setup with the CLI of another
 // checkout (e.g. `git archive <commit> | tar -x -C DIR` with node_modules linked), interleaved with the rest.
 // Run: npm run bench -- postgres [--rounds 5] [--no-record]
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -23,6 +23,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { TestTerminal, type TestSocket } from '../test/helpers/http-client.js';
 import { startPostgres } from '../test/helpers/postgres.js';
+import { startHostProcess } from '../test/helpers/host-process.js';
 import type { Store } from '../server/store/index.js';
 import { parseFlags } from './lib/flags.js';
 import { mdTable, projectRoot, Report } from './lib/results.js';
@@ -77,20 +78,10 @@ interface Setup {
 const children: ChildProcess[] = [];
 
 async function startHost(appDir: string, database: string | undefined, dataDir: string, root = projectRoot): Promise<Host> {
-  const args = ['--import', 'tsx', path.join(root, 'server', 'cli.ts'), 'serve', appDir, '--port', '0', '--data', dataDir];
+  const args = [appDir, '--port', '0', '--data', dataDir];
   if (database) args.push('--database', database);
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CATALOGUE_PRODUCTS: String(PRODUCTS) } });
+  const { url, child } = await startHostProcess(args, { root, env: { ...process.env, CATALOGUE_PRODUCTS: String(PRODUCTS) } });
   children.push(child);
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk) => {
-      output += chunk;
-      const served = /serving \S+ at (http:\/\/\S+)/.exec(output);
-      if (served) resolve(served[1]);
-    });
-    child.stderr!.on('data', (chunk) => (output += chunk));
-    child.once('exit', (code) => reject(new Error(`a host exited (${code}):\n${output}`)));
-  });
   return { url, child };
 }
 

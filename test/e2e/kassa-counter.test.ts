@@ -5,7 +5,7 @@
 // is in sight in the receipt and on the customer display at 50 lines; a scan during a slow payment
 // never reaches the paid sale (checked in the sales journal); a mistyped coupon keeps the discount.
 // The long receipt screenshot goes to docs/screenshots/ with npm run screenshots (referenced in the README).
-import { loginByKeyboard, scanLikeAScanner } from '../helpers/kassa-keyboard.js';
+import { loginByKeyboard, openShiftByKeyboard, scanLikeAScanner } from '../helpers/kassa-keyboard.js';
 import { screenshotsDir } from '../helpers/screenshots.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -44,6 +44,20 @@ function catalogue(): Product[] {
 }
 
 const login = loginByKeyboard;
+
+/** Holds the page's next payment request until `release()`; `payingHeld` resolves once it is held. */
+async function holdPayments(page: Page): Promise<{ payingHeld: Promise<void>; release: () => void }> {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let held!: () => void;
+  const payingHeld = new Promise<void>((resolve) => (held = resolve));
+  await page.route('**/action/completeSale', async (route: Route) => {
+    held();
+    await released;
+    await route.continue();
+  });
+  return { payingHeld, release };
+}
 
 const scan = (page: Page, code: string) => scanLikeAScanner(page, code);
 
@@ -98,11 +112,7 @@ describe('kassa at a busy counter: scans land where they should, nothing slips i
     till = await terminal.newPage();
     till.on('dialog', (dialog) => void dialog.accept());
     await login(till, 'kassir', '123');
-    await till.keyboard.press('F2');
-    await till.locator('#float-input:focus').waitFor();
-    await till.keyboard.type('1000');
-    await Promise.all([till.waitForURL((url) => url.pathname === '/'), till.keyboard.press('Enter')]);
-    await till.locator('.shift-state.open').waitFor();
+    await openShiftByKeyboard(till, '1000');
     await till.locator('#scan-input:focus').waitFor();
     display = await terminal.newPage();
     await display.setViewportSize({ width: 1280, height: 720 });
@@ -251,15 +261,7 @@ describe('kassa at a busy counter: scans land where they should, nothing slips i
     const salesBefore = (await sales()).length;
 
     // the payment answer is slow: the request is held until the test lets it go
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let held!: () => void;
-    const payingHeld = new Promise<void>((resolve) => (held = resolve));
-    await till.route('**/action/completeSale', async (route: Route) => {
-      held();
-      await released;
-      await route.continue();
-    });
+    const { payingHeld, release } = await holdPayments(till);
     await till.keyboard.press('F10');
     await payingHeld;
     await scan(till, MILK);
@@ -294,15 +296,7 @@ describe('kassa at a busy counter: scans land where they should, nothing slips i
     await window2.goto('/');
     await window2.locator('#scan-input:focus').waitFor();
 
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let held!: () => void;
-    const payingHeld = new Promise<void>((resolve) => (held = resolve));
-    await till.route('**/action/completeSale', async (route: Route) => {
-      held();
-      await released;
-      await route.continue();
-    });
+    const { payingHeld, release } = await holdPayments(till);
     await till.keyboard.press('F10');
     await payingHeld;
     await scan(window2, KEFIR); // the same terminal's other window adds kefir meanwhile

@@ -5,7 +5,7 @@
 // login and clears the password; an empty receipt shows no "Скидка (10%) −0.00"; "скидка сброшена" only
 // when a discount was reset; a sale clears the search filter; the paid banner shows the cash received;
 // the printed receipt says it is not a fiscal document and shows the VAT.
-import { scanLikeAScanner } from '../helpers/kassa-keyboard.js';
+import { openShiftByKeyboard, scanLikeAScanner } from '../helpers/kassa-keyboard.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -81,11 +81,7 @@ describe('kassa: keyboard reach in the receipt and the polish list (issue 13, 7 
     till.on('dialog', (dialog) => void dialog.accept());
     await login(till, 'kassir', '123');
     // open the shift (keyboard only, as at the counter)
-    await till.keyboard.press('F2');
-    await till.locator('#float-input:focus').waitFor();
-    await till.keyboard.type('1000');
-    await Promise.all([till.waitForURL((url) => url.pathname === '/'), till.keyboard.press('Enter')]);
-    await till.locator('.shift-state.open').waitFor();
+    await openShiftByKeyboard(till, '1000');
     await till.locator('#scan-input:focus').waitFor();
   });
   after(async () => {

@@ -12,9 +12,13 @@ export interface HostProcess {
 }
 
 /** `serverokey serve <args…>` from the sources (tsx), or from dist/ when `built`. */
-export async function startHostProcess(args: string[], options: { env?: NodeJS.ProcessEnv; built?: boolean } = {}): Promise<HostProcess> {
-  const cli = options.built ? [path.join(projectRoot, 'dist', 'server', 'cli.js')] : ['--import', 'tsx', path.join(projectRoot, 'server', 'cli.ts')];
-  const child = spawn(process.execPath, [...cli, 'serve', ...args], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
+export async function startHostProcess(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; built?: boolean; /** another checkout's engine (a bench's "before") */ root?: string } = {},
+): Promise<HostProcess> {
+  const root = options.root ?? projectRoot;
+  const cli = options.built ? [path.join(root, 'dist', 'server', 'cli.js')] : ['--import', 'tsx', path.join(root, 'server', 'cli.ts')];
+  const child = spawn(process.execPath, [...cli, 'serve', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (chunk) => {

@@ -4,13 +4,14 @@
 // between its two renames is finished by the next start).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { watch } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm, writeFile, cp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fixtures, projectRoot, startHost } from '../helpers/host.js';
 import { TestTerminal } from '../helpers/http-client.js';
+import { startHostChild } from '../helpers/host-child.js';
 import { backupCommand } from '../../server/data-commands.js';
 import { listBackups, readBackupManifest, verifyBackup } from '../../server/backup/backup-folder.js';
 import { finishInterruptedSwap, markStagingReady, stagingFolderOf } from '../../server/backup/swap.js';
@@ -56,29 +57,13 @@ function appears(dir: string, pattern: RegExp): Promise<string> {
   });
 }
 
-function startChildHost(dataDir: string): Promise<{ url: string; child: ChildProcess; exited: Promise<unknown> }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(appDir, 'host-child.ts'), dataDir], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const exited = new Promise((done) => child.on('exit', (code, signal) => done(signal ?? code)));
-    child.stderr!.on('data', (chunk) => (stderr += chunk));
-    child.stdout!.on('data', (chunk) => {
-      stdout += chunk;
-      const match = /^URL (\S+)$/m.exec(stdout);
-      if (match) resolve({ url: match[1], child, exited });
-    });
-    child.on('exit', (code) => reject(new Error(`the host exited (${code}) before listening: ${stderr}`)));
-  });
-}
-
 test('kill -9 of the host while it writes a backup: complete and verifying, or incomplete and never offered', async (t) => {
   const work = await tempDir(t);
   const dataDir = path.join(work, 'data');
   await dataFolderWithSales(dataDir, SALES);
   const backups = path.join(work, 'backups');
   await mkdir(backups);
-  const host = await startChildHost(dataDir);
+  const host = await startHostChild(appDir, dataDir);
   t.after(() => host.child.kill('SIGKILL'));
   const terminal = await new TestTerminal(host.url).open('/');
   assert.equal((await terminal.action('/action/sell', {})).status, 200);

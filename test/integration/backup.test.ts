@@ -5,19 +5,18 @@
 // gets a clear error and changes nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fixtures, projectRoot, startHost } from '../helpers/host.js';
+import { fixtures, startHost } from '../helpers/host.js';
 import { TestTerminal } from '../helpers/http-client.js';
+import { startHostChild } from '../helpers/host-child.js';
 import { mountSmallDisk } from '../helpers/small-disk.js';
 import { main } from '../../server/cli.js';
 import { listBackups, verifyBackup, BACKUP_MANIFEST } from '../../server/backup/backup-folder.js';
 import { connectorStates } from '../helpers/data-states.js';
 
 const appDir = path.join(fixtures, 'backup-app');
-const childScript = path.join(appDir, 'host-child.ts');
 
 async function tempDir(t: { after(fn: () => unknown): void }, prefix = 'backup-test-'): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
@@ -98,32 +97,10 @@ test('a backup taken while terminals sell is consistent, verifies, and restores 
   assert.equal((await listBackups(path.join(work, 'backups'))).length, 2);
 });
 
-interface ChildHost {
-  url: string;
-  child: ChildProcess;
-  exited: Promise<NodeJS.Signals | number | null>;
-}
-
-function startChild(dataDir: string): Promise<ChildHost> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', childScript, dataDir], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const exited = new Promise<NodeJS.Signals | number | null>((done) => child.on('exit', (code, signal) => done(signal ?? code)));
-    child.stderr!.on('data', (chunk) => (stderr += chunk));
-    child.stdout!.on('data', (chunk) => {
-      stdout += chunk;
-      const match = /^URL (\S+)$/m.exec(stdout);
-      if (match) resolve({ url: match[1], child, exited });
-    });
-    child.on('exit', (code) => reject(new Error(`the host exited (${code}) before listening: ${stderr}`)));
-  });
-}
-
 test('serverokey backup: through the running host (another process), then on the stopped folder with its log', async (t) => {
   const work = await tempDir(t);
   const dataDir = path.join(work, 'data');
-  const host = await startChild(dataDir);
+  const host = await startHostChild(appDir, dataDir);
   t.after(() => host.child.kill('SIGKILL'));
   const terminal = await new TestTerminal(host.url).open('/');
   for (let i = 0; i < 3; i++) assert.equal((await terminal.action('/action/sell', {})).status, 200);

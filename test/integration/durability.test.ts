@@ -3,49 +3,14 @@
 // start is reported and replaced by its last good copy.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, truncate } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fixtures, projectRoot, startHost } from '../helpers/host.js';
+import { fixtures, startHost } from '../helpers/host.js';
 import { TestTerminal } from '../helpers/http-client.js';
+import { startHostChild, type ChildHost } from '../helpers/host-child.js';
 
 const appDir = path.join(fixtures, 'durability-app');
-const childScript = path.join(appDir, 'host-child.ts');
-
-interface ChildHost {
-  url: string;
-  child: ChildProcess;
-  stderr: () => string;
-  exited: Promise<NodeJS.Signals | number | null>;
-}
-
-/** Starts the fixture host in a child process and resolves once it prints its URL. */
-function startChild(dataDir: string): Promise<ChildHost> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', childScript, dataDir], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const exited = new Promise<NodeJS.Signals | number | null>((done) => child.on('exit', (code, signal) => done(signal ?? code)));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the host did not start: ${stderr}`));
-    }, 30_000);
-    child.stderr!.on('data', (chunk) => (stderr += chunk));
-    child.stdout!.on('data', (chunk) => {
-      stdout += chunk;
-      const match = /^URL (\S+)$/m.exec(stdout);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ url: match[1], child, stderr: () => stderr, exited });
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the host exited (${code}) before listening: ${stderr}`));
-    });
-  });
-}
 
 async function tempData(t: { after(fn: () => unknown): void }): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'durability-'));
@@ -79,7 +44,7 @@ test('8 concurrent terminals × 50 "add one" actions over HTTP end with exactly 
 
 test('SIGKILL during a stream of writes: after a restart the file parses and holds every acknowledged write', async (t) => {
   const dataDir = await tempData(t);
-  const first = await startChild(dataDir);
+  const first = await startHostChild(appDir, dataDir);
   t.after(() => first.child.kill('SIGKILL'));
   const acknowledged: string[] = [];
   let killed = false;
@@ -145,7 +110,7 @@ test('a truncated file at start is reported and the last good copy is used', asy
   assert.deepEqual(JSON.parse(full).ids, ['a1', 'a2', 'a3', 'a4', 'a5']);
   await truncate(file, Math.floor(full.length / 2));
 
-  const second = await startChild(dataDir);
+  const second = await startHostChild(appDir, dataDir);
   t.after(() => second.child.kill('SIGKILL'));
   const report = second.stderr();
   assert.match(report, /ledger\.json was damaged/, report);

@@ -5,11 +5,12 @@
 // acknowledged write; while PostgreSQL is stopped actions answer 503, and everything recovers by itself.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fixtures, projectRoot, startHost, type TestHost } from '../helpers/host.js';
+import { fixtures, startHost, type TestHost } from '../helpers/host.js';
+import { startHostProcess } from '../helpers/host-process.js';
 import { TestTerminal, allArrived, type TestSocket } from '../helpers/http-client.js';
 import { waitFor } from '../helpers/wait.js';
 import { postgresSkipReason, startPostgres, type PostgresCluster } from '../helpers/postgres.js';
@@ -162,21 +163,9 @@ describe('hosts on PostgreSQL when the database or a host goes away', { skip }, 
   }
 
   it('kill -9 of one host loses no acknowledged write, and the other host keeps serving', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'server', 'cli.ts'), 'serve', appDir, '--port', '0', '--database', database, '--data', await mkdtemp(path.join(os.tmpdir(), 'sok-pg-child-'))], {
-      cwd: projectRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const host = await startHostProcess([appDir, '--port', '0', '--database', database, '--data', await mkdtemp(path.join(os.tmpdir(), 'sok-pg-child-'))]);
+    const { child, url } = host;
     children.push(child);
-    let output = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout!.on('data', (chunk) => {
-        output += chunk;
-        const served = /serving \S+ at (http:\/\/\S+)/.exec(output);
-        if (served) resolve(served[1]);
-      });
-      child.stderr!.on('data', (chunk) => (output += chunk));
-      child.once('exit', (code) => reject(new Error(`the host exited (${code}) before serving:\n${output}`)));
-    });
     const clients = await Promise.all([loggedIn(url, 'alice'), loggedIn(url, 'bob'), loggedIn(url, 'root')]);
     const acknowledged: string[] = [];
     let killed = false;
