@@ -25,3 +25,19 @@ export async function waitFor<T>(condition: () => T | Promise<T>, what: string, 
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
+
+/**
+ * Waits for something that signals (a promise) but fails with `what` instead of hanging when the signal
+ * never comes: a lost event makes the test fail with its name, not the run stop at the CI limit.
+ */
+export async function within<T>(signal: Promise<T>, what: string, timeoutMs = 30_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`gave up waiting for ${what} after ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([signal, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

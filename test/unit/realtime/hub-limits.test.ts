@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { CLOSE_TOO_MANY_SOCKETS, RealtimeHub } from '../../../server/realtime/hub.js';
+import { waitFor } from '../../helpers/wait.js';
 
 const quiet = { info() {}, warn() {}, error() {} };
 
@@ -60,7 +61,7 @@ test('a terminal gets at most maxSocketsPerTerminal sockets; the next is closed 
   const closed = new Promise((resolve) => open[0].once('close', resolve));
   open[0].close();
   await closed;
-  while (hub.socketsOf('till-1') > 2) await new Promise((resolve) => setImmediate(resolve));
+  await waitFor(() => hub.socketsOf('till-1') <= 2, "the hub to forget the closed window");
   const again = await connect(url, 'till-1');
   open.push(again.ws);
   assert.equal(again.assigned, true);

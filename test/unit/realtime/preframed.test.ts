@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { FramedPayloads, textFrame, writeFramed } from '../../../server/realtime/preframed.js';
+import { waitFor } from '../../helpers/wait.js';
 
 async function pair(deflate: boolean) {
   const server = createServer();
@@ -26,9 +27,7 @@ async function pair(deflate: boolean) {
   return { serverSide: await accepted, received, close };
 }
 
-const until = async (check: () => boolean) => {
-  while (!check()) await new Promise((resolve) => setImmediate(resolve));
-};
+const until = (check: () => boolean) => waitFor(check, 'the frames');
 
 test('framed-once text frames arrive intact and in order with ws.send, for short, 16-bit and 64-bit lengths', async (t) => {
   const { serverSide, received, close } = await pair(false);

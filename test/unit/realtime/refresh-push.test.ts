@@ -11,6 +11,7 @@ import { MAX_RENDERS_PER_EVENT, parseRefreshRequests, RefreshPushes, type Refres
 import type { Subscriber } from '../../../server/realtime/hub.js';
 import { admitRefreshed, pushedAnswerFor, PushVersions } from '../../../renderer/client/pushed-refresh.js';
 import type { EventFrame, RefreshRequest } from '../../../protocol/wire.js';
+import { waitFor } from '../../helpers/wait.js';
 
 const quiet = { info() {}, warn() {}, error() {} };
 
@@ -80,7 +81,7 @@ async function hubWith(t: import('node:test').TestContext, options: { push?: boo
       ws.once('error', reject);
     });
   const received = async (w: Window, count: number) => {
-    while (w.frames.length < count) await new Promise((resolve) => setImmediate(resolve));
+    await waitFor(() => w.frames.length >= count, `${count} frames`);
   };
   return { hub, renders, open, received };
 }
