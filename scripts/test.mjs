@@ -65,7 +65,7 @@ const stopAll = (signal) => {
   }
 };
 const watchdog = setTimeout(() => {
-  console.error(`\nnpm test: still running after ${RUN_TIMEOUT_MS / 60_000} minutes; these processes are left (test files first):`);
+  console.error(`\nnpm test: still running after ${Math.round(RUN_TIMEOUT_MS / 1000)} s; these processes are left (test files first):`);
   for (const line of processTree(child.pid)) console.error(`  ${line}`);
   console.error('npm test: stopping the run (TEST_RUN_TIMEOUT_MS sets this limit)');
   stopAll('SIGKILL');
