@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser.js';
 import { startFixtureHost, type FixtureHost } from '../helpers/fixture-host.js';
+import { within } from '../helpers/wait.js';
 
 let browser: Browser;
 
@@ -172,7 +173,7 @@ test('a stale search answer never overwrites a newer one (D18)', async () => {
     await page.waitForFunction(() => (window.__serverokey?.actions ?? 0) >= 2);
     // the stale answer is in the browser; an action sent after it must be answered and swapped after the
     // client has dealt with it
-    await answered;
+    await within(answered, 'both search answers');
     await addNoteAndWait(page, 'после поиска');
     assert.deepEqual(await texts(page, '.result'), ['banana']);
     assert.equal(await page.inputValue('#search-input'), 'ba');
