@@ -46,17 +46,33 @@ function catalogue(): Product[] {
 
 const login = loginByKeyboard;
 
-/** Holds the page's next payment request until `release()`; `payingHeld` resolves once it is held. */
-async function holdPayments(page: Page): Promise<{ payingHeld: Promise<void>; release: () => void }> {
+/**
+ * Holds the page's payment requests until `release()`; `payingHeld()` resolves once one is held, or fails
+ * after 30 s saying what the till showed (a key that sent nothing must fail the test, not stop the run).
+ */
+async function holdPayments(page: Page): Promise<{ payingHeld: () => Promise<void>; release: () => void }> {
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
   let held!: () => void;
-  const payingHeld = new Promise<void>((resolve) => (held = resolve));
+  const heldSignal = new Promise<void>((resolve) => (held = resolve));
   await page.route('**/action/completeSale', async (route: Route) => {
     held();
     await released;
     await route.continue();
   });
+  const payingHeld = async () => {
+    try {
+      await within(heldSignal, 'the payment F10 sends');
+    } catch (error) {
+      const shown = await page.evaluate(() => ({
+        focus: document.activeElement?.id || document.activeElement?.tagName,
+        payForm: document.querySelector('form.pay') !== null,
+        busy: [...document.querySelectorAll('[aria-busy]')].map((el) => el.className),
+        queued: [...document.querySelectorAll('.atom-queued')].map((el) => el.className),
+      }));
+      throw new Error(`${(error as Error).message}; the till showed ${JSON.stringify(shown)}`);
+    }
+  };
   return { payingHeld, release };
 }
 
@@ -109,9 +125,7 @@ describe('kassa at a busy counter: scans land where they should, nothing slips i
     await writeFile(path.join(dataDir, 'positions.json'), JSON.stringify({ items: catalogue() }));
     host = await startHost(appDir, { dataDir });
     browser = await launchBrowser();
-    // page.route() holds the payments; Playwright does not promise to see requests of a page a service worker
-    // controls (the offline page's worker), so this terminal goes without it (kassa-offline tests the worker)
-    terminal = await browser.newContext({ baseURL: host.url, viewport: { width: 1366, height: 820 }, locale: 'ru-RU', serviceWorkers: 'block' });
+    terminal = await browser.newContext({ baseURL: host.url, viewport: { width: 1366, height: 820 }, locale: 'ru-RU' });
     till = await terminal.newPage();
     till.on('dialog', (dialog) => void dialog.accept());
     await login(till, 'kassir', '123');
@@ -266,7 +280,7 @@ describe('kassa at a busy counter: scans land where they should, nothing slips i
     // the payment answer is slow: the request is held until the test lets it go
     const { payingHeld, release } = await holdPayments(till);
     await till.keyboard.press('F10');
-    await within(payingHeld, 'the payment F10 sends');
+    await payingHeld();
     await scan(till, MILK);
     // the scan either waits for the payment (the fix) or reaches the host at once (the defect)
     await Promise.race([
@@ -301,7 +315,7 @@ describe('kassa at a busy counter: scans land where they should, nothing slips i
 
     const { payingHeld, release } = await holdPayments(till);
     await till.keyboard.press('F10');
-    await within(payingHeld, 'the payment F10 sends');
+    await payingHeld();
     await scan(window2, KEFIR); // the same terminal's other window adds kefir meanwhile
     await till.locator('.receipt-pane .line[data-id="4"]').waitFor(); // pushed to window 1
     release();

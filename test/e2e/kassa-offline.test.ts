@@ -39,7 +39,8 @@ describe('kassa offline: a clear page on reload, a badge that covers nothing, fr
     host = await startHost(appDir, { dataDir });
     port = Number(new URL(host.url).port);
     browser = await launchBrowser();
-    terminal = await browser.newContext({ baseURL: host.url, viewport: { width: 1366, height: 820 }, locale: 'ru-RU' });
+    // the offline page is the service worker's: this terminal lets it run (test browsers block workers otherwise)
+    terminal = await browser.newContext({ baseURL: host.url, viewport: { width: 1366, height: 820 }, locale: 'ru-RU', serviceWorkers: 'allow' });
     till = await terminal.newPage();
     await till.goto('/login');
     await till.locator('#login').fill('kassir');

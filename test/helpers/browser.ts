@@ -36,7 +36,20 @@ export function findChromium(): string {
   );
 }
 
-/** One browser per test file; make one context per simulated terminal. */
+/**
+ * One browser per test file; make one context per simulated terminal.
+ *
+ * Its contexts run without service workers unless a test asks for them (`serviceWorkers: 'allow'`, as the
+ * offline-page test does): every page the engine serves on localhost registers the offline page's worker,
+ * and once that worker controls a page, Playwright no longer promises to show the page's requests
+ * (page.route, request and response events). Which side of that a request falls on depended on when the
+ * worker took control — a payment held with page.route slipped past it on a busy machine and the test
+ * waited for it forever.
+ */
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: findChromium(), args: LAUNCH_ARGS, headless: true });
+  const browser = await chromium.launch({ executablePath: findChromium(), args: LAUNCH_ARGS, headless: true });
+  const newContext = browser.newContext.bind(browser);
+  // browser.newPage() makes its context through this too
+  browser.newContext = (options = {}) => newContext({ serviceWorkers: 'block', ...options });
+  return browser;
 }
