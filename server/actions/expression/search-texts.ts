@@ -26,7 +26,18 @@ export class SearchTexts {
   }
 
   static build(count: number, textOf: (position: number) => string): SearchTexts {
-    return SearchTexts.assemble(count, (position) => Buffer.from(`${textOf(position)}\0`, 'utf8'));
+    const texts = Array.from({ length: count }, (_, position) => textOf(position));
+    // one encoding of the joined texts, the starts found by their NULs; a text holding NUL itself is encoded apart
+    if (!texts.some((text) => text.includes('\0'))) {
+      const bytes = Buffer.from(texts.length === 0 ? '' : `${texts.join('\0')}\0`, 'utf8');
+      const starts = new Int32Array(count + 1);
+      for (let position = 1, at = -1; position <= count; position++) {
+        at = bytes.indexOf(0, at + 1);
+        starts[position] = at + 1;
+      }
+      return new SearchTexts(bytes, starts);
+    }
+    return SearchTexts.assemble(count, (position) => Buffer.from(`${texts[position]}\0`, 'utf8'));
   }
 
   /**

@@ -58,3 +58,11 @@ test('a derived version: changed items made again, the others copied; grown and 
   const same = texts.derive(first.length, [], (position) => first[position]);
   assert.deepEqual(found(same!, '4612'), holding(first, '4612'));
 });
+
+test('a text holding NUL itself: the texts are encoded one by one and still found apart', () => {
+  const list = ['a\0b', 'ab', 'b\0a', 'сыр'];
+  const texts = SearchTexts.build(list.length, (position) => list[position]);
+  for (const needle of ['a', 'b', 'ab', 'сыр', 'ыр']) assert.deepEqual(found(texts, needle), holding(list, needle), `needle ${needle}`);
+  const empty = SearchTexts.build(0, () => '');
+  assert.deepEqual(found(empty, 'a'), []);
+});
