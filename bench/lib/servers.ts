@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { buildChildren, childFile, ensureDist } from './build.js';
 import type { HostChildArgs } from './host-child.js';
 import { projectRoot } from './results.js';
-import { HOST_LAUNCH_V8_FLAGS } from '../../server/heap-tuning.js';
+import { HOST_LAUNCH_ENV, HOST_LAUNCH_V8_FLAGS } from '../../server/heap-tuning.js';
 
 export type ServerKind = 'engine' | 'baseline';
 
@@ -120,7 +120,8 @@ export async function startServer(options: StartOptions): Promise<ServerHandle> 
   const started = performance.now();
   const child = fork(childFile('host-child'), [JSON.stringify(args)], {
     cwd: projectRoot,
-    env: { ...process.env, ...options.env },
+    // the engine with the environment a host is launched with (server/heap-tuning.ts), unless set here
+    env: { ...(options.kind === 'engine' ? HOST_LAUNCH_ENV : {}), ...process.env, ...options.env },
     execArgv: [
       ...(options.kind === 'engine' && from === 'source' ? ['--import', 'tsx'] : []),
       // launched as `npm start` launches the host (server/heap-tuning.ts); the baseline runs with V8's defaults

@@ -2,12 +2,15 @@
 // where each record starts in the file, and for each of the connector's `index` fields which records hold
 // each value. It is built by one streaming scan of the file (a chunk at a time, never the whole file in
 // memory), started in the background when the journal is loaded, and extended from where it stopped by
-// every later query, so an append costs nothing until someone asks. Each field is dictionary-coded: a
-// record costs 8 bytes for where it starts and 4 per field, the distinct values are kept once. A query then costs the records it matches in memory and the
-// page's records read from disk: a day's page of a 100,000-sale journal reads 50 lines, not the file.
+// every later query, so an append costs nothing until someone asks. Each field is dictionary-coded
+// (journal-field-index.ts): a record costs 8 bytes for where it starts and 1 to 4 per field, the distinct
+// values are kept once. A query then scans the codes of the records between the first and the last holding
+// its values, and reads the page's records from disk: a day's page of a 100,000-sale journal reads 50 lines,
+// not the file.
 //
 // Records the store holds as durable but the file does not yet (they are in the write-ahead log until
 // the next checkpoint) are handed in by the caller (the journal kind keeps them until they are appended).
+import { JournalFieldIndex } from './journal-field-index.js';
 import type { JournalFile } from './journal-file.js';
 import {
   conditionsOf,
@@ -16,7 +19,6 @@ import {
   orderOf,
   pageSizeOf,
   pageWindow,
-  valueTexts,
   type JournalCondition,
   type JournalPage,
   type JournalQuery,
@@ -26,115 +28,11 @@ const NEWLINE = 0x0a;
 /** How much of the file one step of the scan reads. */
 const SCAN_CHUNK_BYTES = 1 << 20;
 
-/** A record whose field holds no comparable value (missing, null, an object). */
-const NONE = -1;
-/** A record whose field holds a list: its codes are in `lists`. */
-const LIST = -2;
-
-/** One indexed field, dictionary-coded. */
-class FieldIndex {
-  /** the value's text (what equality compares) → its code */
-  readonly codeOf = new Map<string, number>();
-  /** code → the value as first stored (ranges compare numbers as numbers) */
-  readonly values: Array<string | number | boolean> = [];
-  /** code → the records holding it, ascending (one number while there is one record) */
-  readonly records: Array<number | number[]> = [];
-  /** record → the code of its value, NONE or LIST */
-  codes = new Int32Array(1024);
-  /** record → its codes, for records whose field holds a list */
-  readonly lists = new Map<number, number[]>();
-
-  add(n: number, value: unknown): void {
-    if (n >= this.codes.length) {
-      const grown = new Int32Array(this.codes.length * 2);
-      grown.set(this.codes);
-      this.codes = grown;
-    }
-    if (!Array.isArray(value)) {
-      const code = this.codeFor(value, n);
-      this.codes[n] = code ?? NONE;
-      return;
-    }
-    const codes = [...new Set(value.map((one) => this.codeFor(one, n)).filter((code): code is number => code !== undefined))];
-    if (codes.length === 0) this.codes[n] = NONE;
-    else {
-      this.codes[n] = LIST;
-      this.lists.set(n, codes);
-    }
-  }
-
-  /** The code of a value (made on first sight), with record n added to its records; undefined: not comparable. */
-  private codeFor(value: unknown, n: number): number | undefined {
-    const [text] = valueTexts(value);
-    if (text === undefined) return undefined;
-    let code = this.codeOf.get(text);
-    if (code === undefined) {
-      code = this.values.length;
-      this.codeOf.set(text, code);
-      this.values.push(value as string | number | boolean);
-      this.records.push(n);
-      return code;
-    }
-    const records = this.records[code];
-    if (typeof records === 'number') {
-      if (records !== n) this.records[code] = [records, n];
-    } else if (records[records.length - 1] !== n) records.push(n);
-    return code;
-  }
-
-  /** Which codes meet a condition: true at each such code. */
-  matching(condition: JournalCondition): Uint8Array {
-    const hits = new Uint8Array(this.values.length);
-    if (condition.kind === 'equals') {
-      for (const text of condition.texts) {
-        const code = this.codeOf.get(text);
-        if (code !== undefined) hits[code] = 1;
-      }
-    } else {
-      for (let code = 0; code < this.values.length; code++) if (meets(this.values[code], condition)) hits[code] = 1;
-    }
-    return hits;
-  }
-
-  /** Whether record n's value is one of the `hits`. */
-  holds(n: number, hits: Uint8Array): boolean {
-    const code = this.codes[n];
-    if (code >= 0) return hits[code] === 1;
-    if (code === LIST) return (this.lists.get(n) as number[]).some((one) => hits[one] === 1);
-    return false;
-  }
-
-  /** The records holding one of the `hits`, ascending. */
-  recordsOf(hits: Uint8Array): number[] {
-    const lists: number[][] = [];
-    for (let code = 0; code < hits.length; code++) {
-      if (hits[code] !== 1) continue;
-      const records = this.records[code];
-      lists.push(typeof records === 'number' ? [records] : records);
-    }
-    if (lists.length === 1) return lists[0];
-    const merged = lists.flat().sort((a, b) => a - b);
-    // a record holding a list can be under several of the values
-    return merged.filter((n, i) => i === 0 || merged[i - 1] !== n);
-  }
-
-  /** How many records hold one of the `hits` (to choose the condition that drives a query). */
-  countOf(hits: Uint8Array): number {
-    let total = 0;
-    for (let code = 0; code < hits.length; code++) {
-      if (hits[code] !== 1) continue;
-      const records = this.records[code];
-      total += typeof records === 'number' ? 1 : records.length;
-    }
-    return total;
-  }
-}
-
 export class JournalIndex {
   /** offsets[i]: where record i starts; offsets[records]: where the scan stopped */
   private offsets = new Float64Array(1024);
   private records = 0;
-  private readonly fields = new Map<string, FieldIndex>();
+  private readonly fields = new Map<string, JournalFieldIndex>();
   private catchingUp: Promise<void> = Promise.resolve();
 
   constructor(
@@ -142,7 +40,7 @@ export class JournalIndex {
     private readonly name: string,
     readonly indexed: readonly string[],
   ) {
-    for (const field of indexed) this.fields.set(field, new FieldIndex());
+    for (const field of indexed) this.fields.set(field, new JournalFieldIndex());
   }
 
   /**
@@ -187,23 +85,27 @@ export class JournalIndex {
   private matchInFile(conditions: JournalCondition[], limit: number): number[] {
     const tests = conditions.map((condition) => {
       const field = this.fieldOf(condition.field);
-      const hits = field.matching(condition);
-      return { field, hits, count: field.countOf(hits) };
+      return { field, ...field.match(condition) };
     });
-    // the condition with the fewest records drives; the others are checked on each of them by code
-    tests.sort((a, b) => a.count - b.count);
-    const [driver, ...others] = tests;
-    if (driver.count === 0) return [];
+    // a match lies in every condition's stretch of records; the narrowest condition is checked first
+    tests.sort((a, b) => a.to - a.from - (b.to - b.from));
+    let from = 0;
+    let to = limit - 1;
+    for (const test of tests) {
+      from = Math.max(from, test.from);
+      to = Math.min(to, test.to);
+    }
     const matches: number[] = [];
-    for (const n of driver.field.recordsOf(driver.hits)) {
-      if (n >= limit) break;
-      if (others.every(({ field, hits }) => field.holds(n, hits))) matches.push(n);
+    for (let n = from; n <= to; n++) {
+      let all = true;
+      for (let i = 0; i < tests.length && all; i++) all = tests[i].field.holds(n, tests[i].hits);
+      if (all) matches.push(n);
     }
     return matches;
   }
 
-  private fieldOf(field: string): FieldIndex {
-    return this.fields.get(field) as FieldIndex;
+  private fieldOf(field: string): JournalFieldIndex {
+    return this.fields.get(field) as JournalFieldIndex;
   }
 
   /** Reads the records (by number) from the file, or from the tail for those not in it yet. */

@@ -4,6 +4,7 @@
 import { ExpressionError } from './errors.js';
 import { forbiddenOwnKey, isProtectedTarget, protectObject } from './guards.js';
 import { indexableBase, itemAt, keyedPositionOf, NOT_INDEXED, onListDerived } from '../../store/item-index.js';
+import { byteSearchable, SearchTexts } from './search-texts.js';
 
 /** The source is filled in by CompiledExpression.evaluate, which knows which expression ran. */
 function helperError(message: string): ExpressionError {
@@ -95,22 +96,33 @@ export function searchText(value: string): string {
   return value.toLowerCase().replaceAll('ё', 'е').replace(/\s+/g, ' ');
 }
 
-/** What `search` compares for one item: its fields' values (lists flattened), normalised, joined. */
-function itemText(item: unknown, fields: readonly string[]): string {
+/** Between the parts of an item's search text: a needle holding it is searched in the whole text. */
+const PART_SEPARATOR = '\u0001';
+
+/**
+ * What `search` compares for one item: its fields' values (lists flattened), normalised, joined. A part equal
+ * to an earlier one is left out (a product's barcode is also in its barcodes), which finds the same items for
+ * any needle without the separator: the kept texts are those kept beside a 50,000-product catalogue.
+ */
+function itemText(item: unknown, fields: readonly string[], whole = false): string {
   if (item === null || typeof item !== 'object') return '';
   const parts: string[] = [];
   for (const field of fields) {
     const value = (item as Record<string, unknown>)[field];
     const values = Array.isArray(value) ? value : [value];
-    for (const one of values) if (typeof one === 'string' || typeof one === 'number') parts.push(searchText(String(one)));
+    for (const one of values) {
+      if (typeof one !== 'string' && typeof one !== 'number') continue;
+      const part = searchText(String(one));
+      if (whole || !parts.includes(part)) parts.push(part);
+    }
   }
-  return parts.join('\u0001');
+  return parts.join(PART_SEPARATOR);
 }
 
-/** The searchable texts of a frozen (stored) list, built once per list and fields: searching as you type costs one includes per item. */
-const searchTexts = new WeakMap<readonly unknown[], Map<string, string[]>>();
+/** The searchable texts of a frozen (stored) list, built once per list and fields (search-texts.ts). */
+const searchTexts = new WeakMap<readonly unknown[], Map<string, SearchTexts>>();
 
-function textsOf(list: readonly unknown[], fields: readonly string[]): string[] | null {
+function textsOf(list: readonly unknown[], fields: readonly string[]): SearchTexts | null {
   if (!Object.isFrozen(list)) return null;
   let byFields = searchTexts.get(list);
   if (!byFields) {
@@ -120,7 +132,7 @@ function textsOf(list: readonly unknown[], fields: readonly string[]): string[] 
   const key = fields.join('\u0000');
   let texts = byFields.get(key);
   if (!texts) {
-    texts = list.map((item) => itemText(item, fields));
+    texts = SearchTexts.build(list.length, (position) => itemText(list[position], fields));
     byFields.set(key, texts);
   }
   return texts;
@@ -130,14 +142,11 @@ function textsOf(list: readonly unknown[], fields: readonly string[]): string[] 
 onListDerived((before, after, changed) => {
   const byFields = searchTexts.get(before);
   if (!byFields || searchTexts.has(after)) return;
-  const carried = new Map<string, string[]>();
+  const carried = new Map<string, SearchTexts>();
   for (const [key, texts] of byFields) {
     const fields = key.split('\u0000');
-    const next = texts.slice(0, after.length);
-    for (const position of changed) if (position < after.length) next[position] = itemText(after[position], fields);
-    let complete = next.length === after.length;
-    for (let i = texts.length; complete && i < after.length; i++) complete = next[i] !== undefined;
-    if (complete) carried.set(key, next);
+    const next = texts.derive(after.length, changed, (position) => itemText(after[position], fields));
+    if (next) carried.set(key, next);
   }
   if (carried.size > 0) searchTexts.set(after, carried);
 });
@@ -168,11 +177,20 @@ function page(list: unknown, options: unknown = {}): PageOf {
   const size = Math.min(PAGE_SIZE_LIMIT, Math.max(1, Math.floor(Number(wantedSize)) || 20));
   // the store's frozen list (an untouched draft stands for it): reading it copies nothing
   const source = indexableBase(list) ?? list;
-  const texts = searching ? textsOf(source, searching.fields) : null;
+  // a needle spanning parts is compared with every part kept (no cached text leaves one out), one the kept
+  // texts' bytes cannot answer for with each item's own text
+  const whole = searching !== null && searching.needle.includes(PART_SEPARATOR);
+  const texts = searching && !whole && byteSearchable(searching.needle) ? textsOf(source, searching.fields) : null;
   const positions: number[] = [];
-  for (let i = 0; i < source.length; i++) {
-    if (searching && !(texts ? texts[i] : itemText(source[i], searching.fields)).includes(searching.needle)) continue;
+  const take = (i: number) => {
     if (typeof match !== 'function' || match(source[i], i)) positions.push(i);
+  };
+  if (searching && texts) texts.eachHolding(searching.needle, take);
+  else {
+    for (let i = 0; i < source.length; i++) {
+      if (searching && !itemText(source[i], searching.fields, whole).includes(searching.needle)) continue;
+      take(i);
+    }
   }
   const total = positions.length;
   const pages = Math.max(1, Math.ceil(total / size));

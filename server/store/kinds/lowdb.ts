@@ -3,6 +3,7 @@
 import { Low } from 'lowdb';
 import type { ConnectorBackend, ConnectorKind, JsonValue, OpenConnectorOptions } from '../types.js';
 import { DurableJsonFile } from '../durable-file.js';
+import { shareStrings } from '../shared-strings.js';
 import { connectorFile } from '../paths.js';
 import { prettyJsonPieces } from '../json-text.js';
 
@@ -29,7 +30,8 @@ class LowdbBackend implements ConnectorBackend {
       const file = new DurableJsonFile<Stored>(path, {
         log,
         fs,
-        parse: (text) => ({ state: JSON.parse(text) as JsonValue }),
+        // equal strings of large lists shared (shared-strings.ts)
+        parse: (text) => ({ state: shareStrings(JSON.parse(text) as JsonValue) }),
         // in pieces written as they come, ending in a newline
         stringify: (stored) => prettyJsonPieces(stored.state, '\n'),
       });

@@ -97,3 +97,23 @@ test('page() searches fields case-insensitively (ё = е), lists of values inclu
   assert.deepEqual(ids("page(data.items.slice(), { search: { text: '9638', fields: ['codes'] } })"), [3]);
   assert.throws(() => run("page(data.items, { search: 'мед' })", { data: { items: shelf } }), /search is \{ text, fields/);
 });
+
+test('search: a value repeated across the fields is found, also by a needle spanning two of the parts', () => {
+  // the barcode is also the first of the barcodes: the kept search text holds it once
+  const items = deepFreeze([
+    { id: 1, name: 'Кефир', barcode: '4601', barcodes: ['4601', '2001'] },
+    { id: 2, name: 'Сыр', barcode: '4602', barcodes: ['4602'] },
+  ]);
+  const search = (text: string) =>
+    (run("page(data.items, { search: { text: query.text, fields: ['name', 'barcodes', 'barcode'] } })", { data: { items }, query: { text } }) as Page).items.map((p) => p.id);
+  assert.deepEqual(search('4601'), [1]);
+  assert.deepEqual(search('2001'), [1]);
+  assert.deepEqual(search('сыр'), [2]);
+  // the whole text of item 2 is "сыр␁4602␁4602": a needle over the repeated part still finds it
+  assert.deepEqual(search('4602\u00014602'), [2]);
+  assert.deepEqual(search('2001\u00014601'), [1]);
+  assert.deepEqual(search('кефир\u00014601'), [1]);
+  assert.deepEqual(search('4601\u00014601'), []);
+  // and the cached texts, kept after that search, still answer the plain needles
+  assert.deepEqual(search('460'), [1, 2]);
+});
