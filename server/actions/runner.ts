@@ -105,6 +105,7 @@ export class ActionRunner {
     options: { shared?: boolean; locked?: ReadonlySet<string> } = {},
   ): Promise<Record<string, unknown>> {
     const data: Record<string, unknown> = {};
+    await this.freshen(names, requester, options.locked);
     for (const name of names) {
       const scopeKey = this.scopeKey(name, requester);
       const latest = options.locked?.has(name) ?? false;
@@ -118,8 +119,16 @@ export class ActionRunner {
   /** The frozen states a route's steps start from: the latest of the locked connectors, the durable ones of the rest. */
   private async snapshotsFor(names: readonly string[], requester: Requester, locked: ReadonlySet<string>): Promise<Record<string, unknown>> {
     const data: Record<string, unknown> = {};
+    await this.freshen(names, requester, locked);
     for (const name of names) data[name] = await this.store.snapshot(name, this.scopeKey(name, requester), { latest: locked.has(name) });
     return data;
+  }
+
+  /** On a store several hosts share: the states read without their lock, as up to date as the database (Store.freshen). */
+  private async freshen(names: readonly string[], requester: Requester, locked?: ReadonlySet<string>): Promise<void> {
+    if (!this.store.freshen) return;
+    const targets = names.filter((name) => !locked?.has(name)).map((name) => ({ name, scopeKey: this.scopeKey(name, requester) }));
+    if (targets.length > 0) await this.store.freshen(targets);
   }
 
   /**

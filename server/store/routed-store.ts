@@ -90,6 +90,10 @@ export class RoutedStore implements Store {
     await store.catchUp?.(name, scopeKey);
   }
 
+  async freshen(targets: ScopeTarget[]): Promise<void> {
+    await this.database.freshen?.(targets.filter((target) => this.storeOf(target.name) === this.database));
+  }
+
   status(): StoreStatus {
     const files = this.files.status();
     return files.ok ? this.database.status() : files;

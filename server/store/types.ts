@@ -161,6 +161,12 @@ export interface Store {
    * cannot be reached leaves the copy as it was (the caller goes on with what it holds).
    */
   catchUp?(name: string, scopeKey: string): Promise<void>;
+  /**
+   * Only stores several hosts share: before a request reads these states, brings this host's copies of the
+   * ones another host changed up to date (one round trip for their versions), so a client sees on any host
+   * what it stored on another a moment ago. Never fails: what cannot be checked is read as held.
+   */
+  freshen?(targets: ScopeTarget[]): Promise<void>;
   /** true for a store several hosts share (PostgreSQL); such a host needs no data-folder lock */
   readonly shared?: boolean;
   /** Whether writing works; a full disk or a read-only folder makes it fail until that is fixed. */

@@ -17,13 +17,14 @@ import { listBackups, readBackupManifest, verifyBackup } from '../../server/back
 import { finishInterruptedSwap, markStagingReady, stagingFolderOf } from '../../server/backup/swap.js';
 import { restoreBackup } from '../../server/backup/restore.js';
 import { connectorStates } from '../helpers/data-states.js';
+import { onCleanup } from '../helpers/cleanup.js';
 
 const appDir = path.join(fixtures, 'backup-app');
 const SALES = 120_000;
 
 async function tempDir(t: { after(fn: () => unknown): void }): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'backup-crash-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  onCleanup(t, () => rm(dir, { recursive: true, force: true }));
   return dir;
 }
 
@@ -64,7 +65,7 @@ test('kill -9 of the host while it writes a backup: complete and verifying, or i
   const backups = path.join(work, 'backups');
   await mkdir(backups);
   const host = await startHostChild(appDir, dataDir);
-  t.after(() => host.child.kill('SIGKILL'));
+  onCleanup(t, () => host.child.kill('SIGKILL'));
   const terminal = await new TestTerminal(host.url).open('/');
   assert.equal((await terminal.action('/action/sell', {})).status, 200);
 
@@ -95,7 +96,7 @@ test('kill -9 of the host while it writes a backup: complete and verifying, or i
 
   // the folder serves again, and the next backup is complete
   const again = await startHost(appDir, { dataDir });
-  t.after(() => again.stop());
+  onCleanup(t, () => again.stop());
   const next = await again.backup(backups);
   assert.equal(counterOf(await connectorStates(path.join((await verifyBackup(next.path)).path, 'data'))), SALES + 1);
   assert.deepEqual((await readdir(dataDir)).filter((name) => name.startsWith('_backup-snapshot-')), [], 'snapshot links are gone');

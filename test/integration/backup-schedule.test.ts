@@ -12,10 +12,11 @@ import { createStore } from '../../server/store/index.js';
 import { HostBackups, parseEvery, scheduledFolder, type BackupStatus } from '../../server/backup/host-backups.js';
 import { listBackups } from '../../server/backup/backup-folder.js';
 import type { Manifest } from '../../server/manifest/types.js';
+import { onCleanup } from '../helpers/cleanup.js';
 
 async function tempDir(t: { after(fn: () => unknown): void }): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'backup-schedule-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  onCleanup(t, () => rm(dir, { recursive: true, force: true }));
   return dir;
 }
 
@@ -46,9 +47,9 @@ test('scheduled backups run, rotate to `keep`, and a failure is reported without
     launch: { backup: { every: '1d', keep: 2, to } },
   } as unknown as Manifest;
   const store = await createStore({ connectors: manifest.connectors, dataDir, log: quiet });
-  t.after(() => store.close());
+  onCleanup(t, () => store.close());
   const backups = new HostBackups({ dataDir, store: () => store, manifest: () => manifest, log: quiet, firstRunDelayMs: 0 });
-  t.after(() => backups.stop());
+  onCleanup(t, () => backups.stop());
   assert.deepEqual(backups.status(), { last: null, schedule: { everyMs: 86_400_000, keep: 2, to }, overdue: true, error: null });
 
   // the first run is due at once: it comes by itself
@@ -93,7 +94,7 @@ test('a host with launch.backup reports its schedule and a backup that is overdu
   const source = await readFile(manifestFile, 'utf8');
   await writeFile(manifestFile, source.replace('export default {', `export default {\n  launch: { backup: { every: '6h', keep: 3, to: ${JSON.stringify(path.join(work, 'copies'))} } },`));
   const host = await startHost(appDir, { dataDir: path.join(work, 'data') });
-  t.after(() => host.stop());
+  onCleanup(t, () => host.stop());
   assert.equal(host.backupStatus().overdue, true);
   assert.deepEqual(host.backupStatus().schedule, { everyMs: 6 * 3_600_000, keep: 3, to: path.join(work, 'copies') });
   const told = new Promise<BackupStatus>((resolve) => host.onBackupStatus(resolve));

@@ -15,12 +15,13 @@ import { mountSmallDisk } from '../helpers/small-disk.js';
 import { main } from '../../server/cli.js';
 import { listBackups, verifyBackup, BACKUP_MANIFEST } from '../../server/backup/backup-folder.js';
 import { connectorStates } from '../helpers/data-states.js';
+import { onCleanup, type WithAfter } from '../helpers/cleanup.js';
 
 const appDir = path.join(fixtures, 'backup-app');
 
-async function tempDir(t: { after(fn: () => unknown): void }, prefix = 'backup-test-'): Promise<string> {
+async function tempDir(t: WithAfter, prefix = 'backup-test-'): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  onCleanup(t, () => rm(dir, { recursive: true, force: true }));
   return dir;
 }
 
@@ -60,7 +61,7 @@ async function sellUntil(terminals: TestTerminal[], stop: () => boolean): Promis
 test('a backup taken while terminals sell is consistent, verifies, and restores into identical connector states', async (t) => {
   const work = await tempDir(t);
   const host = await startHost(appDir, { dataDir: path.join(work, 'data') });
-  t.after(() => host.stop());
+  onCleanup(t, () => host.stop());
   const terminals = await Promise.all(Array.from({ length: 4 }, () => new TestTerminal(host.url).open('/')));
   for (const terminal of terminals) assert.equal((await terminal.action('/action/sell', {})).status, 200);
 
@@ -86,7 +87,7 @@ test('a backup taken while terminals sell is consistent, verifies, and restores 
   assert.match(restore.out, /restored \d+ files into/);
   assert.deepEqual(await connectorStates(restored), backedUp);
   const second = await startHost(appDir, { dataDir: restored });
-  t.after(() => second.stop());
+  onCleanup(t, () => second.stop());
   const page = await new TestTerminal(second.url).open('/');
   assert.match((await page.get('/')).text, new RegExp(`sales: ${atBackup};`));
 
@@ -101,7 +102,10 @@ test('serverokey backup: through the running host (another process), then on the
   const work = await tempDir(t);
   const dataDir = path.join(work, 'data');
   const host = await startHostChild(appDir, dataDir);
-  t.after(() => host.child.kill('SIGKILL'));
+  onCleanup(t, async () => {
+    host.child.kill('SIGKILL');
+    await host.exited;
+  });
   const terminal = await new TestTerminal(host.url).open('/');
   for (let i = 0; i < 3; i++) assert.equal((await terminal.action('/action/sell', {})).status, 200);
 
@@ -199,11 +203,11 @@ test('a full or read-only backup target: a clear error, nothing named left there
     t.skip(typeof small === 'string' ? small : (readOnly as string));
     return;
   }
-  t.after(() => small.unmount());
-  t.after(() => readOnly.unmount());
+  onCleanup(t, () => small.unmount());
+  onCleanup(t, () => readOnly.unmount());
   const work = await tempDir(t);
   const host = await startHost(appDir, { dataDir: path.join(work, 'data') });
-  t.after(() => host.stop());
+  onCleanup(t, () => host.stop());
   const terminal = await new TestTerminal(host.url).open('/');
   for (let i = 0; i < 200; i++) assert.equal((await terminal.action('/action/sell', { note: 'x'.repeat(400) })).status, 200);
 

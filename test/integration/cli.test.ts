@@ -10,6 +10,7 @@ import test from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { buildProgram, main } from '../../server/cli.js';
 import { DATA_LOCK_FILE } from '../../server/data-lock.js';
+import { onCleanup } from '../helpers/cleanup.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = path.join(root, 'server/cli.ts');
@@ -60,7 +61,7 @@ function waitFor(child: ChildProcess, pattern: RegExp): Promise<RegExpMatchArray
 
 async function tempDir(t: test.TestContext): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sok-cli-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  onCleanup(t, () => rm(dir, { recursive: true, force: true }));
   return dir;
 }
 
@@ -116,7 +117,7 @@ test('new makes an app that validates clean and serves; seed refuses while it is
 
   const data = path.join(dir, 'data');
   const server = start(['serve', app, '--port', '0', '--data', data]);
-  t.after(() => server.kill('SIGKILL'));
+  onCleanup(t, () => server.kill('SIGKILL'));
   const [, url] = await waitFor(server, /serving shop at (http:\/\/\S+)/);
   const page = await fetch(url);
   assert.equal(page.status, 200);

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { projectRoot, startHost } from '../helpers/host.js';
 import { TestTerminal } from '../helpers/http-client.js';
+import { onCleanup } from '../helpers/cleanup.js';
 
 async function modes(dir: string): Promise<Array<{ path: string; mode: number; folder: boolean }>> {
   const found = [{ path: dir, mode: (await stat(dir)).mode & 0o777, folder: true }];
@@ -21,7 +22,7 @@ async function modes(dir: string): Promise<Array<{ path: string; mode: number; f
 
 test('every file of the data folder is readable by the computer\'s user only, old ones included', { skip: process.platform === 'win32' && 'POSIX permissions' }, async (t) => {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sok-modes-'));
-  t.after(() => rm(dataDir, { recursive: true, force: true }));
+  onCleanup(t, () => rm(dataDir, { recursive: true, force: true }));
   // as an older version left it: world-readable folder and files
   await chmod(dataDir, 0o755);
   await mkdir(path.join(dataDir, 'receipt'), { mode: 0o755 });
@@ -29,7 +30,7 @@ test('every file of the data folder is readable by the computer\'s user only, ol
   await writeFile(path.join(dataDir, 'notes.txt'), 'left by hand\n', { mode: 0o644 });
 
   const host = await startHost(path.join(projectRoot, 'apps', 'kassa'), { dataDir });
-  t.after(() => host.stop());
+  onCleanup(t, () => host.stop());
   const till = new TestTerminal(host.url);
   assert.equal((await till.login('kassir', '123')).status, 200);
   assert.equal((await till.action('/action/openShift', { float: '100' })).status, 200);

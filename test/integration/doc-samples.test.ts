@@ -14,6 +14,7 @@ import { STEP_KINDS } from '../../server/actions/run-steps.js';
 import { collectDocSamples, docsDir, standInTemplates, stepsSampleApp, type DocRequest } from '../helpers/doc-samples.js';
 import { projectRoot, startHost } from '../helpers/host.js';
 import { TestTerminal } from '../helpers/http-client.js';
+import { onCleanup } from '../helpers/cleanup.js';
 
 const samples = collectDocSamples();
 
@@ -27,7 +28,7 @@ async function writeFiles(dir: string, files: Record<string, string>): Promise<v
 
 async function tempApp(t: { after(fn: () => Promise<void>): void }): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sok-doc-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  onCleanup(t, () => rm(dir, { recursive: true, force: true }));
   return path.join(dir, 'app');
 }
 
@@ -103,7 +104,7 @@ for (const sample of samples.samples) {
     await assertValid(appDir, `docs/${sample.where}`);
     if (sample.requests.length === 0) return;
     const host = await startHost(appDir);
-    t.after(() => host.stop());
+    onCleanup(t, () => host.stop());
     const terminals = new Map<string, TestTerminal>();
     for (const request of sample.requests) {
       const terminal = terminals.get(request.terminal) ?? new TestTerminal(host.url);

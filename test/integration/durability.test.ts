@@ -9,12 +9,13 @@ import path from 'node:path';
 import { fixtures, startHost } from '../helpers/host.js';
 import { TestTerminal } from '../helpers/http-client.js';
 import { startHostChild, type ChildHost } from '../helpers/host-child.js';
+import { onCleanup } from '../helpers/cleanup.js';
 
 const appDir = path.join(fixtures, 'durability-app');
 
 async function tempData(t: { after(fn: () => unknown): void }): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'durability-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  onCleanup(t, () => rm(dir, { recursive: true, force: true }));
   return dir;
 }
 
@@ -25,7 +26,7 @@ async function stopChild(host: ChildHost): Promise<void> {
 
 test('8 concurrent terminals × 50 "add one" actions over HTTP end with exactly 400, in memory and on disk', async (t) => {
   const host = await startHost(appDir);
-  t.after(() => host.stop());
+  onCleanup(t, () => host.stop());
   const terminals = await Promise.all(Array.from({ length: 8 }, () => new TestTerminal(host.url).open('/')));
   await Promise.all(
     terminals.map(async (terminal) => {
@@ -45,7 +46,7 @@ test('8 concurrent terminals × 50 "add one" actions over HTTP end with exactly 
 test('SIGKILL during a stream of writes: after a restart the file parses and holds every acknowledged write', async (t) => {
   const dataDir = await tempData(t);
   const first = await startHostChild(appDir, dataDir);
-  t.after(() => first.child.kill('SIGKILL'));
+  onCleanup(t, () => first.child.kill('SIGKILL'));
   const acknowledged: string[] = [];
   let killed = false;
   const writers = Array.from({ length: 4 }, async (_, w) => {
@@ -72,7 +73,7 @@ test('SIGKILL during a stream of writes: after a restart the file parses and hol
 
   // restart in this process on the same folder: the stale lock of the killed host is taken over
   const second = await startHost(appDir, { dataDir });
-  t.after(() => second.stop());
+  onCleanup(t, () => second.stop());
   const text = await readFile(path.join(dataDir, 'ledger.json'), 'utf8');
   const ledger = JSON.parse(text) as { ids: string[]; n: number };
   const stored = new Set(ledger.ids);
@@ -97,7 +98,7 @@ test('SIGKILL during a stream of writes: after a restart the file parses and hol
 test('a truncated file at start is reported and the last good copy is used', async (t) => {
   const dataDir = await tempData(t);
   const first = await startHost(appDir, { dataDir });
-  t.after(() => first.stop());
+  onCleanup(t, () => first.stop());
   const terminal = await new TestTerminal(first.url).open('/');
   for (const id of ['a1', 'a2', 'a3', 'a4']) assert.equal((await terminal.action('/action/record', { id })).status, 200);
   // written into the file now, so the next write keeps this content as the last good copy
@@ -111,7 +112,7 @@ test('a truncated file at start is reported and the last good copy is used', asy
   await truncate(file, Math.floor(full.length / 2));
 
   const second = await startHostChild(appDir, dataDir);
-  t.after(() => second.child.kill('SIGKILL'));
+  onCleanup(t, () => second.child.kill('SIGKILL'));
   const report = second.stderr();
   assert.match(report, /ledger\.json was damaged/, report);
   assert.match(report, /restored from .*ledger\.json\.bak/, report);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fixtures, projectRoot, startHost } from '../helpers/host.js';
 import { TestTerminal } from '../helpers/http-client.js';
 import { main } from '../../server/cli.js';
+import { onCleanup } from '../helpers/cleanup.js';
 
 const kassa = path.join(projectRoot, 'apps', 'kassa');
 const BREAD = '4607000010075';
@@ -24,7 +25,7 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
 
 test('kassa: a manager downloads the sales of a day as CSV and JSON lines; a cashier cannot', async (t) => {
   const host = await startHost(kassa);
-  t.after(() => host.stop());
+  onCleanup(t, () => host.stop());
   const till = new TestTerminal(host.url);
   await till.login('kassir', '123');
   assert.equal((await till.action('/action/openShift', { float: '0' })).status, 200);
@@ -81,7 +82,7 @@ test('kassa: a manager downloads the sales of a day as CSV and JSON lines; a cas
 
 test('serverokey export: a date range as CSV (quoted where needed) and as JSON lines', async (t) => {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'export-cli-'));
-  t.after(() => rm(dataDir, { recursive: true, force: true }));
+  onCleanup(t, () => rm(dataDir, { recursive: true, force: true }));
   const sales = [
     { number: 1, day: '2026-12-01', total: 1050, note: 'plain' },
     { number: 2, day: '2026-12-02', total: 99, note: 'with ; semicolon' },

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fixtures, startHost } from '../helpers/host.js';
 import { TestTerminal } from '../helpers/http-client.js';
 import { main } from '../../server/cli.js';
+import { onCleanup } from '../helpers/cleanup.js';
 
 const originalApp = path.join(fixtures, 'original-kassa');
 const originalData = path.join(fixtures, 'original-wise-db');
@@ -25,7 +26,7 @@ type Doc = Record<string, unknown>;
 
 async function tempDir(t: { after(fn: () => unknown): void }, prefix: string): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  onCleanup(t, () => rm(dir, { recursive: true, force: true }));
   return dir;
 }
 
@@ -66,7 +67,7 @@ for (const fixture of ['after-stop', 'running-copy']) {
     const expected = JSON.parse(await readFile(path.join(originalData, fixture, 'expected-by-original.json'), 'utf8')) as Record<string, Doc[]>;
     const sourceBefore = await treeHash(path.join(appDir, 'wise-db-data'));
     const host = await startHost(appDir);
-    t.after(() => host.stop());
+    onCleanup(t, () => host.stop());
 
     for (const { login, password } of USERS) {
       const terminal = new TestTerminal(host.url);
@@ -122,7 +123,7 @@ test('a second start does not import again (the data folder holds state)', async
   assert.equal((await cashier.action('/action/clearReceipt')).status, 200);
   await first.stop();
   const second = await startHost(appDir, { dataDir });
-  t.after(() => second.stop());
+  onCleanup(t, () => second.stop());
   await second.flushed();
   const receipt = JSON.parse(await readFile(path.join(dataDir, 'receipt.json'), 'utf8'));
   assert.deepEqual(receipt.items, [], 'the cleared receipt stays cleared');

@@ -896,6 +896,52 @@ export class PostgresStore implements Store, HostStorageProvider {
     }
   }
 
+  /**
+   * Read-your-writes across hosts: one round trip for the versions of the states a request reads, and the
+   * copies another host changed since (its notification still on the way) loaded again before the request
+   * reads them — a client whose next request lands on another host sees what it just stored there. States
+   * not loaded yet are read fresh anyway; while the database is unreachable the copies are read as they are
+   * (a page that reads data still loads, from what this host holds).
+   */
+  async freshen(targets: ScopeTarget[]): Promise<void> {
+    this.assertOpen();
+    if (!this.health.status.ok) return;
+    const entries = [
+      ...new Map(
+        targets
+          .map((target) => this.entry(target.name, target.scopeKey))
+          .filter((entry) => entry.connector.mode !== 'memory' && entry.state !== undefined)
+          .map((entry) => [entry.id, entry] as const),
+      ).values(),
+    ];
+    if (entries.length === 0) return;
+    let rows: LockedRow[];
+    try {
+      rows = (
+        await this.pools.reads.query<LockedRow>(
+          `SELECT connector, scope_key, version FROM serverokey_state
+            WHERE (connector, scope_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+          [entries.map((entry) => entry.connector.name), entries.map((entry) => entry.scopeKey)],
+        )
+      ).rows;
+    } catch (error) {
+      this.log.warn(`store: could not check the copies against the database: ${describeDbError(error)}`);
+      return;
+    }
+    const versions = this.lockedVersions([], rows);
+    for (const entry of entries) {
+      const version = versions.get(entry.id);
+      if (version === undefined || version <= entry.dbVersion) continue;
+      if (entry.loading) await entry.loading.catch(() => {});
+      if (entry.dbVersion >= version) continue;
+      try {
+        await this.refresh(entry);
+      } catch (error) {
+        this.log.warn(`store: could not load connector "${entry.connector.name}" changed by another host: ${describeDbError(error)}`);
+      }
+    }
+  }
+
   /** Loads a copy again (outside any lock); the latest follows unless this host has a commit of it on the way. */
   private async refresh(entry: Entry): Promise<boolean> {
     const loaded = await this.fetchNewer(entry, this.pools.reads);
