@@ -1,13 +1,5 @@
 // The flooding client's process, driven over IPC.
 import { runFlood, type FloodSpec } from './flood-core.js';
+import { serveJobs } from './ipc-worker.js';
 
-process.on('message', async (message: { type?: string; id?: number; spec?: FloodSpec }) => {
-  if (message?.type !== 'run' || !message.spec) return;
-  try {
-    process.send?.({ type: 'result', id: message.id, result: await runFlood(message.spec) });
-  } catch (error) {
-    process.send?.({ type: 'result', id: message.id, error: (error as Error).stack ?? String(error) });
-  }
-});
-process.on('disconnect', () => process.exit(0));
-process.send?.({ type: 'ready' });
+serveJobs<FloodSpec>(runFlood);

@@ -5,6 +5,7 @@
 //   run   — the device's part of the shop run (runShop with its till, or with the dashboard alone)
 // The manager's run waits for { type: 'sales-total' } from the driver (every till done) to know how many
 // dashboard events it is owed.
+import { serveJobs } from './ipc-worker.js';
 import { BenchClient } from './session.js';
 import { runShop, type ShopSpec } from './shop-core.js';
 import { loginManager, loginTill, openShift, pairDevice, type LoginPlan } from './till-login.js';
@@ -30,14 +31,6 @@ async function handle(job: DeviceJob): Promise<unknown> {
   return runShop(job.spec, owed ? { dashboardOwed: () => owed } : {});
 }
 
-process.on('message', async (message: { type?: string; id?: number; spec?: DeviceJob; sales?: number }) => {
-  if (message?.type === 'sales-total') return salesTotal?.(message.sales ?? 0);
-  if (message?.type !== 'run' || !message.spec) return;
-  try {
-    process.send?.({ type: 'result', id: message.id, result: await handle(message.spec) });
-  } catch (error) {
-    process.send?.({ type: 'result', id: message.id, error: (error as Error).stack ?? String(error) });
-  }
+serveJobs<DeviceJob>(handle, (message) => {
+  if (message?.type === 'sales-total') salesTotal?.(typeof message.sales === 'number' ? message.sales : 0);
 });
-process.on('disconnect', () => process.exit(0));
-process.send?.({ type: 'ready' });
