@@ -867,15 +867,7 @@ export class PostgresStore implements Store, HostStorageProvider {
       const connector = this.connectors.get(name);
       if (!connector || connector.mode === 'memory') continue;
       const entry = this.table.find(this.entryId(connector, scopeKey));
-      // a load on its way may have read the row before this commit: compare once it is done
-      if (entry?.loading) await entry.loading.catch(() => {});
-      if (entry && entry.state !== undefined && entry.dbVersion < version) {
-        try {
-          await this.refresh(entry);
-        } catch (error) {
-          this.log.warn(`store: could not load connector "${name}" changed by another host: ${describeDbError(error)}`);
-        }
-      }
+      if (entry) await this.catchUpTo(entry, version);
       changes.push({ name, scopeKey: connector.scope === 'global' ? GLOBAL_SCOPE_KEY : scopeKey });
     }
     if (changes.length > 0) this.tell({ changes, origin: notice.origin });
@@ -931,14 +923,19 @@ export class PostgresStore implements Store, HostStorageProvider {
     const versions = this.lockedVersions([], rows);
     for (const entry of entries) {
       const version = versions.get(entry.id);
-      if (version === undefined || version <= entry.dbVersion) continue;
-      if (entry.loading) await entry.loading.catch(() => {});
-      if (entry.dbVersion >= version) continue;
-      try {
-        await this.refresh(entry);
-      } catch (error) {
-        this.log.warn(`store: could not load connector "${entry.connector.name}" changed by another host: ${describeDbError(error)}`);
-      }
+      if (version !== undefined) await this.catchUpTo(entry, version);
+    }
+  }
+
+  /** Another host stored `version` of this state: a copy this host holds that is older is loaded again (row by row). */
+  private async catchUpTo(entry: Entry, version: number): Promise<void> {
+    // a load on its way may have read the row before that commit: compare once it is done
+    if (entry.loading) await entry.loading.catch(() => {});
+    if (entry.state === undefined || entry.dbVersion >= version) return;
+    try {
+      await this.refresh(entry);
+    } catch (error) {
+      this.log.warn(`store: could not load connector "${entry.connector.name}" changed by another host: ${describeDbError(error)}`);
     }
   }
 
